@@ -1,0 +1,50 @@
+"""rulelaw_llm: grounded structured data and digests from 法治政府建设年度报告.
+
+The public surface is re-exported here; everything else is an internal module.
+"""
+
+from rulelaw_llm.categories import CATEGORIES
+from rulelaw_llm.document import Item, Report, Section, load_report
+from rulelaw_llm.errors import (
+    BudgetExceededError,
+    ConfigurationError,
+    ExtractionError,
+    InputError,
+    ProviderError,
+    RulelawError,
+)
+from rulelaw_llm.offline import summarize_offline
+from rulelaw_llm.quantities import Quantity, find_quantities
+from rulelaw_llm.render import to_markdown
+from rulelaw_llm.schema import (
+    Achievement,
+    Evidence,
+    Indicator,
+    Plan,
+    Problem,
+    ReportSummary,
+)
+
+__all__ = [
+    "Achievement",
+    "BudgetExceededError",
+    "CATEGORIES",
+    "ConfigurationError",
+    "Evidence",
+    "ExtractionError",
+    "Indicator",
+    "InputError",
+    "Item",
+    "Plan",
+    "Problem",
+    "ProviderError",
+    "Quantity",
+    "Report",
+    "ReportSummary",
+    "RulelawError",
+    "Section",
+    "find_quantities",
+    "load_report",
+    "summarize_offline",
+    "to_markdown",
+]

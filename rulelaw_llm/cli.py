@@ -1,0 +1,209 @@
+"""The ``rulelaw-llm`` command: a thin shell over the public API.
+
+Every user mistake ends as one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rulelaw_llm.document import load_report
+from rulelaw_llm.errors import RulelawError
+from rulelaw_llm.offline import summarize_offline
+from rulelaw_llm.quantities import find_quantities
+from rulelaw_llm.render import outline, to_markdown
+from rulelaw_llm.schema import ReportSummary
+
+__all__ = ["main"]
+
+_EPILOG = """示例：
+  rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
+  rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
+  rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
+  rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
+  rulelaw-llm schema > report-summary.schema.json
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rulelaw-llm",
+        description="把法治政府建设年度报告变成有原文出处、可校验的结构化数据和摘要。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="命令")
+
+    summarize = commands.add_parser(
+        "summarize",
+        help="提取成效、指标、问题、计划并生成摘要",
+        description="提取每份报告的成效、数字指标、问题、计划和一段话摘要。"
+        "未配置大模型或使用 --offline 时，只用确定性规则（不联网）。",
+    )
+    summarize.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
+    summarize.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
+    summarize.add_argument(
+        "--format",
+        choices=("json", "jsonl", "markdown"),
+        default="json",
+        help="输出格式：json（默认；多个文件时为数组）、jsonl（每行一份）、markdown（便于阅读）",
+    )
+    summarize.add_argument("-o", "--output", metavar="OUT", help="写入文件而不是标准输出")
+
+    sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
+    sections.add_argument("file", metavar="FILE")
+    sections.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    quantities = commands.add_parser("quantities", help="列出报告中的数字指标候选")
+    quantities.add_argument("file", metavar="FILE")
+    quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    commands.add_parser("schema", help="输出结果的 JSON Schema（供其他工具使用）")
+    return parser
+
+
+def _version() -> str:
+    from rulelaw_llm.offline import library_version
+
+    return f"rulelaw-llm {library_version()}"
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise RulelawError(f"无法写入 {output}：{error.strerror}") from error
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    results: list[ReportSummary] = []
+    failures = 0
+    for file in args.files:
+        try:
+            results.append(summarize_offline(file))
+        except RulelawError as error:
+            failures += 1
+            print(f"rulelaw-llm: {error}", file=sys.stderr)
+    if not args.offline:
+        print("rulelaw-llm: 提示：当前版本只提供规则摘要（--offline）。", file=sys.stderr)
+    if results:
+        if args.format == "markdown":
+            text = "\n\n---\n\n".join(to_markdown(result) for result in results)
+        elif args.format == "jsonl":
+            text = "\n".join(result.model_dump_json() for result in results)
+        elif len(args.files) == 1:
+            text = _dump(results[0].model_dump(mode="json"))
+        else:
+            text = _dump([result.model_dump(mode="json") for result in results])
+        _write(text, args.output)
+    return 1 if failures else 0
+
+
+def _sections(args: argparse.Namespace) -> int:
+    report = load_report(args.file)
+    if not args.json:
+        print(outline(report))
+        return 0
+    data = {
+        "title": report.title,
+        "entity": report.entity,
+        "parent_entity": report.parent_entity,
+        "level": report.level,
+        "year": report.year,
+        "sections": [
+            {
+                "kind": section.kind,
+                "heading": section.heading,
+                "start": section.start,
+                "end": section.end,
+                "items": [
+                    {
+                        "marker": item.marker,
+                        "title": item.title,
+                        "start": item.start,
+                        "end": item.end,
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in report.sections
+        ],
+    }
+    print(_dump(data))
+    return 0
+
+
+def _quantities(args: argparse.Namespace) -> int:
+    report = load_report(args.file)
+    found = find_quantities(report.text)
+    if args.json:
+        print(
+            _dump(
+                [
+                    {
+                        "raw": q.raw,
+                        "value": q.value,
+                        "unit": q.unit,
+                        "approx": q.approx,
+                        "start": q.start,
+                        "end": q.end,
+                    }
+                    for q in found
+                ]
+            )
+        )
+        return 0
+    for quantity in found:
+        section = report.section_at(quantity.start)
+        kind = section.kind if section else "-"
+        value = f"{quantity.value:g}"
+        print(
+            f"{quantity.start:>6}  {quantity.raw:<12} = {value} {quantity.unit}"
+            f"{'（约）' if quantity.approx else ''}  [{kind}]"
+        )
+    print(f"共 {len(found)} 个", file=sys.stderr)
+    return 0
+
+
+def _schema(_: argparse.Namespace) -> int:
+    print(_dump(ReportSummary.model_json_schema()))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handlers = {
+        "summarize": _summarize,
+        "sections": _sections,
+        "quantities": _quantities,
+        "schema": _schema,
+    }
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return handlers[args.command](args)
+    except RulelawError as error:
+        print(f"rulelaw-llm: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("rulelaw-llm: 已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

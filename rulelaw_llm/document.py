@@ -1,0 +1,843 @@
+"""Reading a report: decoding, cleaning, title/entity/year, sections and their items.
+
+Everything here is deterministic. ``Report.text`` is the cleaned text; every span in the
+library (sections, items, quantities, evidence) is a pair of offsets into it, so that
+``report.text[start:end]`` is exactly the quoted text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rulelaw_llm.errors import InputError
+from rulelaw_llm.normalize import fold
+
+__all__ = [
+    "Item",
+    "Report",
+    "Section",
+    "SectionKind",
+    "decode_bytes",
+    "load_report",
+]
+
+SectionKind = Literal[
+    "preamble", "achievements", "responsibility", "problems", "causes", "plans", "other"
+]
+
+#: File suffixes that ``load_report`` reads as plain text.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One numbered block of a section: （一）…, 1、…, （1）…, 一是…, or a paragraph."""
+
+    marker: str
+    """The numbering as written (``（一）``, ``1、``, ``一是``), empty for plain paragraphs."""
+    title: str | None
+    """The lead phrase after the marker when it is short (the block's own heading)."""
+    start: int
+    end: int
+    text: str
+    """``report.text[start:end]``: the whole block, marker included."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of the report (主要举措和成效, 存在的问题, …) with its heading and items."""
+
+    kind: SectionKind
+    heading: str | None
+    """The heading line as written, or ``None`` for the preamble or an unheaded part."""
+    start: int
+    end: int
+    body_start: int
+    """Where the text after the heading begins."""
+    items: tuple[Item, ...] = ()
+
+    def body(self, text: str) -> str:
+        """The section's text without its heading, given the report's text."""
+        return text[self.body_start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A cleaned report and what the pre-pass knows about it."""
+
+    text: str
+    title: str | None
+    entity: str | None
+    """The reporting body, e.g. ``申扎镇``, ``湟中区司法局``."""
+    parent_entity: str | None
+    """The administrative parent when the report states it (``湟中区`` for 田家寨镇)."""
+    level: str | None
+    """乡, 镇, 街道, 县, 区, 市, 州, 省 or 部门."""
+    year: int | None
+    """The year the report is about."""
+    sections: tuple[Section, ...] = ()
+    source: str | None = None
+    """The file the report was read from, if any."""
+    folded: str = field(default="", repr=False)
+    """``fold(text)``: same length, simplified and half-width; detectors run on it."""
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section that contains ``offset`` in ``text``."""
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+    def sections_of(self, *kinds: SectionKind) -> list[Section]:
+        """The sections of the given kinds, in text order."""
+        return [section for section in self.sections if section.kind in kinds]
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, *, name: str = "输入") -> str:
+    """Decode a report file: UTF-8 (with or without BOM), UTF-16 or GB18030/GBK.
+
+    Raises ``InputError`` for empty, binary or undecodable data rather than guessing.
+    """
+    if not data:
+        raise InputError(f"{name} 是空文件：请提供报告正文。")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _checked(data[3:].decode("utf-8", errors="strict"), name, "UTF-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(data.decode("utf-16"), name, "UTF-16")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{name} 以 UTF-16 标记开头，但内容无法按 UTF-16 解码。") from error
+    if b"\x00" in data:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return _checked(text, name, "UTF-16")
+        raise InputError(f"{name} 看起来是二进制文件，不是文本报告：请先导出为 .txt（UTF-8）。")
+    try:
+        return _checked(data.decode("utf-8"), name, "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name} 的编码无法识别（不是 UTF-8、UTF-16 或 GB18030）：请另存为 UTF-8 文本后重试。"
+        ) from error
+    if not _plausible(text):
+        raise InputError(
+            f"{name} 既不是有效的 UTF-8，按 GB18030 解码后也不像中文文本：可能是二进制文件，"
+            "或使用了其他编码。请另存为 UTF-8 文本后重试。"
+        )
+    return _checked(text, name, "GB18030")
+
+
+def _plausible(text: str) -> bool:
+    """Whether decoded text looks like a Chinese or ASCII document rather than noise."""
+    if not text:
+        return False
+    good = 0
+    for char in text:
+        code = ord(char)
+        if (
+            char in "\n\r\t "
+            or 0x20 <= code < 0x7F
+            or 0x4E00 <= code <= 0x9FFF
+            or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F
+            or char in "·—…“”‘’《》【】"
+        ):
+            good += 1
+    return good / len(text) >= 0.95
+
+
+def _checked(text: str, name: str, encoding: str) -> str:
+    controls = sum(
+        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f\v"
+    )
+    if controls > max(2, len(text) // 100):
+        raise InputError(
+            f"{name} 含有大量控制字符（按 {encoding} 解码），像是二进制文件：请提供文本格式的报告。"
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- cleaning
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
+_SENTENCE_END = tuple("。！？!?；;：:…”’」』）)】")
+
+
+def clean_text(raw: str) -> str:
+    """Clean conversion leftovers: bookmarks, invisible characters, runs of spaces, hard breaks.
+
+    Single spaces inside a line are kept (``1、 工作开展情况`` stays as written); a run of
+    spaces becomes one space; lines are stripped; blank lines are collapsed to one; a line
+    broken in the middle of a sentence is joined to the next.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\u2029", "\n\n").replace("\f", "\n").replace("\v", "\n")
+    text = _BOOKMARK.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    lines = [_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n")]
+    lines = _join_broken_lines(lines)
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Join lines that a converter or a hard wrap broke in the middle of a sentence."""
+    open_lengths = [
+        len(line)
+        for line, following in itertools.pairwise(lines)
+        if len(line) >= 20
+        and not line.endswith(_SENTENCE_END)
+        and following
+        and not _starts_with_marker(following)
+    ]
+    wrap_width: int | None = None
+    non_empty = sum(1 for line in lines if line)
+    if open_lengths:
+        common = max(set(open_lengths), key=open_lengths.count)
+        similar = sum(1 for length in open_lengths if abs(length - common) <= 1)
+        if similar >= 5 and similar >= 0.3 * non_empty:
+            wrap_width = common
+    joined: list[str] = []
+    for line in lines:
+        if joined and line and _continues(joined[-1], line, wrap_width):
+            previous = joined[-1]
+            glue = " " if previous[-1:].isascii() and line[:1].isascii() else ""
+            joined[-1] = previous + glue + line
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: str, line: str, wrap_width: int | None) -> bool:
+    if not previous or previous.endswith(_SENTENCE_END) or _starts_with_marker(line):
+        return False
+    if previous.endswith(("，", "、", ",")):
+        return True  # a clause cannot end a paragraph
+    if _is_heading_like(previous) or re.search(r"报告$|^关于", fold(previous)):
+        return False
+    if wrap_width is not None:
+        return len(previous) >= wrap_width - 1
+    return len(previous) >= 30
+
+
+# --------------------------------------------------------------------------- markers
+
+_CN_DIGITS = "零一二两三四五六七八九十"
+_CN = f"[{_CN_DIGITS}]{{1,3}}"
+_MARKERS: dict[str, re.Pattern[str]] = {
+    # family -> pattern matched at the start of a (folded) line; group 1 is the number.
+    "part": re.compile(rf"^第({_CN})部分[、,. ]?\s*"),
+    "cn_comma": re.compile(rf"^({_CN})\s*[、,.]\s*"),
+    "br_cn": re.compile(rf"^[(]\s*({_CN})\s*[)]\s*"),
+    "br_ar": re.compile(r"^[(]\s*(\d{1,2})\s*[)]\s*"),
+    "ar": re.compile(r"^(\d{1,2})\s*(?:[、]|[.](?!\d))\s*"),
+    "ordinal": re.compile(rf"^({_CN})是"),
+    "dash": re.compile(r"^(?:——|—|-|●|·|▲|■|◆)\s*()"),
+}
+_INLINE_ORDINAL = re.compile(rf"(?:(?<=^)|(?<=[。；;，,：:、！？!?）)”\s]))({_CN})是")
+_INLINE_DI = re.compile(rf"(?:(?<=^)|(?<=[。；;：:！？!?\s]))第({_CN})[，,、]")
+
+
+def _starts_with_marker(line: str) -> bool:
+    folded = fold(line)
+    return any(pattern.match(folded) for pattern in _MARKERS.values())
+
+
+def _is_heading_like(line: str) -> bool:
+    folded = fold(line)
+    return (
+        len(line) <= 40
+        and "。" not in line
+        and any(
+            _MARKERS[family].match(folded)
+            for family in ("part", "cn_comma", "br_cn", "br_ar", "ar")
+        )
+    )
+
+
+def _cn_value(numeral: str) -> int | None:
+    """Value of a small Chinese numeral (一…九十九); ``None`` if it is not one."""
+    digits = {
+        "零": 0,
+        "一": 1,
+        "二": 2,
+        "两": 2,
+        "三": 3,
+        "四": 4,
+        "五": 5,
+        "六": 6,
+        "七": 7,
+        "八": 8,
+        "九": 9,
+    }
+    if numeral in digits:
+        return digits[numeral]
+    match = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", numeral)
+    if not match:
+        return None
+    tens = digits[match.group(1)] if match.group(1) else 1
+    ones = digits[match.group(2)] if match.group(2) else 0
+    return tens * 10 + ones
+
+
+def _marker_value(number: str) -> int | None:
+    return int(number) if number.isdigit() else _cn_value(number)
+
+
+# --------------------------------------------------------------------------- part headings
+
+_PART_KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
+    ("responsibility", re.compile(r"第一责任人|主要负责人.{0,12}(职责|情况)|述法")),
+    ("causes", re.compile(r"^(?:存在|产生)?(?:问题|不足)?的?原因(?:分析)?$|^原因分析")),
+    ("problems", re.compile(r"问题|不足|短板|差距|困难|薄弱环节")),
+    ("plans", re.compile(r"计划|打算|安排|思路|下一步|下步|下阶段|下一年|展望|目标任务|工作重点")),
+    ("achievements", re.compile(r"情况|举措|成效|做法|成绩|主要工作|进展|回顾|工作开展")),
+    ("other", re.compile(r"^其他|^其它")),
+]
+
+
+def _part_kind(heading_text: str) -> SectionKind | None:
+    text = fold(heading_text).strip(" 。:：")
+    for kind, pattern in _PART_KEYWORDS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+def _lines(text: str, folded: str) -> list[_Line]:
+    lines: list[_Line] = []
+    position = 0
+    for raw in text.split("\n"):
+        end = position + len(raw)
+        lines.append(_Line(position, end, raw, folded[position:end]))
+        position = end + 1
+    return lines
+
+
+def _part_heading(line: _Line) -> tuple[SectionKind | None, str] | None:
+    """If ``line`` is a part heading, return its kind (``None`` if thematic) and family."""
+    folded = line.folded
+    if not folded or len(folded) > 60:
+        return None
+    for family in ("part", "cn_comma", "ar"):
+        match = _MARKERS[family].match(folded)
+        if not match:
+            continue
+        rest = folded[match.end() :]
+        if "。" in rest.rstrip("。") or len(rest) > 40:
+            return None
+        kind = _part_kind(rest)
+        if family == "ar" and kind is None:
+            return None  # 1、… without a part keyword is an item, not a part
+        return kind, family
+    # An unnumbered short line such as "存在的问题" or "下一步工作计划".
+    if len(folded) <= 20 and not re.search(r"[。，,；;]", folded):
+        kind = _part_kind(folded)
+        if kind in ("problems", "plans", "responsibility", "causes") or (
+            kind == "achievements" and re.search(r"工作|举措|成效|做法", folded)
+        ):
+            return kind, "bare"
+    return None
+
+
+# --------------------------------------------------------------------------- title, entity
+
+_METADATA = re.compile(
+    r"^(索引号|发布时间|发布日期|来源|发布机构|发文机关|成文日期|浏览次数|字号|【?字体|分享到|"
+    r"首页|当前位置|您的位置|打印|关闭|主题分类|文号|信息来源)"
+)
+_TITLE_WORDS = re.compile(r"报告|法治|依法行政|工作总结")
+
+
+def _find_title(lines: list[_Line]) -> tuple[str | None, int]:
+    """Return the title and the index of the first line after it."""
+    index = 0
+    while index < len(lines) and (not lines[index].text or _METADATA.match(lines[index].folded)):
+        index += 1
+    first = index
+    collected: list[_Line] = []
+    while index < len(lines) and len(collected) < 3:
+        line = lines[index]
+        if not line.text:
+            if collected:
+                break
+            index += 1
+            continue
+        if (
+            len(line.text) > 50
+            or re.search(r"[。，,；;：:！？!?]", line.folded)
+            or (_part_heading(line) is not None)
+        ):
+            break
+        if _starts_with_marker(line.text):
+            break
+        collected.append(line)
+        index += 1
+    if collected and _TITLE_WORDS.search("".join(line.folded for line in collected)):
+        return "".join(line.text for line in collected), index
+    return None, first
+
+
+_ADMIN = re.compile(
+    r".+?(?:自治区|自治州|自治县|特别行政区|街道办事处|街道|省|市|州|盟|县|区|旗|镇|乡)"
+)
+_DEPARTMENT = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}?(?:局|委员会|委|办公室|办|厅|中心|院|所|署|队|站)"
+)
+_LEVELS = {
+    "自治区": "省",
+    "省": "省",
+    "特别行政区": "省",
+    "市": "市",
+    "州": "市",
+    "自治州": "市",
+    "盟": "市",
+    "县": "县",
+    "自治县": "县",
+    "旗": "县",
+    "区": "区",
+    "街道办事处": "街道",
+    "街道": "街道",
+    "镇": "镇",
+    "乡": "乡",
+}
+_TITLE_NOISE = re.compile(r"^(?:中共|中国共产党)")
+
+
+def _entity_from_title(title: str) -> tuple[str | None, str | None, str | None]:
+    folded = fold(title)
+    cut = re.search(
+        r"\d{4}|[零〇一二][零〇一二三四五六七八九]{3}年|关于|法治|依法|年度|工作报告", folded
+    )
+    prefix = folded[: cut.start()] if cut else folded
+    prefix = _TITLE_NOISE.sub("", prefix)
+    if not prefix and cut and cut.group(0).isdigit():
+        # "2024梧桐镇法治政府工作报告": the name comes after the year.
+        rest = re.sub(r"^\d{4}年?(?:度)?", "", folded)
+        following = re.search(r"关于|法治|依法|年度|工作报告", rest)
+        prefix = rest[: following.start()] if following else rest
+    names: list[str] = []
+    position = 0
+    for match in _ADMIN.finditer(prefix):
+        if match.start() != position:
+            break
+        names.append(match.group(0))
+        position = match.end()
+    remainder = prefix[position:]
+    remainder = re.sub(r"^(?:人民政府|政府|党委|委员会|人大常委会|人民代表大会)", "", remainder)
+    department = _DEPARTMENT.match(remainder)
+    if department and remainder.startswith(department.group(0)):
+        entity = "".join(names[-1:]) + department.group(0) if names else department.group(0)
+        parent = names[-1] if names else None
+        return _original(title, folded, entity), _original(title, folded, parent), "部门"
+    if not names:
+        return None, None, None
+    entity = names[-1]
+    parent = names[-2] if len(names) >= 2 else None
+    level = next(
+        (
+            level
+            for suffix, level in sorted(_LEVELS.items(), key=lambda kv: -len(kv[0]))
+            if entity.endswith(suffix)
+        ),
+        None,
+    )
+    return _original(title, folded, entity), _original(title, folded, parent), level
+
+
+def _original(title: str, folded: str, name: str | None) -> str | None:
+    """Map a name found in the folded title back to the title's own characters."""
+    if name is None:
+        return None
+    index = folded.find(name)
+    return title[index : index + len(name)] if index >= 0 else name
+
+
+_BODY_ENTITY = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡|县|区|市))(?:人民政府|党委|政府)?(?:始终|坚持|深入|认真|全面|扎实|在)"
+)
+
+
+def _find_year(title: str | None, folded: str) -> int | None:
+    for text in (fold(title) if title else "", folded[:400], folded):
+        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", text)
+        if match:
+            return int(match.group(1))
+        match = re.search(r"二[零〇]([零〇一二三四五六七八九])([零〇一二三四五六七八九])年", text)
+        if match:
+            digits = "零一二三四五六七八九"
+            tens = digits.index(match.group(1).replace("〇", "零"))
+            ones = digits.index(match.group(2).replace("〇", "零"))
+            return 2000 + tens * 10 + ones
+    return None
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass(slots=True)
+class _Heading:
+    kind: SectionKind | None
+    line: _Line
+
+
+def _split_sections(text: str, folded: str, lines: list[_Line], body_line: int) -> list[Section]:
+    body_start = lines[body_line].start if body_line < len(lines) else len(text)
+    headings: list[_Heading] = []
+    families: list[str] = []
+    for line in lines[body_line:]:
+        found = _part_heading(line)
+        if found is not None:
+            headings.append(_Heading(found[0], line))
+            families.append(found[1])
+    # Numbered part headings define the structure: keep only the dominant numbered family
+    # (plus bare keyword lines), so that a stray "1、…情况" item does not start a part.
+    numbered = [family for family in families if family != "bare"]
+    if numbered:
+        dominant = max(set(numbered), key=numbered.count)
+        headings = [
+            heading
+            for heading, family in zip(headings, families, strict=False)
+            if family in (dominant, "bare") and not (family == "bare" and heading.kind is None)
+        ]
+        if dominant != "part":
+            # Thematic "一、…" headings count only when parts are numbered that way too.
+            headings = [h for h in headings if h.kind is not None or dominant == "cn_comma"]
+
+    sections: list[Section] = []
+    first_part = headings[0].line.start if headings else len(text)
+    preamble_end = first_part
+    has_achievements = any(heading.kind in ("achievements", None) for heading in headings)
+    implicit_start: int | None = None
+    if not has_achievements:
+        implicit_start = _implicit_achievements_start(lines, body_start, first_part)
+        if implicit_start is not None:
+            preamble_end = implicit_start
+    if preamble_end > body_start:
+        sections.append(
+            Section(
+                "preamble", None, body_start, _rstrip(text, body_start, preamble_end), body_start
+            )
+        )
+    if implicit_start is not None:
+        sections.append(
+            _make_section(
+                text, folded, "achievements", None, implicit_start, implicit_start, first_part
+            )
+        )
+
+    # Consecutive thematic headings (kind None) before the problems part form one
+    # achievements section whose items are those headings.
+    index = 0
+    while index < len(headings):
+        heading = headings[index]
+        end_index = index + 1
+        kind: SectionKind
+        if heading.kind is None:
+            while end_index < len(headings) and headings[end_index].kind is None:
+                end_index += 1
+            seen_problems = any(s.kind in ("problems", "plans") for s in sections)
+            kind = "other" if seen_problems else "achievements"
+            start = heading.line.start
+            end = headings[end_index].line.start if end_index < len(headings) else len(text)
+            if kind == "achievements":
+                sections.append(_make_section(text, folded, kind, None, start, start, end))
+            else:
+                sections.append(
+                    _make_section(
+                        text, folded, kind, heading.line.text, start, heading.line.end, end
+                    )
+                )
+            index = end_index
+            continue
+        kind = heading.kind
+        start = heading.line.start
+        end = headings[end_index].line.start if end_index < len(headings) else len(text)
+        if kind == "problems":
+            cause_at = _causes_start(lines, heading.line.end, end)
+            if cause_at is not None:
+                cause_line, label_end = cause_at
+                sections.append(
+                    _make_section(
+                        text,
+                        folded,
+                        "problems",
+                        heading.line.text,
+                        start,
+                        heading.line.end,
+                        cause_line.start,
+                    )
+                )
+                sections.append(
+                    _make_section(
+                        text,
+                        folded,
+                        "causes",
+                        text[cause_line.start : label_end],
+                        cause_line.start,
+                        label_end,
+                        end,
+                    )
+                )
+                index = end_index
+                continue
+        sections.append(
+            _make_section(text, folded, kind, heading.line.text, start, heading.line.end, end)
+        )
+        index = end_index
+    return sections
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \n\t":
+        end -= 1
+    return end
+
+
+def _implicit_achievements_start(lines: list[_Line], start: int, end: int) -> int | None:
+    """Where an unheaded part 1 begins: its first numbered block, else its second paragraph."""
+    paragraphs = [line for line in lines if start <= line.start < end and line.text]
+    for line in paragraphs:
+        if any(
+            _MARKERS[family].match(line.folded) for family in ("cn_comma", "br_cn", "ar", "br_ar")
+        ):
+            return line.start if line is not paragraphs[0] else None
+    if len(paragraphs) >= 3:
+        return paragraphs[1].start
+    return None
+
+
+_CAUSE_LABEL = re.compile(
+    r"^(?:[(]?[一二三四五六七八九十\d]{1,2}[)、.]?\s*)?"
+    r"((?:存在|产生)?(?:问题|不足)?的?原因(?:分析)?|原因分析)\s*[:：。]?"
+)
+
+
+def _causes_start(lines: list[_Line], start: int, end: int) -> tuple[_Line, int] | None:
+    """A line inside a problems part that opens its stated causes (原因：… / （二）原因分析)."""
+    for line in lines:
+        if start < line.start < end and line.text:
+            match = _CAUSE_LABEL.match(line.folded)
+            if match and (
+                match.end() == len(line.folded)
+                or line.folded[match.end() - 1] in ":："
+                or len(line.folded) <= 20
+            ):
+                return line, line.start + match.end()
+    return None
+
+
+def _make_section(
+    text: str,
+    folded: str,
+    kind: SectionKind,
+    heading: str | None,
+    start: int,
+    body_start: int,
+    end: int,
+) -> Section:
+    end = _rstrip(text, start, end)
+    body_start = min(body_start, end)
+    items = tuple(_find_items(text, folded, body_start, end))
+    return Section(kind, heading, start, end, body_start, items)
+
+
+# --------------------------------------------------------------------------- items
+
+_TITLE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _item(text: str, marker_start: int, marker_end: int, end: int, marker: str) -> Item:
+    end = _rstrip(text, marker_start, end)
+    rest = text[marker_end:end]
+    cut = _TITLE_END.search(rest)
+    lead = (rest[: cut.start()] if cut else rest).strip()
+    title = lead if 0 < len(lead) <= 40 else None
+    return Item(marker, title, marker_start, end, text[marker_start:end])
+
+
+def _find_items(text: str, folded: str, start: int, end: int) -> Iterator[Item]:
+    lines = [line for line in _lines(text, folded) if start <= line.start < end and line.text]
+    # Lines inside the range that start a numbered block, by family.
+    found: list[tuple[_Line, str, int | None, re.Match[str]]] = []
+    for line in lines:
+        for family in ("br_cn", "br_ar", "ar", "cn_comma", "dash"):
+            match = _MARKERS[family].match(line.folded)
+            if match:
+                value = _marker_value(match.group(1)) if match.group(1) else None
+                found.append((line, family, value, match))
+                break
+    if found:
+        yield from _line_items(text, found, end)
+        return
+    inline = list(_inline_items(text, folded, start, end))
+    if inline:
+        yield from inline
+        return
+    for line in lines:
+        if line.text.rstrip().endswith((":", "：")):
+            continue
+        yield _item(text, line.start, line.start, min(line.end, end), "")
+
+
+_SIBLING = {"br_cn": "br_ar", "br_ar": "br_cn"}
+
+
+def _line_items(
+    text: str, found: list[tuple[_Line, str, int | None, re.Match[str]]], end: int
+) -> Iterator[Item]:
+    primary = found[0][1]
+    sibling = _SIBLING.get(primary)
+    sibling_is_sublist = any(family == sibling and value == 1 for _, family, value, _ in found)
+    starts: list[tuple[_Line, re.Match[str]]] = []
+    expected = found[0][2]
+    for line, family, value, match in found:
+        if family == primary and primary == "dash":
+            starts.append((line, match))
+            continue
+        accepted_family = family == primary or (family == sibling and not sibling_is_sublist)
+        if accepted_family and value is not None and value == expected:
+            starts.append((line, match))
+            expected = value + 1
+    for index, (line, match) in enumerate(starts):
+        item_end = starts[index + 1][0].start if index + 1 < len(starts) else end
+        marker = line.text[: match.end()].rstrip()
+        yield _item(text, line.start, line.start + match.end(), item_end, marker)
+
+
+def _inline_items(text: str, folded: str, start: int, end: int) -> Iterator[Item]:
+    """一是…二是… (or 第一，…第二，…) enumerations inside paragraphs."""
+    for pattern in (_INLINE_ORDINAL, _INLINE_DI):
+        positions: list[re.Match[str]] = []
+        expected = 1
+        for match in pattern.finditer(folded, start, end):
+            if _cn_value(match.group(1)) == expected:
+                positions.append(match)
+                expected += 1
+        if len(positions) >= 2 or (positions and pattern is _INLINE_ORDINAL):
+            for index, match in enumerate(positions):
+                paragraph_end = folded.find("\n", match.start(), end)
+                limit = end if paragraph_end < 0 else paragraph_end
+                item_end = positions[index + 1].start() if index + 1 < len(positions) else limit
+                item_end = min(item_end, limit) if index + 1 >= len(positions) else item_end
+                yield _item(
+                    text, match.start(), match.end(), item_end, text[match.start() : match.end()]
+                )
+            return
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _looks_like_path(source: str) -> bool:
+    if "\n" in source or len(source) > 1024:
+        return False
+    if os.path.exists(source):
+        return True
+    suffix = Path(source).suffix.lower()
+    return (
+        bool(suffix)
+        and suffix.isascii()
+        and len(suffix) <= 6
+        and (
+            "/" in source
+            or "\\" in source
+            or suffix in TEXT_SUFFIXES
+            or suffix in {".docx", ".doc", ".pdf", ".html", ".htm", ".wps"}
+        )
+    )
+
+
+def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None]:
+    """Return the raw (uncleaned) text of ``source`` and the path it came from."""
+    if isinstance(source, bytes):
+        return decode_bytes(source), None
+    if isinstance(source, os.PathLike) or _looks_like_path(source):
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"找不到文件：{path}（请检查路径是否正确）")
+        if path.is_dir():
+            raise InputError(f"{path} 是目录，不是报告文件：请指定其中的 .txt 文件。")
+        suffix = path.suffix.lower()
+        if suffix in {".doc", ".wps"}:
+            raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")
+        if suffix in {".docx", ".pdf", ".html", ".htm"}:
+            raise InputError(
+                f"{path.name}：{suffix} 文件需要先转换为 .txt（UTF-8）；本版本只读取纯文本报告。"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        return decode_bytes(data, name=str(path)), str(path)
+    return source, None
+
+
+def load_report(source: str | os.PathLike[str] | bytes) -> Report:
+    """Read, clean and analyse a report.
+
+    ``source`` is a path (``str`` or ``Path``), the report's text itself, or raw bytes.
+    Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
+    """
+    raw, path = read_source(source)
+    text = clean_text(raw)
+    name = path or "输入文本"
+    if not text.strip():
+        raise InputError(f"{name} 只有空白字符：请提供报告正文。")
+    folded = fold(text)
+    lines = _lines(text, folded)
+    title, body_line = _find_title(lines)
+    entity = parent = level = None
+    if title:
+        entity, parent, level = _entity_from_title(title)
+    if entity is None:
+        match = _BODY_ENTITY.search(folded[:600])
+        if match:
+            entity = text[match.start(1) : match.end(1)]
+            level = next((lv for sfx, lv in _LEVELS.items() if entity.endswith(sfx)), None)
+    year = _find_year(title, folded)
+    sections = tuple(_split_sections(text, folded, lines, body_line))
+    return Report(
+        text=text,
+        title=title,
+        entity=entity,
+        parent_entity=parent,
+        level=level,
+        year=year,
+        sections=sections,
+        source=path,
+        folded=folded,
+    )

@@ -1,0 +1,107 @@
+"""Human-readable views of results: a one-page Markdown summary and a section outline."""
+
+from __future__ import annotations
+
+from rulelaw_llm.categories import label_of
+from rulelaw_llm.document import Report
+from rulelaw_llm.schema import Indicator, ReportSummary
+
+__all__ = ["outline", "to_markdown"]
+
+_KIND_LABELS = {
+    "preamble": "导语",
+    "achievements": "主要举措和成效",
+    "responsibility": "第一责任人履职",
+    "problems": "存在的问题",
+    "causes": "原因",
+    "plans": "下一年度安排",
+    "other": "其他",
+}
+
+
+def _number(indicator: Indicator) -> str:
+    value = indicator.value
+    text = f"{int(value):,}" if value == int(value) else f"{value:,}"
+    return f"{'约' if indicator.approx else ''}{text} {indicator.unit}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(summary: ReportSummary) -> str:
+    """A readable one-page view of a summary, with evidence positions in brackets."""
+    who = summary.entity or "（未识别单位）"
+    lines = [f"# {summary.title or who}", ""]
+    meta = [f"单位：{who}"]
+    if summary.parent_entity:
+        meta.append(f"上级：{summary.parent_entity}")
+    if summary.level:
+        meta.append(f"层级：{summary.level}")
+    if summary.year:
+        meta.append(f"年度：{summary.year}")
+    backend = summary.provenance.backend
+    model = f"（{summary.provenance.model}）" if summary.provenance.model else ""
+    meta.append(f"来源：{'规则' if backend == 'rules' else '大模型'}{model}")
+    lines += [" · ".join(meta), "", "## 摘要", "", summary.digest, ""]
+    if summary.achievements:
+        lines += ["## 主要举措和成效", ""]
+        lines += [
+            f"- **{label_of(item.category)}** {item.summary} "
+            f"〔{item.evidence.start}–{item.evidence.end}〕"
+            for item in summary.achievements
+        ]
+        lines.append("")
+    if summary.indicators:
+        lines += [
+            "## 数字指标",
+            "",
+            "| 指标 | 数值 | 时期 | 类别 | 原文 |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {_cell(item.name)} | {_number(item)} | {item.period or ''} | "
+            f"{label_of(item.category)} | {_cell(item.evidence.quote)} |"
+            for item in summary.indicators
+        ]
+        lines.append("")
+    if summary.problems:
+        lines += ["## 存在的问题", ""]
+        for problem in summary.problems:
+            lines.append(f"- **{label_of(problem.category)}** {problem.summary}")
+            if problem.cause:
+                lines.append(f"  - 原因：{problem.cause}")
+        lines.append("")
+    if summary.plans:
+        lines += ["## 下一年度安排", ""]
+        lines += [f"- **{label_of(plan.category)}** {plan.summary}" for plan in summary.plans]
+        lines.append("")
+    if summary.warnings:
+        lines += ["## 提示", ""] + [f"- {warning}" for warning in summary.warnings] + [""]
+    if summary.rejected:
+        lines += ["## 未通过校验的条目", ""]
+        lines += [f"- [{item.kind}] {item.reason}" for item in summary.rejected]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def outline(report: Report) -> str:
+    """How a report was split: each section's kind, heading, span and items."""
+    lines = [
+        f"标题：{report.title or '（未识别）'}",
+        f"单位：{report.entity or '（未识别）'}"
+        + (f"（上级：{report.parent_entity}）" if report.parent_entity else "")
+        + f"  层级：{report.level or '—'}  年度：{report.year or '—'}",
+        "",
+    ]
+    for section in report.sections:
+        heading = section.heading or "（无标题）"
+        lines.append(
+            f"[{_KIND_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
+            f"  {len(section.items)} 条"
+        )
+        for item in section.items:
+            preview = item.text.replace("\n", " ")
+            preview = preview if len(preview) <= 40 else preview[:40] + "…"
+            lines.append(f"    {item.start:>6}–{item.end:<6} {preview}")
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""The result contract: what users receive (``ReportSummary``) and its parts.
+
+Every extracted item carries ``Evidence``: a verbatim quote from ``Report.text`` and the
+character span where it stands, so ``report.text[evidence.start:evidence.end] ==
+evidence.quote`` always holds. The library computes spans; models never write offsets
+(the models an LLM fills live in ``rulelaw_llm.drafts``).
+
+All models forbid unknown fields, so a consumer can rely on the JSON Schema
+(``rulelaw-llm schema``) as the exact shape of the output.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from rulelaw_llm.categories import CategoryKey
+
+__all__ = [
+    "Achievement",
+    "Attempt",
+    "Coverage",
+    "Evidence",
+    "Indicator",
+    "Plan",
+    "Problem",
+    "Provenance",
+    "Rejected",
+    "ReportSummary",
+    "SCHEMA_VERSION",
+    "Usage",
+]
+
+#: Bumped whenever the shape of ``ReportSummary`` changes; stored in every result.
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """A verbatim quote from the report and where it stands in ``Report.text``."""
+
+    quote: str = Field(description="报告原文中的逐字引文（清洗后的文本）")
+    start: int = Field(ge=0, description="引文在 Report.text 中的起始字符位置")
+    end: int = Field(ge=0, description="引文在 Report.text 中的结束字符位置（不含）")
+    match: Literal["exact", "normalized", "fuzzy"] = Field(
+        default="exact",
+        description="引文如何定位：exact 逐字；normalized 忽略全半角/标点/空白；fuzzy 字符级近似",
+    )
+
+    @model_validator(mode="after")
+    def _span_is_ordered(self) -> Evidence:
+        if self.end < self.start:
+            raise ValueError("evidence end is before its start")
+        return self
+
+
+class Achievement(_Model):
+    """A measure taken or result achieved (主要举措和成效)."""
+
+    category: CategoryKey = Field(description="类别键，取自受控词表")
+    summary: str = Field(description="简明概括（一句话）")
+    evidence: Evidence
+
+
+class Indicator(_Model):
+    """A numeric work indicator: what is counted, the number, its unit and its source."""
+
+    name: str = Field(description="统计的是什么（如：法治专题学习会议、化解矛盾纠纷、化解率）")
+    value: float = Field(description="数值，万/亿已展开（11万元 → 110000）")
+    unit: str = Field(description="单位或量词，不含万/亿（次、场、人次、件、元、%…）")
+    approx: bool = Field(description="是否为约数或下限（余、多、近、约、左右、以上、超、逾）")
+    period: str | None = Field(
+        default=None, description="原文把数字系于报告年度以外的时期时填写（如 2023）"
+    )
+    category: CategoryKey = Field(description="类别键，取自受控词表")
+    evidence: Evidence
+    origin: Literal["prepass", "model"] = Field(
+        default="prepass",
+        description="数字、单位和位置来自确定性预处理（prepass）还是模型补充并经校验（model）",
+    )
+
+
+class Problem(_Model):
+    """A shortcoming the report admits (存在的问题和不足), with its stated cause if any."""
+
+    category: CategoryKey = Field(description="类别键，取自受控词表")
+    summary: str = Field(description="问题的简明概括")
+    cause: str | None = Field(default=None, description="原文陈述的原因（没有则为空）")
+    evidence: Evidence
+    cause_evidence: Evidence | None = None
+
+
+class Plan(_Model):
+    """A measure planned for the next year (下一年度工作安排)."""
+
+    category: CategoryKey = Field(description="类别键，取自受控词表")
+    summary: str = Field(description="计划的简明概括")
+    evidence: Evidence
+
+
+class Rejected(_Model):
+    """An item that failed validation, kept with the reason instead of being dropped."""
+
+    kind: Literal["achievement", "indicator", "problem", "plan", "digest"]
+    content: dict[str, JsonValue] = Field(description="模型给出的原始内容")
+    reason: str = Field(description="未通过校验的原因")
+
+
+class Attempt(_Model):
+    """One request to the model (first try, re-ask or follow-up) and what it cost."""
+
+    step: str = Field(description="哪一步：indicators、items、digest、coverage…")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    seconds: float = 0.0
+    outcome: Literal["ok", "invalid", "truncated", "error"] = "ok"
+
+
+class Usage(_Model):
+    """The usage ledger of one report."""
+
+    requests: int = 0
+    reasks: int = Field(default=0, description="因校验失败而重新请求的次数")
+    transport_retries: int = Field(default=0, description="因网络/限流/5xx 而重试的次数")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    seconds: float = Field(default=0.0, description="总耗时（秒）")
+    cost: float | None = Field(default=None, description="按配置的价格表估算的费用")
+    currency: str | None = None
+    attempts: list[Attempt] = Field(default_factory=list)
+
+
+class Coverage(_Model):
+    """How the pre-pass quantities of the achievement sections were accounted for."""
+
+    candidates: int = Field(description="预处理在成效部分找到的数字个数")
+    indicators: int = Field(description="其中成为指标的个数")
+    not_indicators: int = Field(description="其中被明确判定为非指标的个数")
+    unresolved: int = Field(description="既未成为指标也未被判定的个数（会产生警告）")
+
+
+class Provenance(_Model):
+    """Where a result came from, so that it can be reproduced and compared."""
+
+    backend: Literal["rules", "llm"]
+    provider: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    prompt_version: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    library_version: str
+    source: str | None = Field(default=None, description="输入文件路径")
+    text_sha256: str = Field(description="清洗后正文的 SHA-256")
+    usage: Usage = Field(default_factory=Usage)
+    created_at: datetime
+
+
+class ReportSummary(_Model):
+    """The structured, grounded summary of one report."""
+
+    entity: str | None = Field(description="报告主体，如 申扎镇")
+    parent_entity: str | None = Field(default=None, description="上级行政区（原文写明时）")
+    level: str | None = Field(description="层级：乡、镇、街道、县、区、市、省、部门")
+    year: int | None = Field(description="报告所述年度")
+    title: str | None
+    achievements: list[Achievement] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    plans: list[Plan] = Field(default_factory=list)
+    digest: str = Field(description="一段话摘要")
+    warnings: list[str] = Field(default_factory=list)
+    rejected: list[Rejected] = Field(default_factory=list)
+    coverage: Coverage | None = None
+    provenance: Provenance

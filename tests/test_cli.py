@@ -1,0 +1,86 @@
+"""The command line: outputs users can pipe, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rulelaw_llm.cli import main
+from tests.conftest import REPORTS
+
+SHENZHA = str(REPORTS / "shenzha-zhen-2024.txt")
+
+
+def test_summarize_offline_prints_pretty_chinese_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summarize", SHENZHA, "--offline"]) == 0
+    out = capsys.readouterr().out
+    assert "申扎镇" in out  # ensure_ascii=False
+    data = json.loads(out)
+    assert data["entity"] == "申扎镇"
+    assert data["provenance"]["backend"] == "rules"
+
+
+def test_summarize_several_files_gives_an_array_and_markdown_to_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(str(path) for path in REPORTS.glob("*.txt"))
+    assert main(["summarize", *files, "--offline"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 5
+    out = tmp_path / "summary.md"
+    assert main(["summarize", *files, "--offline", "--format", "markdown", "-o", str(out)]) == 0
+    markdown = out.read_text(encoding="utf-8")
+    assert markdown.count("## 摘要") == 5
+    assert "| 指标 | 数值 |" in markdown
+
+
+def test_jsonl_gives_one_line_per_report(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(path) for path in REPORTS.glob("*.txt"))
+    assert main(["summarize", *files, "--offline", "--format", "jsonl"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [json.loads(line)["entity"] for line in lines] == [
+        "卡乡",
+        "吕村镇",
+        "申扎镇",
+        "田家寨镇",
+        "梧桐镇",
+    ]
+
+
+def test_sections_and_quantities_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sections", str(REPORTS / "wutong-zhen-2024.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "[原因] 原因：" in out
+    assert main(["quantities", SHENZHA, "--json"]) == 0
+    quantities = json.loads(capsys.readouterr().out)
+    assert len(quantities) == 17
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "ReportSummary"
+    assert schema["additionalProperties"] is False
+
+
+def test_user_mistakes_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["summarize", str(tmp_path / "missing.txt"), "--offline"]) == 1
+    assert main(["sections", str(empty)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert "找不到文件" in err[0] and "空文件" in err[1]
+    assert all("Traceback" not in line for line in err)
+
+
+def test_one_bad_file_does_not_lose_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summarize", str(tmp_path / "missing.txt"), SHENZHA, "--offline"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["entity"] == "申扎镇"
+    assert "找不到文件" in captured.err
