@@ -24,9 +24,12 @@ from rulelaw_llm.schema import (
     Problem,
     ReportSummary,
 )
+from rulelaw_llm.settings import Price, Settings
+from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = [
     "Achievement",
+    "AsyncSummarizer",
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
@@ -36,6 +39,7 @@ __all__ = [
     "InputError",
     "Item",
     "Plan",
+    "Price",
     "Problem",
     "ProviderError",
     "Quantity",
@@ -43,6 +47,8 @@ __all__ = [
     "ReportSummary",
     "RulelawError",
     "Section",
+    "Settings",
+    "Summarizer",
     "find_quantities",
     "load_report",
     "summarize_offline",

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from rulelaw_llm.quantities import find_quantities, parse_number
 from rulelaw_llm.schema import Achievement, Indicator, Plan, Problem
 
-__all__ = ["DEFAULT_DIGEST_CHARS", "digest_violations", "template_digest"]
+__all__ = [
+    "DEFAULT_DIGEST_CHARS",
+    "digest_violations",
+    "digest_violations_for_values",
+    "template_digest",
+]
 
 DEFAULT_DIGEST_CHARS = 250
 
@@ -93,6 +98,11 @@ def digest_violations(digest: str, indicators: Sequence[Indicator], year: int | 
     allowed = {indicator.value for indicator in indicators}
     if year:
         allowed |= {float(year), float(year + 1), float(year - 1)}
+    return digest_violations_for_values(digest, sorted(allowed))
+
+
+def digest_violations_for_values(digest: str, allowed: Sequence[float]) -> list[str]:
+    """Numbers in ``digest`` that are not among ``allowed`` values."""
     tokens = [match.group(0) for match in _ARABIC_NUMBER.finditer(digest)]
     # Chinese-numeral figures (五次, 十余场) are found the way the pre-pass finds them, so
     # slogans such as 两个维护 or 二十届三中全会 are not mistaken for numbers.

@@ -1,0 +1,100 @@
+"""One frozen settings object for the LLM backend; every option is keyword-only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+
+from typing_extensions import TypedDict
+
+from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS
+from rulelaw_llm.errors import ConfigurationError
+
+__all__ = ["Price", "Settings", "SettingsOverrides"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Price:
+    """Price per million tokens, for the optional cost estimate in the usage ledger."""
+
+    prompt: float
+    completion: float
+    cached_prompt: float | None = None
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """How the LLM backend talks to the model. Defaults suit small local models."""
+
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    """Completion tokens allowed per request."""
+    max_tokens_ceiling: int = 4096
+    """On a truncated answer the limit is doubled once, up to this ceiling, then work is split."""
+    reasks: int = 2
+    """Re-asks per request when the answer fails validation (0 = never re-ask)."""
+    timeout: float = 300.0
+    """Seconds to wait for one HTTP response (local CPU models are slow)."""
+    transport_retries: int = 4
+    """Retries of one request on connection errors, timeouts, 429 and 5xx."""
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+    retry_after_max: float = 60.0
+    """Longest Retry-After a 429 is honoured for; longer waits are capped."""
+    digest_chars: int = DEFAULT_DIGEST_CHARS
+    concurrency: int = 4
+    """Requests in flight at once for one report (AsyncSummarizer)."""
+    block_chars: int = 1200
+    """Longest piece of report text sent in one request; longer parts are split."""
+    item_chars: int = 160
+    """How much of each item's text is shown when asking for its summary."""
+    token_budget: int | None = None
+    """Stop a report with ``BudgetExceededError`` once it has used this many tokens."""
+    fuzzy_threshold: float = 85.0
+    """Minimum character-level similarity (0–100) for a quote to count as found."""
+    mode: str | None = None
+    """Override the instructor mode of the provider preset: tools, json, json_schema, md_json."""
+    prices: Mapping[str, Price] = field(default_factory=lambda: MappingProxyType({}))
+    """Model name -> price, for the cost estimate."""
+
+    def __post_init__(self) -> None:
+        if self.reasks < 0 or self.transport_retries < 0:
+            raise ConfigurationError("reasks 和 transport_retries 不能为负数。")
+        if self.max_tokens <= 0 or self.digest_chars <= 0 or self.concurrency <= 0:
+            raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
+        if self.mode is not None and self.mode not in ("tools", "json", "json_schema", "md_json"):
+            raise ConfigurationError(
+                f"未知的 mode：{self.mode}（可选 tools、json、json_schema、md_json）"
+            )
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with some options changed; unknown names raise ``ConfigurationError``."""
+        known = {item.name for item in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigurationError(f"未知的设置项：{', '.join(unknown)}")
+        return replace(self, **overrides)  # type: ignore[arg-type]
+
+
+class SettingsOverrides(TypedDict, total=False):
+    """The keyword arguments ``Summarizer(**options)`` accepts: the fields of ``Settings``."""
+
+    temperature: float
+    max_tokens: int
+    max_tokens_ceiling: int
+    reasks: int
+    timeout: float
+    transport_retries: int
+    backoff_initial: float
+    backoff_max: float
+    retry_after_max: float
+    digest_chars: int
+    concurrency: int
+    block_chars: int
+    item_chars: int
+    token_budget: int | None
+    fuzzy_threshold: float
+    mode: str | None
+    prices: Mapping[str, Price]

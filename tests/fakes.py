@@ -1,0 +1,119 @@
+"""A FAKE OpenAI-compatible model for fault tests, served through httpx2's MockTransport.
+
+Nothing here is a recording of a real model: answers are made up by simple rules from the
+request itself (names copied from the sentence before a number, summaries copied from an
+item's opening words) so that tests can inject one fault at a time around them. Real model
+answers live only in cassettes recorded from a real server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+
+Answer = dict[str, Any]
+# A fault hook sees the call number (1-based), the parsed request and the answer the fake
+# would give; it returns a replacement answer, an httpx2.Response, or raises an httpx2 error.
+Fault = Callable[[int, dict[str, Any], Answer], "Answer | httpx2.Response | None"]
+
+
+def _user_prompt(body: dict[str, Any]) -> str:
+    users = [m.get("content", "") for m in body.get("messages", []) if m.get("role") == "user"]
+    return str(users[0]) if users else ""
+
+
+def fake_answer(body: dict[str, Any]) -> Answer:
+    """The fake's default answer to a request, derived from the prompt text."""
+    prompt = _user_prompt(body)
+    candidates = re.findall(r"^q(\d+)：(.+)$", prompt, re.MULTILINE)
+    if candidates:
+        block = prompt.split("原文：", 1)[1].split("数字：", 1)[0]
+        answer: Answer = {}
+        for number, raw in candidates:
+            at = block.find(raw)
+            before = re.sub(r"[^\u4e00-\u9fff]", "", block[max(0, at - 12) : at])
+            answer[f"q{number}"] = before[-6:] or "工作"
+        return answer
+    items = re.findall(r"^i(\d+)：(.+)$", prompt, re.MULTILINE)
+    if items:
+        problems = "cause：" in prompt
+        answer = {}
+        for number, text in items:
+            body_text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^[一二三四五六七八九十]是", "", text)
+            summary = re.sub(r"[^\u4e00-\u9fff]", "", body_text)[:12] or "工作"
+            entry: Answer = {"summary": summary, "category": "legal_publicity"}
+            if problems:
+                entry["cause"] = None
+            answer[f"i{number}"] = entry
+        return answer
+    match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
+    entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
+    return {"digest": f"{entity}{year}年扎实推进法治政府建设，依法行政水平持续提升，普法宣传不断深入；"
+                      "同时存在宣传形式单一等不足，下一步将加强学习和宣传。"}
+
+
+def completion(body: dict[str, Any], answer: Answer, *, finish_reason: str = "stop",
+               content_override: str | None = None, usage: tuple[int, int] = (100, 20)) -> httpx2.Response:
+    """A chat.completion response carrying ``answer`` as the request's mode expects."""
+    arguments = json.dumps(answer, ensure_ascii=False)
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    if body.get("tools"):
+        name = body["tools"][0]["function"]["name"]
+        message["tool_calls"] = [{
+            "id": "call_fake", "type": "function",
+            "function": {"name": name, "arguments": arguments},
+        }]
+    else:
+        message["content"] = arguments if content_override is None else content_override
+    if content_override is not None and body.get("tools"):
+        message["tool_calls"][0]["function"]["arguments"] = content_override
+    payload = {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0,
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
+                  "total_tokens": usage[0] + usage[1]},
+    }
+    return httpx2.Response(200, json=payload)
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> httpx2.Response:
+    """An OpenAI-style error response."""
+    return httpx2.Response(
+        status, json={"error": {"message": message, "type": "fake_error", "code": None}},
+        headers=headers,
+    )
+
+
+@dataclass
+class FakeModel:
+    """Answers chat completions by rule, with optional injected faults."""
+
+    fault: Fault | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def handle(self, request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        self.requests.append(body)
+        answer = fake_answer(body)
+        if self.fault is not None:
+            replaced = self.fault(len(self.requests), body, answer)
+            if isinstance(replaced, httpx2.Response):
+                return replaced
+            if replaced is not None:
+                answer = replaced
+        return completion(body, answer)
+
+    def transport(self) -> httpx2.MockTransport:
+        return httpx2.MockTransport(self.handle)
+
+    async def handle_async(self, request: httpx2.Request) -> httpx2.Response:
+        return self.handle(request)
+
+    def async_transport(self) -> httpx2.MockTransport:
+        return httpx2.MockTransport(self.handle_async)
