@@ -7,21 +7,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from rulelaw_llm.document import load_report
-from rulelaw_llm.errors import RulelawError
+from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.schema import ReportSummary
+from rulelaw_llm.settings import MODES
+from rulelaw_llm.summarizer import Summarizer
 
 __all__ = ["main"]
 
 _EPILOG = """示例：
   rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
+  rulelaw-llm summarize 报告.txt --provider deepseek            # 需设置 DEEPSEEK_API_KEY
+  rulelaw-llm digest 报告/*.txt --base-url http://10.0.0.5:8000/v1 --model qwen2.5-7b
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
@@ -54,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
         help="输出格式：json（默认；多个文件时为数组）、jsonl（每行一份）、markdown（便于阅读）",
     )
     summarize.add_argument("-o", "--output", metavar="OUT", help="写入文件而不是标准输出")
+    _llm_options(summarize)
+
+    digest = commands.add_parser(
+        "digest",
+        help="为每份报告输出一段话摘要",
+        description="为每份报告输出一段话摘要（经过数字核对；未配置大模型时用模板摘要）。",
+    )
+    digest.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
+    digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
+    _llm_options(digest)
 
     sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
     sections.add_argument("file", metavar="FILE")
@@ -65,6 +80,34 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="输出结果的 JSON Schema（供其他工具使用）")
     return parser
+
+
+def _llm_options(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group(
+        "大模型（也可用环境变量 RULELAW_PROVIDER / RULELAW_MODEL / RULELAW_BASE_URL / RULELAW_API_KEY）"
+    )
+    group.add_argument(
+        "--provider",
+        help="服务商预设：deepseek、qwen、zhipu、moonshot、doubao、siliconflow、openai、ollama、vllm、llamacpp、llama-cpp-python",
+    )
+    group.add_argument("--model", help="模型名称")
+    group.add_argument("--base-url", help="OpenAI 兼容接口地址，如 http://内网地址:8000/v1")
+    group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
+
+
+def _summarizer(args: argparse.Namespace) -> Summarizer | None:
+    """The configured LLM summarizer, or None (with a one-line hint) to use the rules."""
+    if args.offline:
+        return None
+    try:
+        return Summarizer(
+            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+        )
+    except ConfigurationError as error:
+        if args.provider or args.model or args.base_url:
+            raise
+        print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
+        return None
 
 
 def _version() -> str:
@@ -87,17 +130,32 @@ def _write(text: str, output: str | None) -> None:
         raise RulelawError(f"无法写入 {output}：{error.strerror}") from error
 
 
-def _summarize(args: argparse.Namespace) -> int:
+def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
+    """Summarize every file; a file that fails is reported and the others go on."""
+    summarizer = _summarizer(args)
     results: list[ReportSummary] = []
     failures = 0
     for file in args.files:
         try:
-            results.append(summarize_offline(file))
-        except RulelawError as error:
+            if summarizer is None:
+                results.append(summarize_offline(file))
+            else:
+                results.append(summarizer.summarize(file))
+        except (InputError, ExtractionError) as error:
             failures += 1
             print(f"rulelaw-llm: {error}", file=sys.stderr)
-    if not args.offline:
-        print("rulelaw-llm: 提示：当前版本只提供规则摘要（--offline）。", file=sys.stderr)
+    return results, failures
+
+
+def _digest(args: argparse.Namespace) -> int:
+    results, failures = _summaries(args)
+    for result in results:
+        print(f"{result.entity or result.provenance.source}：{result.digest}")
+    return 1 if failures else 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    results, failures = _summaries(args)
     if results:
         if args.format == "markdown":
             text = "\n\n---\n\n".join(to_markdown(result) for result in results)
@@ -188,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {
         "summarize": _summarize,
+        "digest": _digest,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
@@ -195,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    # The CLI reports failures itself; instructor's own error log would repeat them.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         return handlers[args.command](args)
     except RulelawError as error:

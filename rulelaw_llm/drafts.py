@@ -35,9 +35,15 @@ __all__ = [
     "check_item",
     "category_table",
     "check_name",
+    "digest_model",
     "items_model",
     "names_model",
 ]
+
+#: Longest summary accepted; the schema carries it so grammar-constrained servers stop there.
+SUMMARY_CHARS = 40
+#: Longest indicator name accepted.
+NAME_CHARS = 20
 
 _NULLISH = {"", "null", "none", "无", "没有", "未写明", "未提及", "-", "—"}
 
@@ -85,7 +91,7 @@ def check_name(index: int, name: object, context: NamesContext) -> tuple[str, st
     text = text.strip(" “”\"'《》（）()。")
     if not text or not re.search(r"[\u4e00-\u9fffA-Za-z]", text):
         return text, f"{label}（{raw}）的统计对象为空或只写了数字，请写出它统计的是什么"
-    if len(text) > 20:
+    if len(text) > NAME_CHARS:
         return text, f"{label}（{raw}）的统计对象“{text}”太长，请用不超过15个字的名词短语"
     if char_overlap(text, context.sentences[index - 1]) < 0.5:
         return text, f"{label}（{raw}）的统计对象“{text}”在原句中找不到依据，请用原句中的词"
@@ -114,7 +120,7 @@ class _NamesBase(BaseModel):
 def names_model(raws: Sequence[str]) -> type[BaseModel]:
     """A response model with one string field per quantity: ``q1``, ``q2``…"""
     fields: dict[str, object] = {
-        f"q{index}": (str, Field(description=f"{raw} 的统计对象"))
+        f"q{index}": (str, Field(max_length=NAME_CHARS + 10, description=f"{raw} 的统计对象"))
         for index, raw in enumerate(raws, 1)
     }
     return create_model("IndicatorNames", __base__=_NamesBase, **fields)  # type: ignore[call-overload,no-any-return]
@@ -128,7 +134,7 @@ class ItemJudgement(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    summary: str = Field(description="不超过30字的概括，只用原文中的事实")
+    summary: str = Field(max_length=SUMMARY_CHARS, description="不超过30字的概括，只用原文中的事实")
     category: CategoryKey = Field(description="类别键")
 
 
@@ -149,16 +155,26 @@ def check_item(
     """
     label = f"i{index}"
     text = context.texts[index - 1]
-    summary = re.sub(r"\s+", "", judgement.summary).strip("。；;，, ")
+    summary = re.sub(r"\s+", "", judgement.summary)
+    # A small model often copies the item's opening words instead of summarising; its first
+    # sentence (the item's own heading) is then the summary. Repaired here, not re-asked.
+    summary = re.sub(
+        r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.]\s*|^[一二三四五六七八九十]是", "", summary
+    )
+    first = re.split(r"[。；;！？!?]", summary, maxsplit=1)[0]
+    if len(summary) > SUMMARY_CHARS and 4 <= len(first) <= SUMMARY_CHARS:
+        summary = first
+    summary = summary.strip("。；;，, …")
     judgement = judgement.model_copy(update={"summary": summary})
     failures: list[str] = []
     if not summary:
         failures.append(f"{label}的概括为空")
-    elif len(summary) > 60:
+    elif len(summary) > SUMMARY_CHARS:
         failures.append(f"{label}的概括太长（{len(summary)}字），请不超过30字")
     else:
         invented = [
-            number for number in numbers_in(summary)
+            number
+            for number in numbers_in(summary)
             if not any(abs(number - known) < 1e-6 for known in numbers_in(text))
         ]
         if invented:
@@ -173,7 +189,9 @@ def check_item(
             judgement = judgement.model_copy(update={"cause": None})
         else:
             located = locate_quote(
-                context.report_text, cause, within=context.cause_region,
+                context.report_text,
+                cause,
+                within=context.cause_region,
                 threshold=context.threshold,
             )
             if located is None:
@@ -237,7 +255,7 @@ def check_digest(digest: str, context: DigestContext) -> tuple[str, str | None]:
 
 
 class DigestDraft(BaseModel):
-    """The model's one-paragraph digest."""
+    """The model's one-paragraph digest (see ``digest_model`` for the length limit)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -254,7 +272,20 @@ class DigestDraft(BaseModel):
         return self
 
 
+def digest_model(max_chars: int) -> type[DigestDraft]:
+    """A digest model whose schema caps the length a little above ``max_chars``.
+
+    The cap stops a grammar-constrained model from running on; the check then trims the
+    digest to its last full sentence within ``max_chars``.
+    """
+    limit = max_chars + max_chars // 5
+    return create_model(
+        "Digest",
+        __base__=DigestDraft,
+        digest=(str, Field(max_length=limit, description=f"一段话中文摘要，不超过{max_chars}字")),
+    )
+
+
 def category_table() -> str:
     """The vocabulary as the prompt shows it: ``key：中文名`` per line."""
     return "\n".join(f"{key}：{label}" for key, label in CATEGORIES.items())
-

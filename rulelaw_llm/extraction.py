@@ -38,6 +38,7 @@ from rulelaw_llm.drafts import (
     check_digest,
     check_item,
     check_name,
+    digest_model,
     items_model,
     names_model,
 )
@@ -45,7 +46,7 @@ from rulelaw_llm.grounding import Located
 from rulelaw_llm.offline import sentence_span
 from rulelaw_llm.prompts import load_prompt
 from rulelaw_llm.quantities import Quantity, find_quantities
-from rulelaw_llm.schema import Coverage, Evidence, Rejected, ReportSummary
+from rulelaw_llm.schema import Coverage, Evidence, Rejected, RejectedKind, ReportSummary
 from rulelaw_llm.settings import Settings
 
 __all__ = [
@@ -59,7 +60,11 @@ __all__ = [
 ]
 
 PartKind = Literal["achievements", "problems", "plans"]
-_PART_LABELS = {"achievements": "主要举措和成效", "problems": "存在的问题", "plans": "下一年度工作安排"}
+_PART_LABELS = {
+    "achievements": "主要举措和成效",
+    "problems": "存在的问题",
+    "plans": "下一年度工作安排",
+}
 _MAX_PER_REQUEST = 8
 
 
@@ -143,15 +148,22 @@ def names_step(
     prompt = load_prompt("indicators").render(block=block, candidates="\n".join(lines))
     raws = [quantities[index].raw for index in indexes]
     return Step(
-        key=key, kind="names", messages=_messages(prompt), response_model=names_model(raws),
+        key=key,
+        kind="names",
+        messages=_messages(prompt),
+        response_model=names_model(raws),
         context={"names": NamesContext(raws=raws, sentences=sentences)},
         quantity_indexes=tuple(indexes),
     )
 
 
 def items_step(
-    report: Report, part: PartKind, items: Sequence[Item], indexes: Sequence[int],
-    settings: Settings, key: str,
+    report: Report,
+    part: PartKind,
+    items: Sequence[Item],
+    indexes: Sequence[int],
+    settings: Settings,
+    key: str,
 ) -> Step:
     """A request for the summary and category of some items of one part."""
     lines = []
@@ -175,17 +187,26 @@ def items_step(
             cause_text = _one_line(causes[0].body(report.text))[: settings.block_chars]
             lines.append(f"（原因部分原文：{cause_text}）")
     prompt = load_prompt("items").render(
-        part=_PART_LABELS[part], cause_instruction=cause_instruction,
-        categories=category_table(), items="\n".join(lines),
+        part=_PART_LABELS[part],
+        cause_instruction=cause_instruction,
+        categories=category_table(),
+        items="\n".join(lines),
     )
     return Step(
-        key=key, kind="items", messages=_messages(prompt),
+        key=key,
+        kind="items",
+        messages=_messages(prompt),
         response_model=items_model(len(indexes), problems=part == "problems"),
-        context={"items": ItemsContext(
-            texts=[items[index].text for index in indexes], report_text=report.text,
-            cause_region=cause_region, threshold=settings.fuzzy_threshold,
-        )},
-        part=part, item_indexes=tuple(indexes),
+        context={
+            "items": ItemsContext(
+                texts=[items[index].text for index in indexes],
+                report_text=report.text,
+                cause_region=cause_region,
+                threshold=settings.fuzzy_threshold,
+            )
+        },
+        part=part,
+        item_indexes=tuple(indexes),
     )
 
 
@@ -193,18 +214,25 @@ def _chunks(indexes: Sequence[int], size: int) -> list[list[int]]:
     return [list(indexes[start : start + size]) for start in range(0, len(indexes), size)]
 
 
-def _names_groups(report: Report, quantities: Sequence[Quantity], indexes: Sequence[int],
-                  settings: Settings) -> list[list[int]]:
+def _names_groups(
+    report: Report, quantities: Sequence[Quantity], indexes: Sequence[int], settings: Settings
+) -> list[list[int]]:
     """Group quantities by the item (or section) that holds them, within size limits."""
     groups: dict[tuple[int, int], list[int]] = {}
     for index in indexes:
         quantity = quantities[index]
         section = report.section_at(quantity.start)
         item = next(
-            (it for it in (section.items if section else ()) if it.start <= quantity.start < it.end),
+            (
+                it
+                for it in (section.items if section else ())
+                if it.start <= quantity.start < it.end
+            ),
             None,
         )
-        holder = (item.start, item.end) if item else (section.start, section.end) if section else (0, 0)
+        holder = (
+            (item.start, item.end) if item else (section.start, section.end) if section else (0, 0)
+        )
         groups.setdefault(holder, []).append(index)
     result: list[list[int]] = []
     for members in groups.values():
@@ -214,7 +242,9 @@ def _names_groups(report: Report, quantities: Sequence[Quantity], indexes: Seque
             quantity = quantities[index]
             span = sentence_span(report.text, quantity.start, quantity.end)
             length = span[1] - span[0]
-            if current and (len(current) >= _MAX_PER_REQUEST or chars + length > settings.block_chars):
+            if current and (
+                len(current) >= _MAX_PER_REQUEST or chars + length > settings.block_chars
+            ):
                 result.append(current)
                 current, chars = [], 0
             current.append(index)
@@ -233,11 +263,14 @@ def plan_steps(report: Report, settings: Settings) -> list[Step]:
             _names_groups(report, quantities, achievement_side(report, quantities), settings), 1
         )
     ]
-    for part in ("achievements", "problems", "plans"):
-        items = part_items(report, part)  # type: ignore[arg-type]
-        per_request = max(1, min(_MAX_PER_REQUEST, settings.block_chars // max(settings.item_chars, 1)))
+    parts: tuple[PartKind, ...] = ("achievements", "problems", "plans")
+    for part in parts:
+        items = part_items(report, part)
+        per_request = max(
+            1, min(_MAX_PER_REQUEST, settings.block_chars // max(settings.item_chars, 1))
+        )
         for number, chunk in enumerate(_chunks(range(len(items)), per_request), 1):
-            steps.append(items_step(report, part, items, chunk, settings, f"items:{part}:{number}"))  # type: ignore[arg-type]
+            steps.append(items_step(report, part, items, chunk, settings, f"items:{part}:{number}"))
     return steps
 
 
@@ -256,8 +289,12 @@ def split_step(report: Report, step: Step, settings: Settings) -> list[Step]:
         items = part_items(report, step.part)
         half = len(step.item_indexes) // 2
         return [
-            items_step(report, step.part, items, step.item_indexes[:half], settings, step.key + "a"),
-            items_step(report, step.part, items, step.item_indexes[half:], settings, step.key + "b"),
+            items_step(
+                report, step.part, items, step.item_indexes[:half], settings, step.key + "a"
+            ),
+            items_step(
+                report, step.part, items, step.item_indexes[half:], settings, step.key + "b"
+            ),
         ]
     return []
 
@@ -286,12 +323,13 @@ def answer_from_model(step: Step, result: BaseModel) -> Answer:
             if located is not None:
                 answer.causes[index] = located
     else:
-        answer.digest = str(getattr(result, "digest"))
+        assert isinstance(result, DigestDraft)
+        answer.digest = result.digest
     return answer
 
 
-def _reject(kind: str, content: dict[str, JsonValue], reason: str) -> Rejected:
-    return Rejected(kind=kind, content=content, reason=reason)  # type: ignore[arg-type]
+def _reject(kind: RejectedKind, content: dict[str, JsonValue], reason: str) -> Rejected:
+    return Rejected(kind=kind, content=content, reason=reason)
 
 
 def answer_from_raw(step: Step, raw: str | None, reason: str) -> Answer:
@@ -305,8 +343,16 @@ def answer_from_raw(step: Step, raw: str | None, reason: str) -> Answer:
             data = None
     if not isinstance(data, dict):
         answer.failed = True
-        kind = {"names": "indicator", "items": _item_kind(step), "digest": "digest"}[step.kind]
-        answer.rejected.append(_reject(kind, {"raw": (raw or "")[:2000]}, f"模型输出无法解析：{reason}"))
+        kind: RejectedKind = (
+            "indicator"
+            if step.kind == "names"
+            else "digest"
+            if step.kind == "digest"
+            else _item_kind(step)
+        )
+        answer.rejected.append(
+            _reject(kind, {"raw": (raw or "")[:2000]}, f"模型输出无法解析：{reason}")
+        )
         return answer
     if step.kind == "names":
         context = step.context["names"]
@@ -316,21 +362,28 @@ def answer_from_raw(step: Step, raw: str | None, reason: str) -> Answer:
             if failure is None:
                 answer.names[index] = name
             else:
-                answer.rejected.append(_reject(
-                    "indicator", {"quantity": context.raws[number - 1], "name": str(data.get(f"q{number}"))},
-                    failure,
-                ))
+                answer.rejected.append(
+                    _reject(
+                        "indicator",
+                        {"quantity": context.raws[number - 1], "name": str(data.get(f"q{number}"))},
+                        failure,
+                    )
+                )
     elif step.kind == "items":
         context = step.context["items"]
         assert isinstance(context, ItemsContext)
         judgement_type = ProblemJudgement if step.part == "problems" else ItemJudgement
         for number, index in enumerate(step.item_indexes, 1):
             value = data.get(f"i{number}")
-            content: dict[str, JsonValue] = value if isinstance(value, dict) else {"value": str(value)}
+            content: dict[str, JsonValue] = (
+                value if isinstance(value, dict) else {"value": str(value)}
+            )
             try:
                 judgement = judgement_type.model_validate(value)
             except ValueError as error:
-                answer.rejected.append(_reject(_item_kind(step), content, f"i{number}：{_first_line(error)}"))
+                answer.rejected.append(
+                    _reject(_item_kind(step), content, f"i{number}：{_first_line(error)}")
+                )
                 continue
             checked, located, failure = check_item(number, judgement, context)
             if failure is None:
@@ -346,7 +399,9 @@ def answer_from_raw(step: Step, raw: str | None, reason: str) -> Answer:
         if failure is None:
             answer.digest = digest
         else:
-            answer.rejected.append(_reject("digest", {"digest": str(data.get("digest", ""))}, failure))
+            answer.rejected.append(
+                _reject("digest", {"digest": str(data.get("digest", ""))}, failure)
+            )
     return answer
 
 
@@ -354,10 +409,13 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _item_kind(step: Step) -> str:
-    return {"achievements": "achievement", "problems": "problem", "plans": "plan"}.get(
-        step.part or "", "achievement"
-    )
+def _item_kind(step: Step) -> RejectedKind:
+    kinds: dict[str, RejectedKind] = {
+        "achievements": "achievement",
+        "problems": "problem",
+        "plans": "plan",
+    }
+    return kinds.get(step.part or "", "achievement")
 
 
 # --------------------------------------------------------------------------- assembly
@@ -369,7 +427,11 @@ def assemble(
     """The offline baseline with every accepted answer applied (without the digest)."""
     quantities = find_quantities(report.text)
     names: dict[int, str] = {}
-    judgements: dict[PartKind, dict[int, ItemJudgement]] = {"achievements": {}, "problems": {}, "plans": {}}
+    judgements: dict[PartKind, dict[int, ItemJudgement]] = {
+        "achievements": {},
+        "problems": {},
+        "plans": {},
+    }
     causes: dict[int, Located] = {}
     rejected: list[Rejected] = list(baseline.rejected)
     warnings: list[str] = list(baseline.warnings)
@@ -386,7 +448,7 @@ def assemble(
     item_categories: dict[tuple[int, int], CategoryKey] = {}
     achievements = []
     for index, (item, achievement) in enumerate(
-        zip(part_items(report, "achievements"), baseline.achievements)
+        zip(part_items(report, "achievements"), baseline.achievements, strict=True)
     ):
         judgement = judgements["achievements"].get(index)
         if judgement is not None:
@@ -397,7 +459,9 @@ def assemble(
         achievements.append(achievement)
 
     indicators = []
-    for index, (quantity, indicator) in enumerate(zip(quantities, baseline.indicators)):
+    for index, (quantity, indicator) in enumerate(
+        zip(quantities, baseline.indicators, strict=True)
+    ):
         name = names.get(index)
         update: dict[str, object] = {}
         if name is not None:
@@ -406,7 +470,11 @@ def assemble(
         clause_category = classify(indicator.evidence.quote)
         if clause_category == "other":
             holder = next(
-                (cat for (start, end), cat in item_categories.items() if start <= quantity.start < end),
+                (
+                    cat
+                    for (start, end), cat in item_categories.items()
+                    if start <= quantity.start < end
+                ),
                 None,
             )
             if holder is not None:
@@ -424,15 +492,18 @@ def assemble(
             if located is not None:
                 update["cause"] = report.text[located.start : located.end]
                 update["cause_evidence"] = Evidence(
-                    quote=report.text[located.start : located.end], start=located.start,
-                    end=located.end, match=located.match,  # type: ignore[arg-type]
+                    quote=report.text[located.start : located.end],
+                    start=located.start,
+                    end=located.end,
+                    match=located.match,
                 )
             problem = problem.model_copy(update=update)
         problems.append(problem)
 
     plans = [
         plan.model_copy(update={"summary": j.summary, "category": j.category})
-        if (j := judgements["plans"].get(index)) is not None else plan
+        if (j := judgements["plans"].get(index)) is not None
+        else plan
         for index, plan in enumerate(baseline.plans)
     ]
 
@@ -443,12 +514,15 @@ def assemble(
         warnings.append(
             f"{len(unresolved)} 个数字未得到模型的统计对象，保留规则给出的名称：{'、'.join(unresolved[:10])}"
         )
-    for part, label in (("achievements", "成效"), ("problems", "问题"), ("plans", "计划")):
-        missing = len(part_items(report, part)) - len(judgements[part])  # type: ignore[arg-type]
+    labels: dict[PartKind, str] = {"achievements": "成效", "problems": "问题", "plans": "计划"}
+    for part, label in labels.items():
+        missing = len(part_items(report, part)) - len(judgements[part])
         if missing > 0:
             warnings.append(f"{missing} 条{label}未得到模型的概括，保留规则结果。")
     if rejected and len(rejected) > len(baseline.rejected):
-        warnings.append(f"{len(rejected) - len(baseline.rejected)} 项模型输出未通过校验，见 rejected。")
+        warnings.append(
+            f"{len(rejected) - len(baseline.rejected)} 项模型输出未通过校验，见 rejected。"
+        )
     return baseline.model_copy(
         update={
             "achievements": achievements,
@@ -458,7 +532,9 @@ def assemble(
             "rejected": rejected,
             "warnings": warnings,
             "coverage": Coverage(
-                candidates=len(candidates), indicators=len(named), not_indicators=0,
+                candidates=len(candidates),
+                indicators=len(named),
+                not_indicators=0,
                 unresolved=len(unresolved),
             ),
         }
@@ -471,7 +547,8 @@ def unresolved_quantities(report: Report, answers: Sequence[tuple[Step, Answer]]
     for _, answer in answers:
         named.update(answer.names)
     return [
-        index for index in achievement_side(report, find_quantities(report.text))
+        index
+        for index in achievement_side(report, find_quantities(report.text))
         if index not in named
     ]
 
@@ -484,7 +561,8 @@ def digest_step(summary: ReportSummary, settings: Settings) -> Step:
     figures = [i for i in summary.indicators if i.period is None][:10]
     if figures:
         facts.append(
-            "关键数字：" + "；".join(
+            "关键数字："
+            + "；".join(
                 f"{i.name} {i.value:g}{i.unit}{'（约数）' if i.approx else ''}" for i in figures
             )
         )
@@ -493,19 +571,31 @@ def digest_step(summary: ReportSummary, settings: Settings) -> Step:
     if summary.plans:
         facts.append("下一年度：" + "；".join(p.summary for p in summary.plans[:5]))
     prompt = load_prompt("digest").render(
-        entity=summary.entity or "", year=str(summary.year or ""),
-        max_chars=str(settings.digest_chars), facts="\n".join(facts),
+        entity=summary.entity or "",
+        year=str(summary.year or ""),
+        max_chars=str(settings.digest_chars),
+        facts="\n".join(facts),
     )
-    allowed = sorted({i.value for i in summary.indicators}
-                     | ({float(summary.year), float(summary.year + 1)} if summary.year else set()))
+    allowed = sorted(
+        {i.value for i in summary.indicators}
+        | ({float(summary.year), float(summary.year + 1)} if summary.year else set())
+    )
     return Step(
-        key="digest", kind="digest", messages=_messages(prompt), response_model=DigestDraft,
-        context={"digest": DigestContext(allowed=allowed, entity=summary.entity,
-                                          max_chars=settings.digest_chars)},
+        key="digest",
+        kind="digest",
+        messages=_messages(prompt),
+        response_model=digest_model(settings.digest_chars),
+        context={
+            "digest": DigestContext(
+                allowed=allowed, entity=summary.entity, max_chars=settings.digest_chars
+            )
+        },
     )
 
 
-def apply_digest(summary: ReportSummary, answer: Answer | None, settings: Settings) -> ReportSummary:
+def apply_digest(
+    summary: ReportSummary, answer: Answer | None, settings: Settings
+) -> ReportSummary:
     """Set the model's digest, or fall back to the template digest with a warning."""
     warnings = list(summary.warnings)
     rejected = list(summary.rejected)
@@ -516,9 +606,12 @@ def apply_digest(summary: ReportSummary, answer: Answer | None, settings: Settin
     else:
         warnings.append("模型摘要未通过校验，已改用模板摘要。")
         digest = template_digest(
-            entity=summary.entity, year=summary.year, achievements=summary.achievements,
-            indicators=summary.indicators, problems=summary.problems, plans=summary.plans,
+            entity=summary.entity,
+            year=summary.year,
+            achievements=summary.achievements,
+            indicators=summary.indicators,
+            problems=summary.problems,
+            plans=summary.plans,
             max_chars=settings.digest_chars,
         )
     return summary.model_copy(update={"digest": digest, "warnings": warnings, "rejected": rejected})
-

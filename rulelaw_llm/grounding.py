@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import find_quantities
+from rulelaw_llm.schema import MatchKind
 
 __all__ = ["Located", "char_overlap", "locate_quote", "numbers_in", "value_in_text"]
 
@@ -27,8 +28,7 @@ class Located:
 
     start: int
     end: int
-    match: str
-    """``exact``, ``normalized`` or ``fuzzy``."""
+    match: MatchKind
     score: float
 
 

@@ -52,14 +52,16 @@ class Prompt:
 
 
 def _prompt_file(filename: str) -> str:
-    packaged = resources.files("rulelaw_llm").joinpath("prompts", filename)
+    packaged = resources.files("rulelaw_llm").joinpath("prompts").joinpath(filename)
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
     # An editable install or a source checkout: prompts/ sits beside the package.
     source = Path(__file__).resolve().parent.parent / "prompts" / filename
     if source.is_file():
         return source.read_text(encoding="utf-8")
-    raise ConfigurationError(f"找不到提示词文件 {filename}：安装可能不完整，请重新安装 rulelaw-llm。")
+    raise ConfigurationError(
+        f"找不到提示词文件 {filename}：安装可能不完整，请重新安装 rulelaw-llm。"
+    )
 
 
 @cache

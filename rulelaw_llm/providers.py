@@ -29,59 +29,136 @@ class ProviderPreset:
     key_env: str | None
     """The provider's own environment variable for the key; ``None`` for local servers."""
     mode: str
-    """The instructor mode that works there: tools, json, json_schema or md_json."""
+    """The structured-output mode that works there (``rulelaw_llm.settings.MODES``)."""
     default_model: str | None = None
     extra_body: Mapping[str, Json] = field(default_factory=lambda: MappingProxyType({}))
     """Request options sent with every call, e.g. the switch that turns "thinking" off."""
 
 
-def _preset(**kwargs: object) -> ProviderPreset:
-    extra = kwargs.pop("extra_body", {})
-    return ProviderPreset(extra_body=MappingProxyType(dict(extra)), **kwargs)  # type: ignore[arg-type]
+def _preset(
+    *,
+    name: str,
+    label: str,
+    base_url: str,
+    key_env: str | None,
+    mode: str,
+    default_model: str | None = None,
+    extra_body: dict[str, Json] | None = None,
+) -> ProviderPreset:
+    return ProviderPreset(
+        name=name,
+        label=label,
+        base_url=base_url,
+        key_env=key_env,
+        mode=mode,
+        default_model=default_model,
+        extra_body=MappingProxyType(extra_body or {}),
+    )
 
 
 PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
     {
         preset.name: preset
         for preset in (
-            _preset(name="openai", label="OpenAI", base_url="https://api.openai.com/v1",
-                    key_env="OPENAI_API_KEY", mode="tools", default_model="gpt-4o-mini"),
+            _preset(
+                name="openai",
+                label="OpenAI",
+                base_url="https://api.openai.com/v1",
+                key_env="OPENAI_API_KEY",
+                mode="tools",
+                default_model="gpt-4o-mini",
+            ),
             # DeepSeek: json_object only on the chat endpoint; thinking models reject
             # json_object and forced tool_choice, so thinking is switched off.
-            _preset(name="deepseek", label="DeepSeek", base_url="https://api.deepseek.com",
-                    key_env="DEEPSEEK_API_KEY", mode="json", default_model="deepseek-chat",
-                    extra_body={"thinking": {"type": "disabled"}}),
-            _preset(name="qwen", label="通义千问（DashScope 兼容模式）",
-                    base_url="https://dashscope.aliyuncs.com/compatible-mode/v1",
-                    key_env="DASHSCOPE_API_KEY", mode="json_schema", default_model="qwen-plus",
-                    extra_body={"enable_thinking": False}),
-            _preset(name="zhipu", label="智谱 GLM", base_url="https://open.bigmodel.cn/api/paas/v4",
-                    key_env="ZHIPUAI_API_KEY", mode="json", default_model="glm-4-flash",
-                    extra_body={"thinking": {"type": "disabled"}}),
-            _preset(name="moonshot", label="Moonshot Kimi", base_url="https://api.moonshot.cn/v1",
-                    key_env="MOONSHOT_API_KEY", mode="json", default_model="moonshot-v1-8k"),
+            _preset(
+                name="deepseek",
+                label="DeepSeek",
+                base_url="https://api.deepseek.com",
+                key_env="DEEPSEEK_API_KEY",
+                mode="json",
+                default_model="deepseek-chat",
+                extra_body={"thinking": {"type": "disabled"}},
+            ),
+            _preset(
+                name="qwen",
+                label="通义千问（DashScope 兼容模式）",
+                base_url="https://dashscope.aliyuncs.com/compatible-mode/v1",
+                key_env="DASHSCOPE_API_KEY",
+                mode="json_schema",
+                default_model="qwen-plus",
+                extra_body={"enable_thinking": False},
+            ),
+            _preset(
+                name="zhipu",
+                label="智谱 GLM",
+                base_url="https://open.bigmodel.cn/api/paas/v4",
+                key_env="ZHIPUAI_API_KEY",
+                mode="json",
+                default_model="glm-4-flash",
+                extra_body={"thinking": {"type": "disabled"}},
+            ),
+            _preset(
+                name="moonshot",
+                label="Moonshot Kimi",
+                base_url="https://api.moonshot.cn/v1",
+                key_env="MOONSHOT_API_KEY",
+                mode="json",
+                default_model="moonshot-v1-8k",
+            ),
             # Doubao models are addressed by an endpoint id (ep-…): no default model.
-            _preset(name="doubao", label="火山引擎豆包", base_url="https://ark.cn-beijing.volces.com/api/v3",
-                    key_env="ARK_API_KEY", mode="json",
-                    extra_body={"thinking": {"type": "disabled"}}),
-            _preset(name="siliconflow", label="硅基流动", base_url="https://api.siliconflow.cn/v1",
-                    key_env="SILICONFLOW_API_KEY", mode="json",
-                    default_model="Qwen/Qwen2.5-7B-Instruct",
-                    extra_body={"enable_thinking": False}),
-            _preset(name="ollama", label="Ollama（本地）", base_url="http://localhost:11434/v1",
-                    key_env=None, mode="json_schema", default_model="qwen2.5:7b",
-                    extra_body={"think": False}),
+            _preset(
+                name="doubao",
+                label="火山引擎豆包",
+                base_url="https://ark.cn-beijing.volces.com/api/v3",
+                key_env="ARK_API_KEY",
+                mode="json",
+                extra_body={"thinking": {"type": "disabled"}},
+            ),
+            _preset(
+                name="siliconflow",
+                label="硅基流动",
+                base_url="https://api.siliconflow.cn/v1",
+                key_env="SILICONFLOW_API_KEY",
+                mode="json",
+                default_model="Qwen/Qwen2.5-7B-Instruct",
+                extra_body={"enable_thinking": False},
+            ),
+            _preset(
+                name="ollama",
+                label="Ollama（本地）",
+                base_url="http://localhost:11434/v1",
+                key_env=None,
+                mode="json_schema",
+                default_model="qwen2.5:7b",
+                extra_body={"think": False},
+            ),
             # vLLM serving Qwen3-style models: the chat template switch turns thinking off.
-            _preset(name="vllm", label="vLLM（本地/内网）", base_url="http://localhost:8000/v1",
-                    key_env=None, mode="json_schema",
-                    extra_body={"chat_template_kwargs": {"enable_thinking": False}}),
+            _preset(
+                name="vllm",
+                label="vLLM（本地/内网）",
+                base_url="http://localhost:8000/v1",
+                key_env=None,
+                mode="json_schema",
+                extra_body={"chat_template_kwargs": {"enable_thinking": False}},
+            ),
             # llama.cpp's llama-server turns a forced tool_choice into "auto": use json_schema.
-            _preset(name="llamacpp", label="llama.cpp server", base_url="http://localhost:8080/v1",
-                    key_env=None, mode="json_schema"),
-            # llama-cpp-python's server grammar-constrains a forced tool call but rejects the
-            # json_schema response format (with HTTP 500): use tools.
-            _preset(name="llama-cpp-python", label="llama-cpp-python server",
-                    base_url="http://localhost:8000/v1", key_env=None, mode="tools"),
+            _preset(
+                name="llamacpp",
+                label="llama.cpp server",
+                base_url="http://localhost:8080/v1",
+                key_env=None,
+                mode="json_schema",
+            ),
+            # llama-cpp-python's server rejects the json_schema response format (HTTP 500)
+            # and renders tool-call re-asks with \u-escaped Chinese (measured: a re-ask cost
+            # 3,500 prompt tokens); json_object with the schema attached is grammar-constrained.
+            _preset(
+                name="llama-cpp-python",
+                label="llama-cpp-python server",
+                base_url="http://localhost:8000/v1",
+                key_env=None,
+                mode="json_grammar",
+            ),
         )
     }
 )

@@ -36,6 +36,9 @@ __all__ = [
 #: Bumped whenever the shape of ``ReportSummary`` changes; stored in every result.
 SCHEMA_VERSION = "1.0"
 
+RejectedKind = Literal["achievement", "indicator", "problem", "plan", "digest"]
+MatchKind = Literal["exact", "normalized", "fuzzy"]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -47,7 +50,7 @@ class Evidence(_Model):
     quote: str = Field(description="报告原文中的逐字引文（清洗后的文本）")
     start: int = Field(ge=0, description="引文在 Report.text 中的起始字符位置")
     end: int = Field(ge=0, description="引文在 Report.text 中的结束字符位置（不含）")
-    match: Literal["exact", "normalized", "fuzzy"] = Field(
+    match: MatchKind = Field(
         default="exact",
         description="引文如何定位：exact 逐字；normalized 忽略全半角/标点/空白；fuzzy 字符级近似",
     )
@@ -106,7 +109,7 @@ class Plan(_Model):
 class Rejected(_Model):
     """An item that failed validation, kept with the reason instead of being dropped."""
 
-    kind: Literal["achievement", "indicator", "problem", "plan", "digest"]
+    kind: RejectedKind
     content: dict[str, JsonValue] = Field(description="模型给出的原始内容")
     reason: str = Field(description="未通过校验的原因")
 

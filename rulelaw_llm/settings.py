@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
+from typing import Any
 
 from typing_extensions import TypedDict
 
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS
 from rulelaw_llm.errors import ConfigurationError
 
-__all__ = ["Price", "Settings", "SettingsOverrides"]
+__all__ = ["MODES", "Price", "Settings", "SettingsOverrides"]
+
+#: Structured-output modes: tools (forced tool call), json (json_object + schema in the
+#: prompt), json_grammar (json_object with the schema attached, llama.cpp grammars),
+#: json_schema (OpenAI response_format json_schema), md_json (JSON in a Markdown fence).
+MODES = ("tools", "json", "json_grammar", "json_schema", "md_json")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,14 +54,14 @@ class Settings:
     """Requests in flight at once for one report (AsyncSummarizer)."""
     block_chars: int = 1200
     """Longest piece of report text sent in one request; longer parts are split."""
-    item_chars: int = 160
+    item_chars: int = 120
     """How much of each item's text is shown when asking for its summary."""
     token_budget: int | None = None
     """Stop a report with ``BudgetExceededError`` once it has used this many tokens."""
     fuzzy_threshold: float = 85.0
     """Minimum character-level similarity (0–100) for a quote to count as found."""
     mode: str | None = None
-    """Override the instructor mode of the provider preset: tools, json, json_schema, md_json."""
+    """Override the structured-output mode of the provider preset (see ``MODES``)."""
     prices: Mapping[str, Price] = field(default_factory=lambda: MappingProxyType({}))
     """Model name -> price, for the cost estimate."""
 
@@ -64,10 +70,8 @@ class Settings:
             raise ConfigurationError("reasks 和 transport_retries 不能为负数。")
         if self.max_tokens <= 0 or self.digest_chars <= 0 or self.concurrency <= 0:
             raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
-        if self.mode is not None and self.mode not in ("tools", "json", "json_schema", "md_json"):
-            raise ConfigurationError(
-                f"未知的 mode：{self.mode}（可选 tools、json、json_schema、md_json）"
-            )
+        if self.mode is not None and self.mode not in MODES:
+            raise ConfigurationError(f"未知的 mode：{self.mode}（可选 {'、'.join(MODES)}）")
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with some options changed; unknown names raise ``ConfigurationError``."""
@@ -75,7 +79,8 @@ class Settings:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ConfigurationError(f"未知的设置项：{', '.join(unknown)}")
-        return replace(self, **overrides)  # type: ignore[arg-type]
+        changes: dict[str, Any] = dict(overrides)
+        return replace(self, **changes)
 
 
 class SettingsOverrides(TypedDict, total=False):

@@ -47,7 +47,7 @@ from rulelaw_llm.extraction import (
 from rulelaw_llm.offline import as_report, library_version, summarize_offline, text_digest
 from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.providers import ProviderConfig, resolve_provider
-from rulelaw_llm.schema import Attempt, Provenance, Rejected, ReportSummary, Usage
+from rulelaw_llm.schema import Attempt, Provenance, Rejected, RejectedKind, ReportSummary, Usage
 from rulelaw_llm.settings import Settings, SettingsOverrides
 from rulelaw_llm.transport import (
     async_transport_policy,
@@ -63,6 +63,9 @@ Source = str | os.PathLike[str] | bytes | Report
 _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
+    # json_object with the schema attached: servers built on llama.cpp's grammar
+    # (llama-cpp-python) then constrain the answer to the schema.
+    "json_grammar": instructor.Mode.JSON,
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "md_json": instructor.Mode.MD_JSON,
 }
@@ -112,7 +115,8 @@ class _Ledger:
     def settle(self, step: str, first: int, *, succeeded: bool) -> None:
         """Mark one request's attempts from index ``first``: all but a success are invalid."""
         mine = [
-            i for i in range(first, len(self.attempts))
+            i
+            for i in range(first, len(self.attempts))
             if self.attempts[i].step == step and self.attempts[i].outcome == "ok"
         ]
         failed = mine if not succeeded else mine[:-1]
@@ -129,16 +133,26 @@ class _Ledger:
         if price is not None:
             cached_rate = price.cached_prompt if price.cached_prompt is not None else price.prompt
             cost = round(
-                ((prompt - cached) * price.prompt + cached * cached_rate
-                 + completion * price.completion) / 1_000_000,
+                (
+                    (prompt - cached) * price.prompt
+                    + cached * cached_rate
+                    + completion * price.completion
+                )
+                / 1_000_000,
                 6,
             )
             currency = price.currency
         return Usage(
-            requests=len(self.attempts), reasks=self.reasks,
-            transport_retries=self.transport_retries, prompt_tokens=prompt,
-            completion_tokens=completion, cached_tokens=cached, seconds=round(seconds, 3),
-            cost=cost, currency=currency, attempts=list(self.attempts),
+            requests=len(self.attempts),
+            reasks=self.reasks,
+            transport_retries=self.transport_retries,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cached_tokens=cached,
+            seconds=round(seconds, 3),
+            cost=cost,
+            currency=currency,
+            attempts=list(self.attempts),
         )
 
 
@@ -147,8 +161,12 @@ def _settings(settings: Settings | None, overrides: SettingsOverrides) -> Settin
 
 
 def _config(
-    provider: str | None, model: str | None, base_url: str | None, api_key: str | None,
-    client: openai.OpenAI | openai.AsyncOpenAI | None, settings: Settings,
+    provider: str | None,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    client: openai.OpenAI | openai.AsyncOpenAI | None,
+    settings: Settings,
 ) -> ProviderConfig:
     if client is not None:
         base_url = base_url or str(client.base_url)
@@ -158,7 +176,9 @@ def _config(
     )
 
 
-def _request(step: Step, config: ProviderConfig, settings: Settings, max_tokens: int) -> dict[str, Any]:
+def _request(
+    step: Step, config: ProviderConfig, settings: Settings, max_tokens: int
+) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "model": config.model,
         "messages": [dict(message) for message in step.messages],
@@ -167,8 +187,14 @@ def _request(step: Step, config: ProviderConfig, settings: Settings, max_tokens:
         "max_tokens": max_tokens,
         "temperature": settings.temperature,
     }
-    if config.extra_body:
-        kwargs["extra_body"] = dict(config.extra_body)
+    extra_body = dict(config.extra_body)
+    if config.mode == "json_grammar":
+        extra_body["response_format"] = {
+            "type": "json_object",
+            "schema": step.response_model.model_json_schema(),
+        }
+    if extra_body:
+        kwargs["extra_body"] = extra_body
     return kwargs
 
 
@@ -196,21 +222,38 @@ def _unwrap(error: InstructorRetryException) -> RulelawError | None:
 
 
 def _truncated(step: Step) -> Answer:
-    kind = {"names": "indicator", "items": "achievement", "digest": "digest"}[step.kind]
+    kinds: dict[str, RejectedKind] = {
+        "names": "indicator",
+        "items": "achievement",
+        "digest": "digest",
+    }
     answer = Answer(failed=True)
-    answer.rejected.append(Rejected(
-        kind=kind, content={"request": step.key},  # type: ignore[arg-type]
-        reason="模型输出超过了 token 上限且无法再拆分",
-    ))
+    answer.rejected.append(
+        Rejected(
+            kind=kinds[step.kind],
+            content={"request": step.key},
+            reason="模型输出超过了 token 上限且无法再拆分",
+        )
+    )
     return answer
 
 
-def _finish(summary: ReportSummary, report: Report, config: ProviderConfig, settings: Settings,
-            ledger: _Ledger, started: float) -> ReportSummary:
+def _finish(
+    summary: ReportSummary,
+    report: Report,
+    config: ProviderConfig,
+    settings: Settings,
+    ledger: _Ledger,
+    started: float,
+) -> ReportSummary:
     provenance = Provenance(
-        backend="llm", provider=config.provider, model=config.model,
-        base_url=config.public_base_url, prompt_version=PROMPT_VERSION,
-        library_version=library_version(), source=report.source,
+        backend="llm",
+        provider=config.provider,
+        model=config.model,
+        base_url=config.public_base_url,
+        prompt_version=PROMPT_VERSION,
+        library_version=library_version(),
+        source=report.source,
         text_sha256=text_digest(report.text),
         usage=ledger.usage(settings, config.model, time.perf_counter() - started),
         created_at=datetime.now(timezone.utc),
@@ -243,8 +286,12 @@ class Summarizer:
         self._client = (
             client.with_options(max_retries=0, timeout=self.settings.timeout)
             if client is not None
-            else openai.OpenAI(base_url=self.config.base_url, api_key=self.config.api_key,
-                               max_retries=0, timeout=self.settings.timeout)
+            else openai.OpenAI(
+                base_url=self.config.base_url,
+                api_key=self.config.api_key,
+                max_retries=0,
+                timeout=self.settings.timeout,
+            )
         )
         self._mode = _MODES[self.config.mode]
 
@@ -302,7 +349,8 @@ class Summarizer:
                     **_request(step, self.config, self.settings, max_tokens),
                     max_retries=Retrying(
                         stop=stop_after_attempt(self.settings.reasks + 1),
-                        retry=retry_if_exception_type(_REASKABLE), reraise=True,
+                        retry=retry_if_exception_type(_REASKABLE),
+                        reraise=True,
                     ),
                 )
             except IncompleteOutputException:
@@ -347,8 +395,12 @@ class AsyncSummarizer:
         self._client = (
             client.with_options(max_retries=0, timeout=self.settings.timeout)
             if client is not None
-            else openai.AsyncOpenAI(base_url=self.config.base_url, api_key=self.config.api_key,
-                                    max_retries=0, timeout=self.settings.timeout)
+            else openai.AsyncOpenAI(
+                base_url=self.config.base_url,
+                api_key=self.config.api_key,
+                max_retries=0,
+                timeout=self.settings.timeout,
+            )
         )
         self._mode = _MODES[self.config.mode]
 
@@ -367,7 +419,9 @@ class AsyncSummarizer:
             async with limit:
                 return await self._run(report, step, ledger)
 
-        groups = await asyncio.gather(*(bounded(step) for step in plan_steps(report, self.settings)))
+        groups = await asyncio.gather(
+            *(bounded(step) for step in plan_steps(report, self.settings))
+        )
         answers = [pair for group in groups for pair in group]
         unresolved = unresolved_quantities(report, answers)
         if unresolved:
@@ -409,9 +463,10 @@ class AsyncSummarizer:
             try:
                 result: BaseModel = await patched(
                     **_request(step, self.config, self.settings, max_tokens),
-                    max_retries=AsyncRetrying(
+                    max_retries=AsyncRetrying(  # type: ignore[arg-type]  # instructor accepts it at runtime
                         stop=stop_after_attempt(self.settings.reasks + 1),
-                        retry=retry_if_exception_type(_REASKABLE), reraise=True,
+                        retry=retry_if_exception_type(_REASKABLE),
+                        reraise=True,
                     ),
                 )
             except IncompleteOutputException:

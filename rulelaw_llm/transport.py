@@ -147,7 +147,9 @@ def provider_error(error: BaseException, config: ProviderConfig, *, attempts: in
     detail = _provider_message(error).replace(config.api_key, "***") if config.api_key else ""
     where = f"{config.provider}（{config.public_base_url}，模型 {config.model}）"
     if status == 401:
-        message = f"API 密钥无效或已过期（HTTP 401）：请检查环境变量 {config.key_env}。服务：{where}"
+        message = (
+            f"API 密钥无效或已过期（HTTP 401）：请检查环境变量 {config.key_env}。服务：{where}"
+        )
     elif status == 403:
         message = f"没有访问权限（HTTP 403）：密钥无权使用该模型，或账户余额不足。服务：{where}"
     elif status == 404:
@@ -166,7 +168,9 @@ def provider_error(error: BaseException, config: ProviderConfig, *, attempts: in
     elif isinstance(error, openai.APIConnectionError):
         message = f"无法连接到服务（已尝试 {attempts} 次）：请检查网络和 base_url。服务：{where}"
     elif status == 429:
-        message = f"请求过于频繁（HTTP 429，已尝试 {attempts} 次）：请降低并发或稍后重试。服务：{where}"
+        message = (
+            f"请求过于频繁（HTTP 429，已尝试 {attempts} 次）：请降低并发或稍后重试。服务：{where}"
+        )
     else:
         message = f"服务出错（HTTP {status}，已尝试 {attempts} 次）：{detail}。服务：{where}"
     return ProviderError(message, status_code=status)

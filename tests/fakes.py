@@ -44,7 +44,9 @@ def fake_answer(body: dict[str, Any]) -> Answer:
         problems = "cause：" in prompt
         answer = {}
         for number, text in items:
-            body_text = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^[一二三四五六七八九十]是", "", text)
+            body_text = re.sub(
+                r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^[一二三四五六七八九十]是", "", text
+            )
             summary = re.sub(r"[^\u4e00-\u9fff]", "", body_text)[:12] or "工作"
             entry: Answer = {"summary": summary, "category": "legal_publicity"}
             if problems:
@@ -53,31 +55,47 @@ def fake_answer(body: dict[str, Any]) -> Answer:
         return answer
     match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
     entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
-    return {"digest": f"{entity}{year}年扎实推进法治政府建设，依法行政水平持续提升，普法宣传不断深入；"
-                      "同时存在宣传形式单一等不足，下一步将加强学习和宣传。"}
+    return {
+        "digest": f"{entity}{year}年扎实推进法治政府建设，依法行政水平持续提升，普法宣传不断深入；"
+        "同时存在宣传形式单一等不足，下一步将加强学习和宣传。"
+    }
 
 
-def completion(body: dict[str, Any], answer: Answer, *, finish_reason: str = "stop",
-               content_override: str | None = None, usage: tuple[int, int] = (100, 20)) -> httpx2.Response:
+def completion(
+    body: dict[str, Any],
+    answer: Answer,
+    *,
+    finish_reason: str = "stop",
+    content_override: str | None = None,
+    usage: tuple[int, int] = (100, 20),
+) -> httpx2.Response:
     """A chat.completion response carrying ``answer`` as the request's mode expects."""
     arguments = json.dumps(answer, ensure_ascii=False)
     message: dict[str, Any] = {"role": "assistant", "content": None}
     if body.get("tools"):
         name = body["tools"][0]["function"]["name"]
-        message["tool_calls"] = [{
-            "id": "call_fake", "type": "function",
-            "function": {"name": name, "arguments": arguments},
-        }]
+        message["tool_calls"] = [
+            {
+                "id": "call_fake",
+                "type": "function",
+                "function": {"name": name, "arguments": arguments},
+            }
+        ]
     else:
         message["content"] = arguments if content_override is None else content_override
     if content_override is not None and body.get("tools"):
         message["tool_calls"][0]["function"]["arguments"] = content_override
     payload = {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0,
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
         "model": body.get("model", "fake"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": usage[0], "completion_tokens": usage[1],
-                  "total_tokens": usage[0] + usage[1]},
+        "usage": {
+            "prompt_tokens": usage[0],
+            "completion_tokens": usage[1],
+            "total_tokens": usage[0] + usage[1],
+        },
     }
     return httpx2.Response(200, json=payload)
 
@@ -85,7 +103,8 @@ def completion(body: dict[str, Any], answer: Answer, *, finish_reason: str = "st
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> httpx2.Response:
     """An OpenAI-style error response."""
     return httpx2.Response(
-        status, json={"error": {"message": message, "type": "fake_error", "code": None}},
+        status,
+        json={"error": {"message": message, "type": "fake_error", "code": None}},
         headers=headers,
     )
 
@@ -96,10 +115,12 @@ class FakeModel:
 
     fault: Fault | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
 
     def handle(self, request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         self.requests.append(body)
+        self.urls.append(str(request.url))
         answer = fake_answer(body)
         if self.fault is not None:
             replaced = self.fault(len(self.requests), body, answer)

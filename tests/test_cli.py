@@ -13,6 +13,13 @@ from tests.conftest import REPORTS
 SHENZHA = str(REPORTS / "shenzha-zhen-2024.txt")
 
 
+@pytest.fixture(autouse=True)
+def _no_llm_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run the rules backend; a configured model (e.g. while recording) is hidden."""
+    for name in ("RULELAW_PROVIDER", "RULELAW_MODEL", "RULELAW_BASE_URL", "RULELAW_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_summarize_offline_prints_pretty_chinese_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summarize", SHENZHA, "--offline"]) == 0
     out = capsys.readouterr().out
@@ -84,3 +91,29 @@ def test_one_bad_file_does_not_lose_the_others(
     captured = capsys.readouterr()
     assert json.loads(captured.out)[0]["entity"] == "申扎镇"
     assert "找不到文件" in captured.err
+
+
+def test_without_a_model_summarize_says_how_to_configure_and_uses_the_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["summarize", SHENZHA]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["provenance"]["backend"] == "rules"
+    hint = captured.err.strip().splitlines()
+    assert len(hint) == 1 and "RULELAW_BASE_URL" in hint[0]
+
+
+def test_digest_command_prints_one_line_per_report(capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(path) for path in REPORTS.glob("*.txt"))
+    assert main(["digest", *files, "--offline"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 5 and lines[0].startswith("卡乡：卡乡2024年")
+
+
+def test_a_named_provider_without_its_key_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEEPSEEK_API_KEY", raising=False)
+    assert main(["summarize", SHENZHA, "--provider", "deepseek"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "DEEPSEEK_API_KEY" in err[0]

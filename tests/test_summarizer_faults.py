@@ -46,7 +46,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 def summarizer(fake: FakeModel, **options: Any) -> Summarizer:
     client = openai.OpenAI(
-        base_url="http://fake.test/v1", api_key="sk-test-not-a-real-key-000000",
+        base_url="http://fake.test/v1",
+        api_key="sk-test-not-a-real-key-000000",
         http_client=httpx2.Client(transport=fake.transport()),
     )
     return Summarizer(client=client, model="fake-model", **options)
@@ -71,8 +72,18 @@ def test_a_clean_run_is_grounded_and_accounts_every_request(sleeps: list[float])
     assert summary.provenance.usage.prompt_tokens == 600
     assert summary.coverage is not None and summary.coverage.unresolved == 0
     # Names come from the (fake) model's answers, numbers and spans from the pre-pass.
-    assert [i.name for i in summary.indicators] == ["专题学习会议", "参加法治培训", "普法宣传活动", "发放宣传资料"]
-    assert [(i.value, i.unit) for i in summary.indicators] == [(4, "次"), (2, "场"), (20, "场"), (500, "份")]
+    assert [i.name for i in summary.indicators] == [
+        "专题学习会议",
+        "参加法治培训",
+        "普法宣传活动",
+        "发放宣传资料",
+    ]
+    assert [(i.value, i.unit) for i in summary.indicators] == [
+        (4, "次"),
+        (2, "场"),
+        (20, "场"),
+        (500, "份"),
+    ]
     assert summary.rejected == [] and summary.warnings == []
     assert sleeps == []
 
@@ -107,8 +118,12 @@ def test_500_twice_then_success(sleeps: list[float]) -> None:
     assert summary.rejected == []
 
 
-@pytest.mark.parametrize("exception", [httpx2.ReadTimeout, httpx2.ConnectError, httpx2.RemoteProtocolError])
-def test_timeouts_and_connection_resets_are_retried(sleeps: list[float], exception: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    "exception", [httpx2.ReadTimeout, httpx2.ConnectError, httpx2.RemoteProtocolError]
+)
+def test_timeouts_and_connection_resets_are_retried(
+    sleeps: list[float], exception: type[Exception]
+) -> None:
     def fault(call: int, body: dict[str, Any], answer: Answer) -> None:
         if call == 1:
             raise exception("injected by the fake transport")
@@ -145,7 +160,10 @@ def test_quote_not_in_report_is_reasked_then_succeeds() -> None:
     def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
         prompt = body["messages"][1]["content"]
         if "cause：" in prompt and len(body["messages"]) == 2:
-            return {**answer, "i2": {**answer["i2"], "cause": "上级拨款严重不足"}}  # not in the text
+            return {
+                **answer,
+                "i2": {**answer["i2"], "cause": "上级拨款严重不足"},
+            }  # not in the text
         if "cause：" in prompt:
             assert "上级拨款严重不足" in json.dumps(body["messages"], ensure_ascii=False)
             assert "在原文中找不到" in json.dumps(body["messages"], ensure_ascii=False)
@@ -215,14 +233,21 @@ def test_truncated_at_the_ceiling_splits_the_request() -> None:
 
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, max_tokens=100, max_tokens_ceiling=100).summarize(REPORT)
-    first_step = [b for b in fake.requests if "q1：4次" in b["messages"][1]["content"]
-                  or "q1：2场" in b["messages"][1]["content"]]
+    first_step = [
+        b
+        for b in fake.requests
+        if "q1：4次" in b["messages"][1]["content"] or "q1：2场" in b["messages"][1]["content"]
+    ]
     assert len(first_step) == 3  # the truncated pair, then each quantity on its own
     assert summary.coverage is not None and summary.coverage.unresolved == 0
 
 
 def test_401_names_the_key_variable_and_never_the_key(sleeps: list[float]) -> None:
-    fake = FakeModel(fault=lambda call, body, answer: error(401, "Incorrect API key provided: sk-test-not-a-real-key-000000"))
+    fake = FakeModel(
+        fault=lambda call, body, answer: error(
+            401, "Incorrect API key provided: sk-test-not-a-real-key-000000"
+        )
+    )
     with pytest.raises(ProviderError) as raised:
         summarizer(fake).summarize(REPORT)
     assert "RULELAW_API_KEY" in str(raised.value)
@@ -232,7 +257,11 @@ def test_401_names_the_key_variable_and_never_the_key(sleeps: list[float]) -> No
 
 
 def test_moderation_400_is_not_retried_and_says_so(sleeps: list[float]) -> None:
-    fake = FakeModel(fault=lambda call, body, answer: error(400, "Input data may contain inappropriate content. (data_inspection_failed)"))
+    fake = FakeModel(
+        fault=lambda call, body, answer: error(
+            400, "Input data may contain inappropriate content. (data_inspection_failed)"
+        )
+    )
     with pytest.raises(ProviderError, match="内容审核"):
         summarizer(fake).summarize(REPORT)
     assert len(fake.requests) == 1 and sleeps == []
@@ -248,7 +277,11 @@ def test_client_errors_are_not_retried(sleeps: list[float], status: int) -> None
 
 
 def test_500_that_rejects_the_response_format_is_not_retried(sleeps: list[float]) -> None:
-    fake = FakeModel(fault=lambda call, body, answer: error(500, "1 validation error for CreateChatCompletionRequest response_format"))
+    fake = FakeModel(
+        fault=lambda call, body, answer: error(
+            500, "1 validation error for CreateChatCompletionRequest response_format"
+        )
+    )
     with pytest.raises(ProviderError, match="mode='tools'"):
         summarizer(fake).summarize(REPORT)
     assert len(fake.requests) == 1 and sleeps == []
@@ -259,7 +292,9 @@ def test_empty_content_and_think_prefix_in_json_mode() -> None:
         if call == 1:
             return completion(body, answer, content_override="")
         text = json.dumps(answer, ensure_ascii=False)
-        return completion(body, answer, content_override=f"<think>先想一想。</think>\n```json\n{text}\n```")
+        return completion(
+            body, answer, content_override=f"<think>先想一想。</think>\n```json\n{text}\n```"
+        )
 
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, mode="json").summarize(REPORT)
@@ -291,7 +326,8 @@ async def test_async_twin_gives_the_same_result(sleeps: list[float]) -> None:
     sync = summarizer(FakeModel()).summarize(REPORT)
     fake = FakeModel()
     client = openai.AsyncOpenAI(
-        base_url="http://fake.test/v1", api_key="sk-test",
+        base_url="http://fake.test/v1",
+        api_key="sk-test",
         http_client=httpx2.AsyncClient(transport=fake.async_transport()),
     )
     result = await AsyncSummarizer(client=client, model="fake-model").summarize(REPORT)
@@ -300,8 +336,16 @@ async def test_async_twin_gives_the_same_result(sleeps: list[float]) -> None:
     assert result.provenance.usage.requests == sync.provenance.usage.requests
 
 
-def test_nothing_configured_raises_configuration_error_naming_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("RULELAW_PROVIDER", "RULELAW_MODEL", "RULELAW_BASE_URL", "RULELAW_API_KEY", "DEEPSEEK_API_KEY"):
+def test_nothing_configured_raises_configuration_error_naming_what_to_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in (
+        "RULELAW_PROVIDER",
+        "RULELAW_MODEL",
+        "RULELAW_BASE_URL",
+        "RULELAW_API_KEY",
+        "DEEPSEEK_API_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(ConfigurationError, match="RULELAW_BASE_URL"):
         Summarizer()
