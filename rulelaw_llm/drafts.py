@@ -62,6 +62,8 @@ class ItemsContext:
 
     texts: Sequence[str]
     """Each item's full text, for grounding its summary."""
+    starts: Sequence[int]
+    """Where each item starts in the report, so a cause cannot be the item's own opening."""
     report_text: str
     cause_region: tuple[int, int] | None = None
     """Where stated causes may be quoted from (the problems and causes parts)."""
@@ -75,6 +77,8 @@ class DigestContext:
     allowed: Sequence[float]
     entity: str | None
     max_chars: int
+    figures: Sequence[float] = ()
+    """The key figures offered to the model; the digest must cite at least one."""
     repaired: list[str] = field(default_factory=list)
 
 
@@ -162,8 +166,9 @@ def check_item(
         r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.]\s*|^[一二三四五六七八九十]是", "", summary
     )
     first = re.split(r"[。；;！？!?]", summary, maxsplit=1)[0]
-    if len(summary) > SUMMARY_CHARS and 4 <= len(first) <= SUMMARY_CHARS:
-        summary = first
+    copied = re.sub(r"\s+", "", summary.rstrip("…")) in re.sub(r"\s+", "", text)
+    if (len(summary) > SUMMARY_CHARS or (copied and first != summary)) and len(first) >= 4:
+        summary = first[:SUMMARY_CHARS]
     summary = summary.strip("。；;，, …")
     judgement = judgement.model_copy(update={"summary": summary})
     failures: list[str] = []
@@ -198,6 +203,11 @@ def check_item(
                 failures.append(
                     f"{label}的原因“{cause[:30]}”在原文中找不到：请逐字摘录原文中陈述原因的分句，"
                     "原文没有写明原因就填 null"
+                )
+            elif located.start <= context.starts[index - 1] + 4 <= located.end:
+                located = None
+                failures.append(
+                    f"{label}的原因照抄了问题本身：请摘录原文中说明原因的分句，原文没有写明原因就填 null"
                 )
     return judgement, located, "；".join(failures) or None
 
@@ -249,6 +259,10 @@ def check_digest(digest: str, context: DigestContext) -> tuple[str, str | None]:
         failures.append(f"摘要中的数字{'、'.join(invented)}不在已核实的信息中，只能使用列出的数字")
     if context.entity and context.entity not in text:
         failures.append(f"摘要应写明单位名称“{context.entity}”")
+    if context.figures and not any(
+        any(abs(value - figure) < 1e-6 for figure in context.figures) for value in numbers_in(text)
+    ):
+        failures.append("摘要应引用两到三个已核实的关键数字")
     if len(text) < 30:
         failures.append("摘要太短，请写成完整的一段话")
     return text, "；".join(failures) or None

@@ -200,6 +200,7 @@ def items_step(
         context={
             "items": ItemsContext(
                 texts=[items[index].text for index in indexes],
+                starts=[items[index].start for index in indexes],
                 report_text=report.text,
                 cause_region=cause_region,
                 threshold=settings.fuzzy_threshold,
@@ -587,7 +588,10 @@ def digest_step(summary: ReportSummary, settings: Settings) -> Step:
         response_model=digest_model(settings.digest_chars),
         context={
             "digest": DigestContext(
-                allowed=allowed, entity=summary.entity, max_chars=settings.digest_chars
+                allowed=allowed,
+                entity=summary.entity,
+                max_chars=settings.digest_chars,
+                figures=[indicator.value for indicator in figures],
             )
         },
     )

@@ -55,9 +55,11 @@ def fake_answer(body: dict[str, Any]) -> Answer:
         return answer
     match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
     entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
+    figure = re.search(r"关键数字：([^；\n]+?) ([\d.]+)(\S*?)(?:（约数）)?[；\n]", prompt + "\n")
+    cited = f"{figure.group(1)}{figure.group(2)}{figure.group(3)}，" if figure else ""
     return {
-        "digest": f"{entity}{year}年扎实推进法治政府建设，依法行政水平持续提升，普法宣传不断深入；"
-        "同时存在宣传形式单一等不足，下一步将加强学习和宣传。"
+        "digest": f"{entity}{year}年扎实推进法治政府建设，{cited}依法行政水平持续提升，"
+        "普法宣传不断深入；同时存在宣传形式单一等不足，下一步将加强学习和宣传。"
     }
 
 
