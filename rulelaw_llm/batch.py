@@ -280,7 +280,8 @@ class BatchRunner:
             return self._error(path, digest, error, attempts=1)
         except asyncio.CancelledError:
             raise
-        except Exception as error:  # noqa: BLE001 - a batch records every failure, even a bug
+        # A batch records every failure, even a bug of ours, rather than lose the input.
+        except Exception as error:
             return self._error(path, digest, error, attempts=1)
         return BatchRecord(
             record="result",
