@@ -97,6 +97,11 @@ def check_name(index: int, name: object, context: NamesContext) -> tuple[str, st
         return text, f"{label}（{raw}）的统计对象为空或只写了数字，请写出它统计的是什么"
     if len(text) > NAME_CHARS:
         return text, f"{label}（{raw}）的统计对象“{text}”太长，请用不超过15个字的名词短语"
+    if re.search(r"\d", text):
+        return text, f"{label}（{raw}）的统计对象“{text}”中不要包含数字，只写它统计的是什么"
+    unit = re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2 or text in (unit, unit + "数"):
+        return text, f"{label}（{raw}）的统计对象“{text}”只写了单位，请写出它统计的是什么"
     if char_overlap(text, context.sentences[index - 1]) < 0.5:
         return text, f"{label}（{raw}）的统计对象“{text}”在原句中找不到依据，请用原句中的词"
     return text, None
@@ -165,9 +170,9 @@ def check_item(
     summary = re.sub(
         r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.]\s*|^[一二三四五六七八九十]是", "", summary
     )
+    # A summary is one phrase: what follows its first sentence is copied text.
     first = re.split(r"[。；;！？!?]", summary, maxsplit=1)[0]
-    copied = re.sub(r"\s+", "", summary.rstrip("…")) in re.sub(r"\s+", "", text)
-    if (len(summary) > SUMMARY_CHARS or (copied and first != summary)) and len(first) >= 4:
+    if len(first) >= 4:
         summary = first[:SUMMARY_CHARS]
     summary = summary.strip("。；;，, …")
     judgement = judgement.model_copy(update={"summary": summary})
@@ -208,6 +213,17 @@ def check_item(
                 located = None
                 failures.append(
                     f"{label}的原因照抄了问题本身：请摘录原文中说明原因的分句，原文没有写明原因就填 null"
+                )
+            elif any(
+                start <= located.start < start + len(other)
+                for number, (start, other) in enumerate(
+                    zip(context.starts, context.texts, strict=True), 1
+                )
+                if number != index
+            ):
+                located = None
+                failures.append(
+                    f"{label}的原因摘自另一条问题：请只摘录说明本条问题原因的分句，没有就填 null"
                 )
     return judgement, located, "；".join(failures) or None
 
@@ -259,10 +275,13 @@ def check_digest(digest: str, context: DigestContext) -> tuple[str, str | None]:
         failures.append(f"摘要中的数字{'、'.join(invented)}不在已核实的信息中，只能使用列出的数字")
     if context.entity and context.entity not in text:
         failures.append(f"摘要应写明单位名称“{context.entity}”")
+    cited = numbers_in(text)
     if context.figures and not any(
-        any(abs(value - figure) < 1e-6 for figure in context.figures) for value in numbers_in(text)
+        any(abs(value - figure) < 1e-6 for figure in context.figures) for value in cited
     ):
         failures.append("摘要应引用两到三个已核实的关键数字")
+    elif len(cited) > 6:
+        failures.append(f"摘要引用了{len(cited)}个数字，只选两到三个最重要的")
     if len(text) < 30:
         failures.append("摘要太短，请写成完整的一段话")
     return text, "；".join(failures) or None

@@ -559,13 +559,11 @@ def digest_step(summary: ReportSummary, settings: Settings) -> Step:
     facts = [f"单位：{summary.entity or '（未识别）'}；年度：{summary.year or '（未识别）'}"]
     if summary.achievements:
         facts.append("主要举措：" + "；".join(a.summary for a in summary.achievements[:6]))
-    figures = [i for i in summary.indicators if i.period is None][:10]
+    figures = [i for i in summary.indicators if i.period is None][:6]
     if figures:
         facts.append(
-            "关键数字："
-            + "；".join(
-                f"{i.name} {i.value:g}{i.unit}{'（约数）' if i.approx else ''}" for i in figures
-            )
+            "关键数字（选两到三个引用）："
+            + "；".join(f"{i.name}{_figure_text(i.value, i.unit)}{i.unit}" for i in figures)
         )
     if summary.problems:
         facts.append("存在问题：" + "；".join(p.summary for p in summary.problems[:4]))
@@ -595,6 +593,12 @@ def digest_step(summary: ReportSummary, settings: Settings) -> Step:
             )
         },
     )
+
+
+def _figure_text(value: float, unit: str) -> str:
+    if unit == "元" and value >= 10_000 and value % 10_000 == 0:
+        return f"{value / 10_000:g}万"
+    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def apply_digest(

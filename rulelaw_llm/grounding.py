@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from rulelaw_llm.normalize import fold
-from rulelaw_llm.quantities import find_quantities
+from rulelaw_llm.quantities import find_quantities, parse_number
 from rulelaw_llm.schema import MatchKind
 
 __all__ = ["Located", "char_overlap", "locate_quote", "numbers_in", "value_in_text"]
@@ -94,8 +94,9 @@ def locate_quote(
 def numbers_in(text: str) -> list[float]:
     """Every number written in ``text``: Arabic ones and Chinese-numeral quantities."""
     values = [
-        float(match.group(0).replace(",", ""))
-        for match in re.finditer(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?", fold(text))
+        value
+        for match in re.finditer(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?", fold(text))
+        if (value := parse_number(match.group(0))) is not None
     ]
     values += [q.value for q in find_quantities(text) if not re.search(r"\d", fold(q.raw))]
     return values

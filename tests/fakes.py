@@ -55,7 +55,7 @@ def fake_answer(body: dict[str, Any]) -> Answer:
         return answer
     match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
     entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
-    figure = re.search(r"关键数字：([^；\n]+?) ([\d.]+)(\S*?)(?:（约数）)?[；\n]", prompt + "\n")
+    figure = re.search(r"关键数字[^：]*：([^；\n\d]+)([\d.]+万?)([^；\n]*)[；\n]", prompt + "\n")
     cited = f"{figure.group(1)}{figure.group(2)}{figure.group(3)}，" if figure else ""
     return {
         "digest": f"{entity}{year}年扎实推进法治政府建设，{cited}依法行政水平持续提升，"

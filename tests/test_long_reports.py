@@ -29,13 +29,24 @@ def assembled_long_report() -> str:
                 chunks.extend(item.text for item in section.items)
     # Twice over, as a county report covers many more units than a township's.
     parts = {kind: chunks * 2 for kind, chunks in parts.items()}
-    lines = ["某某县2024年法治政府建设情况报告", "2024年，某某县坚持以习近平法治思想为指导，现将情况报告如下。"]
+    lines = [
+        "某某县2024年法治政府建设情况报告",
+        "2024年，某某县坚持以习近平法治思想为指导，现将情况报告如下。",
+    ]
     for number, (kind, heading) in enumerate(
-        [("achievements", "主要举措和成效"), ("problems", "存在的不足和原因"), ("plans", "2025年主要安排")]
+        [
+            ("achievements", "主要举措和成效"),
+            ("problems", "存在的不足和原因"),
+            ("plans", "2025年主要安排"),
+        ]
     ):
         lines.append(f"{_CN[number]}、{heading}")
         for index, text in enumerate(parts[kind], 1):
-            body = re.sub(r"^(（[一二三四五六七八九十\d]+）|\([\d]+\)|（\d+）|[一二三四五六七八九十]是)\s*", "", text)
+            body = re.sub(
+                r"^(（[一二三四五六七八九十\d]+）|\([\d]+\)|（\d+）|[一二三四五六七八九十]是)\s*",
+                "",
+                text,
+            )
             lines.append(f"（{index}）{body}")
     return "\n".join(lines) + "\n"
 
@@ -51,8 +62,11 @@ def test_a_long_report_is_split_into_small_requests_and_merged_without_duplicate
     assert [s.kind for s in report.sections] == ["preamble", "achievements", "problems", "plans"]
 
     fake = FakeModel()
-    client = openai.OpenAI(base_url="http://fake.test/v1", api_key="fake",
-                           http_client=httpx2.Client(transport=fake.transport()))
+    client = openai.OpenAI(
+        base_url="http://fake.test/v1",
+        api_key="fake",
+        http_client=httpx2.Client(transport=fake.transport()),
+    )
     summary = Summarizer(client=client, model="fake").summarize(report)
     offline = summarize_offline(report)
 

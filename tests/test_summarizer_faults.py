@@ -355,3 +355,14 @@ def test_nothing_configured_raises_configuration_error_naming_what_to_set(
         Summarizer(base_url="http://intranet.example:8000/v1")
     with pytest.raises(ConfigurationError, match="未知的设置项"):
         Summarizer(base_url="http://intranet.example:8000/v1", model="m", temprature=0.1)  # type: ignore[call-arg]
+
+
+def test_cost_comes_from_the_configured_price_table() -> None:
+    from rulelaw_llm import Price
+
+    prices = {"fake-model": Price(prompt=2.0, completion=8.0, currency="CNY")}
+    summary = summarizer(FakeModel(), prices=prices).summarize(REPORT)
+    usage = summary.provenance.usage
+    expected = (usage.prompt_tokens * 2.0 + usage.completion_tokens * 8.0) / 1_000_000
+    assert usage.cost == pytest.approx(expected) and usage.currency == "CNY"
+    assert summarizer(FakeModel()).summarize(REPORT).provenance.usage.cost is None
