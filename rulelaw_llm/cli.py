@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.document import load_report
 from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
 from rulelaw_llm.offline import summarize_offline
@@ -19,7 +20,7 @@ from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.schema import ReportSummary
 from rulelaw_llm.settings import MODES
-from rulelaw_llm.summarizer import Summarizer
+from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = ["main"]
 
@@ -69,6 +70,45 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     _llm_options(digest)
+
+    batch = commands.add_parser(
+        "batch",
+        help="批量处理（可中断、可续跑），结果逐行写入 JSONL",
+        description="批量处理报告：每完成一份立即写入一行 JSONL；失败写入错误记录。"
+        "中断后重新运行同一命令即可从断点继续。",
+    )
+    batch.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="文件、目录或通配符（如 '报告/*.txt'）"
+    )
+    batch.add_argument(
+        "-o", "--output", required=True, metavar="RESULTS.jsonl", help="结果文件（JSONL）"
+    )
+    batch.add_argument(
+        "--concurrency", type=int, default=4, metavar="N", help="同时处理的报告数（默认 4）"
+    )
+    batch.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
+    batch.add_argument("--retry-failed", action="store_true", help="重试之前失败的报告")
+    cache = batch.add_mutually_exclusive_group()
+    cache.add_argument("--cache", metavar="PATH", help="缓存文件位置（默认在用户缓存目录）")
+    cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _llm_options(batch)
+
+    export = commands.add_parser(
+        "export",
+        help="把 JSONL 结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
+        description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
+    )
+    export.add_argument("results", metavar="RESULTS.jsonl")
+    export.add_argument(
+        "--to", required=True, choices=("csv", "parquet", "sqlite", "duckdb", "xlsx")
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="输出文件（sqlite/duckdb/xlsx）或目录（csv/parquet）",
+    )
 
     sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
     sections.add_argument("file", metavar="FILE")
@@ -169,6 +209,49 @@ def _summarize(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from rulelaw_llm.progress import run_batch_with_progress
+
+    summarizer = None
+    sync = _summarizer(args)
+    if sync is not None:
+        summarizer = AsyncSummarizer(
+            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+        )
+    cache = None if args.no_cache else ResultCache(args.cache)
+    try:
+        stats = run_batch_with_progress(
+            args.inputs,
+            args.output,
+            summarizer=summarizer,
+            concurrency=args.concurrency,
+            cache=cache,
+            retry_failed=args.retry_failed,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    if stats.interrupted:
+        print(
+            f"rulelaw-llm: 已中断：已完成的 {stats.done + stats.failed} 份已写入 {args.output}；"
+            "重新运行同一命令即可继续。",
+            file=sys.stderr,
+        )
+        return 130
+    return 1 if stats.failed else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from rulelaw_llm.export import export_results
+
+    report = export_results(Path(args.results), to=args.to, output=Path(args.output))
+    for warning in report.warnings:
+        print(f"rulelaw-llm: {warning}", file=sys.stderr)
+    counts = "，".join(f"{table} {rows} 行" for table, rows in report.counts.items())
+    print(f"已导出到 {args.output}：{counts}", file=sys.stderr)
+    return 0
+
+
 def _sections(args: argparse.Namespace) -> int:
     report = load_report(args.file)
     if not args.json:
@@ -247,6 +330,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "summarize": _summarize,
         "digest": _digest,
+        "batch": _batch,
+        "export": _export,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
@@ -264,6 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rulelaw-llm: 已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of the user's.
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

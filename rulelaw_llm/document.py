@@ -795,9 +795,10 @@ def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None
         if suffix in {".doc", ".wps"}:
             raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")
         if suffix in {".docx", ".pdf", ".html", ".htm"}:
-            raise InputError(
-                f"{path.name}：{suffix} 文件需要先转换为 .txt（UTF-8）；本版本只读取纯文本报告。"
-            )
+            # Imported here: readers builds on this module (decode_bytes, TEXT_SUFFIXES).
+            from rulelaw_llm.readers import read_document
+
+            return read_document(path), str(path)
         try:
             data = path.read_bytes()
         except OSError as error:

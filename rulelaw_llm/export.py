@@ -1,0 +1,629 @@
+"""Exporting batch results to normalised tables: csv, parquet, sqlite, duckdb or xlsx.
+
+The batch runner appends one JSON line per finished input (a ``result`` with its
+``ReportSummary``, or an ``error``). ``load_results`` reads such a file, keeping the last
+record per input and skipping (with a warning) lines that are not complete JSON;
+``export_results`` writes six tables that join on ``report_id``:
+
+    reports        one row per report (report_id = provenance.text_sha256[:16])
+    achievements   ┐
+    indicators     │ one row per item; id = f"{report_id}-{a|i|p|n}{position:03d}"
+    problems       │ (position counts from 1 in the summary's order)
+    plans          ┘
+    errors         one row per input that failed
+
+Tables are built from plain rows; pyarrow, duckdb and openpyxl (the ``export`` extra) are
+imported only for the formats that need them, and csv and sqlite need nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import ValidationError
+
+from rulelaw_llm.categories import label_of
+from rulelaw_llm.errors import ConfigurationError, InputError
+from rulelaw_llm.schema import ReportSummary
+
+if TYPE_CHECKING:
+    import pyarrow
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "TABLES",
+    "Column",
+    "ErrorRecord",
+    "ExportReport",
+    "LoadedResults",
+    "ResultRecord",
+    "export_results",
+    "load_results",
+]
+
+#: The formats ``export_results`` writes.
+EXPORT_FORMATS = ("csv", "parquet", "sqlite", "duckdb", "xlsx")
+
+ColumnKind = Literal["text", "integer", "real", "boolean", "timestamp"]
+Value = str | int | float | bool | datetime | None
+Row = dict[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an exported table and its type."""
+
+    name: str
+    kind: ColumnKind
+
+
+def _columns(spec: str) -> tuple[Column, ...]:
+    """``"name:kind name:kind …"`` → columns (``text`` when no kind is written)."""
+    columns = []
+    for word in spec.split():
+        name, _, kind = word.partition(":")
+        columns.append(Column(name, _KINDS[kind or "text"]))
+    return tuple(columns)
+
+
+_KINDS: dict[str, ColumnKind] = {
+    "text": "text",
+    "int": "integer",
+    "real": "real",
+    "bool": "boolean",
+    "time": "timestamp",
+}
+_SPAN = "quote start:int end:int"
+
+#: Every exported table, its columns in order.
+TABLES: dict[str, tuple[Column, ...]] = {
+    "reports": _columns(
+        "report_id input input_sha256 entity parent_entity level year:int title digest "
+        "backend provider model prompt_version schema_version library_version "
+        "prompt_tokens:int completion_tokens:int requests:int reasks:int seconds:real "
+        "cost:real n_achievements:int n_indicators:int n_problems:int n_plans:int "
+        "n_rejected:int n_warnings:int warnings created_at:time"
+    ),
+    "achievements": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
+    "indicators": _columns(
+        "id report_id position:int name value:real unit approx:bool period category "
+        f"category_label {_SPAN} origin"
+    ),
+    "problems": _columns(
+        f"id report_id position:int category category_label summary cause {_SPAN} "
+        "cause_start:int cause_end:int"
+    ),
+    "plans": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
+    "errors": _columns("input input_sha256 type message attempts:int finished_at:time"),
+}
+#: The primary key of each table.
+_KEYS = {
+    "reports": "report_id",
+    "achievements": "id",
+    "indicators": "id",
+    "problems": "id",
+    "plans": "id",
+    "errors": "input",
+}
+_ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
+#: Joins a report's warnings into one cell.
+WARNING_SEPARATOR = "；"
+#: Excel refuses longer cells.
+_XLSX_CELL_LIMIT = 32_767
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRecord:
+    """A summarized input: one ``result`` line of a results file."""
+
+    input: str
+    input_sha256: str | None
+    settings_key: str | None
+    finished_at: datetime | None
+    summary: ReportSummary
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """An input that failed: one ``error`` line of a results file."""
+
+    input: str
+    input_sha256: str | None
+    settings_key: str | None
+    finished_at: datetime | None
+    type: str
+    message: str
+    attempts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedResults:
+    """The records of a results file, the last one per input, in file order."""
+
+    records: tuple[ResultRecord | ErrorRecord, ...]
+    warnings: tuple[str, ...]
+    """Lines that were skipped and why (a truncated last line, an unreadable summary)."""
+
+    @property
+    def results(self) -> list[ResultRecord]:
+        """The inputs that were summarized."""
+        return [record for record in self.records if isinstance(record, ResultRecord)]
+
+    @property
+    def errors(self) -> list[ErrorRecord]:
+        """The inputs that failed (and did not succeed later)."""
+        return [record for record in self.records if isinstance(record, ErrorRecord)]
+
+
+def load_results(path: str | os.PathLike[str]) -> LoadedResults:
+    """Read a JSONL results file written by the batch runner.
+
+    A later record for the same input supersedes an earlier one (a failure retried with
+    success, or a report summarized again after it changed), so each input appears once.
+    Lines that are not complete JSON records, such as the half-written last line of a run
+    that was killed, are skipped and described in ``warnings``. Raises ``InputError`` if the
+    file cannot be read.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"无法读取结果文件 {path}：{error.strerror}") from error
+    latest: dict[str, ResultRecord | ErrorRecord] = {}
+    warnings: list[str] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name} 第 {number} 行"
+        try:
+            parsed = json.loads(line)
+        except ValueError:
+            warnings.append(f"{where}不是完整的 JSON（可能是运行中断时只写了一半），已跳过。")
+            continue
+        record = _record(parsed, where, warnings)
+        if record is not None:
+            latest.pop(record.input, None)  # keep file order of the records that remain
+            latest[record.input] = record
+    return LoadedResults(tuple(latest.values()), tuple(warnings))
+
+
+def _record(parsed: object, where: str, warnings: list[str]) -> ResultRecord | ErrorRecord | None:
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("input"), str):
+        warnings.append(f"{where}不是结果记录（缺少 input），已跳过。")
+        return None
+    kind = parsed.get("record")
+    input_path: str = parsed["input"]
+    input_sha256 = _optional_text(parsed.get("input_sha256"))
+    settings_key = _optional_text(parsed.get("settings_key"))
+    finished_at = _timestamp(parsed.get("finished_at"))
+    if kind == "result":
+        try:
+            summary = ReportSummary.model_validate(parsed.get("summary"))
+        except ValidationError as error:
+            problem = error.errors()[0]
+            location = ".".join(str(part) for part in problem["loc"]) or "summary"
+            warnings.append(
+                f"{where}（{input_path}）的结果不符合当前结果结构"
+                f"（{location}：{problem['msg']}），已跳过；可能由其他版本的 rulelaw-llm 生成。"
+            )
+            return None
+        return ResultRecord(input_path, input_sha256, settings_key, finished_at, summary)
+    if kind == "error":
+        details = parsed.get("error")
+        details = details if isinstance(details, dict) else {}
+        attempts = details.get("attempts")
+        return ErrorRecord(
+            input_path,
+            input_sha256,
+            settings_key,
+            finished_at,
+            type=str(details.get("type") or "Error"),
+            message=str(details.get("message") or ""),
+            attempts=attempts if isinstance(attempts, int) else None,
+        )
+    warnings.append(f"{where}的记录类型 {kind!r} 未知（应为 result 或 error），已跳过。")
+    return None
+
+
+def _optional_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _timestamp(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _tables(loaded: LoadedResults, warnings: list[str]) -> dict[str, list[Row]]:
+    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
+    by_report: dict[str, ResultRecord] = {}
+    for record in loaded.results:
+        report_id = record.summary.provenance.text_sha256[:16]
+        earlier = by_report.pop(report_id, None)
+        if earlier is not None:
+            warnings.append(
+                f"{earlier.input} 与 {record.input} 的正文相同（report_id {report_id}），"
+                f"只导出后者。"
+            )
+        by_report[report_id] = record
+    for report_id, record in by_report.items():
+        summary = record.summary
+        tables["reports"].append(_report_row(report_id, record))
+        tables["achievements"].extend(
+            {
+                **_item_head("achievements", report_id, position, item.category),
+                "summary": item.summary,
+                **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
+            }
+            for position, item in enumerate(summary.achievements, start=1)
+        )
+        tables["indicators"].extend(
+            {
+                **_item_head("indicators", report_id, position, item.category),
+                "name": item.name,
+                "value": item.value,
+                "unit": item.unit,
+                "approx": item.approx,
+                "period": item.period,
+                **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
+                "origin": item.origin,
+            }
+            for position, item in enumerate(summary.indicators, start=1)
+        )
+        tables["problems"].extend(
+            {
+                **_item_head("problems", report_id, position, item.category),
+                "summary": item.summary,
+                "cause": item.cause,
+                **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
+                "cause_start": item.cause_evidence.start if item.cause_evidence else None,
+                "cause_end": item.cause_evidence.end if item.cause_evidence else None,
+            }
+            for position, item in enumerate(summary.problems, start=1)
+        )
+        tables["plans"].extend(
+            {
+                **_item_head("plans", report_id, position, item.category),
+                "summary": item.summary,
+                **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
+            }
+            for position, item in enumerate(summary.plans, start=1)
+        )
+    tables["errors"] = [
+        {
+            "input": error.input,
+            "input_sha256": error.input_sha256,
+            "type": error.type,
+            "message": error.message,
+            "attempts": error.attempts,
+            "finished_at": error.finished_at,
+        }
+        for error in loaded.errors
+    ]
+    return tables
+
+
+def _report_row(report_id: str, record: ResultRecord) -> Row:
+    summary = record.summary
+    provenance = summary.provenance
+    usage = provenance.usage
+    return {
+        "report_id": report_id,
+        "input": record.input,
+        "input_sha256": record.input_sha256,
+        "entity": summary.entity,
+        "parent_entity": summary.parent_entity,
+        "level": summary.level,
+        "year": summary.year,
+        "title": summary.title,
+        "digest": summary.digest,
+        "backend": provenance.backend,
+        "provider": provenance.provider,
+        "model": provenance.model,
+        "prompt_version": provenance.prompt_version,
+        "schema_version": provenance.schema_version,
+        "library_version": provenance.library_version,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "requests": usage.requests,
+        "reasks": usage.reasks,
+        "seconds": usage.seconds,
+        "cost": usage.cost,
+        "n_achievements": len(summary.achievements),
+        "n_indicators": len(summary.indicators),
+        "n_problems": len(summary.problems),
+        "n_plans": len(summary.plans),
+        "n_rejected": len(summary.rejected),
+        "n_warnings": len(summary.warnings),
+        "warnings": WARNING_SEPARATOR.join(summary.warnings),
+        "created_at": provenance.created_at,
+    }
+
+
+def _item_head(table: str, report_id: str, position: int, category: str) -> Row:
+    return {
+        "id": f"{report_id}-{_ITEM_LETTERS[table]}{position:03d}",
+        "report_id": report_id,
+        "position": position,
+        "category": category,
+        "category_label": label_of(category),
+    }
+
+
+def _span(quote: str, start: int, end: int) -> Row:
+    return {"quote": quote, "start": start, "end": end}
+
+
+# --------------------------------------------------------------------------- exporting
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    """What ``export_results`` wrote."""
+
+    format: str
+    output: Path
+    counts: dict[str, int]
+    """Rows written per table, in table order."""
+    warnings: tuple[str, ...]
+    """Skipped lines of the results file and other things the user should know."""
+
+
+def export_results(
+    results_path: str | os.PathLike[str], *, to: str, output: str | os.PathLike[str]
+) -> ExportReport:
+    """Export a JSONL results file as the six normalised tables.
+
+    ``to`` is one of ``csv`` and ``parquet`` (``output`` is a directory, one file per table;
+    csv is UTF-8 with BOM so that Excel shows Chinese), ``sqlite`` and ``duckdb`` (one
+    database file with a table each) or ``xlsx`` (one workbook with a sheet each). An
+    existing output file, or the table files in an output directory, are replaced. Raises
+    ``ConfigurationError`` for an unknown format or a missing optional library, and
+    ``InputError`` if the results file cannot be read.
+    """
+    if to not in EXPORT_FORMATS:
+        raise ConfigurationError(f"不支持导出为 {to!r}：可选格式为 {'、'.join(EXPORT_FORMATS)}。")
+    output = Path(output)
+    loaded = load_results(results_path)
+    warnings = list(loaded.warnings)
+    tables = _tables(loaded, warnings)
+    if to == "csv":
+        _write_csv(tables, output)
+    elif to == "parquet":
+        _write_parquet(tables, output)
+    elif to == "sqlite":
+        _write_sqlite(tables, output)
+    elif to == "duckdb":
+        _write_duckdb(tables, output)
+    else:
+        _write_xlsx(tables, output, warnings)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    return ExportReport(to, output, counts, tuple(warnings))
+
+
+def _missing(library: str, to: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"导出为 {to} 需要 {library}，当前环境未安装：请运行 "
+        f'pip install "rulelaw-llm[export]"（或 pip install {library}）。'
+    )
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A sibling of ``path`` to write to; it replaces ``path`` only once it is complete."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.unlink(missing_ok=True)
+    try:
+        yield temporary
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, path)
+
+
+def _directory(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise InputError(f"{output} 是文件：导出为 csv/parquet 时 -o 应是一个目录。")
+    output.mkdir(parents=True, exist_ok=True)
+
+
+def _file(output: Path) -> None:
+    if output.is_dir():
+        raise InputError(f"{output} 是目录：导出为 sqlite/duckdb/xlsx 时 -o 应是一个文件。")
+    output.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _csv_value(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv(tables: dict[str, list[Row]], output: Path) -> None:
+    _directory(output)
+    for name, rows in tables.items():
+        columns = [column.name for column in TABLES[name]]
+        with (
+            _replacing(output / f"{name}.csv") as temporary,
+            temporary.open("w", encoding="utf-8-sig", newline="") as handle,
+        ):
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows([_csv_value(row[column]) for column in columns] for row in rows)
+
+
+def _arrow_table(name: str, rows: Sequence[Row]) -> pyarrow.Table:
+    import pyarrow as pa
+
+    types = {
+        "text": pa.string(),
+        "integer": pa.int64(),
+        "real": pa.float64(),
+        "boolean": pa.bool_(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+    }
+    schema = pa.schema(
+        [
+            pa.field(column.name, types[column.kind], nullable=column.name != _KEYS[name])
+            for column in TABLES[name]
+        ]
+    )
+    arrays = [
+        pa.array([row[column.name] for row in rows], type=types[column.kind])
+        for column in TABLES[name]
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _write_parquet(tables: dict[str, list[Row]], output: Path) -> None:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise _missing("pyarrow", "parquet") from error
+    _directory(output)
+    for name, rows in tables.items():
+        with _replacing(output / f"{name}.parquet") as temporary:
+            pq.write_table(_arrow_table(name, rows), str(temporary))
+
+
+_SQL_TYPES = {
+    "sqlite": {
+        "text": "TEXT",
+        "integer": "INTEGER",
+        "real": "REAL",
+        "boolean": "BOOLEAN",  # stored as 0/1
+        "timestamp": "TEXT",  # ISO 8601, which SQLite's date functions read
+    },
+    "duckdb": {
+        "text": "VARCHAR",
+        "integer": "BIGINT",
+        "real": "DOUBLE",
+        "boolean": "BOOLEAN",
+        "timestamp": "TIMESTAMPTZ",
+    },
+}
+
+
+def _create_statements(dialect: str) -> Iterator[str]:
+    """CREATE TABLE statements; identifiers quoted (``start`` and ``end`` are SQL keywords)."""
+    types = _SQL_TYPES[dialect]
+    for name, columns in TABLES.items():
+        key = _KEYS[name]
+        definitions = [
+            f'"{column.name}" {types[column.kind]}' + (" PRIMARY KEY" if column.name == key else "")
+            for column in columns
+        ]
+        if name in _ITEM_LETTERS:
+            definitions.append('FOREIGN KEY ("report_id") REFERENCES "reports" ("report_id")')
+        yield f'CREATE TABLE "{name}" ({", ".join(definitions)})'
+        if name in _ITEM_LETTERS:
+            yield f'CREATE INDEX "{name}_report_id" ON "{name}" ("report_id")'
+
+
+def _sqlite_value(value: Value) -> str | int | float | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _write_sqlite(tables: dict[str, list[Row]], output: Path) -> None:
+    _file(output)
+    with _replacing(output) as temporary, closing(sqlite3.connect(temporary)) as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        for statement in _create_statements("sqlite"):
+            connection.execute(statement)
+        for name, rows in tables.items():
+            columns = [column.name for column in TABLES[name]]
+            placeholders = ", ".join("?" for _ in columns)
+            connection.executemany(
+                f'INSERT INTO "{name}" VALUES ({placeholders})',
+                ([_sqlite_value(row[column]) for column in columns] for row in rows),
+            )
+        connection.commit()
+
+
+def _write_duckdb(tables: dict[str, list[Row]], output: Path) -> None:
+    try:
+        import duckdb
+    except ImportError as error:
+        raise _missing("duckdb", "duckdb") from error
+    try:
+        import pyarrow  # noqa: F401 - rows reach duckdb as Arrow tables
+    except ImportError as error:
+        raise _missing("pyarrow", "duckdb") from error
+    _file(output)
+    with _replacing(output) as temporary, duckdb.connect(str(temporary)) as connection:
+        for statement in _create_statements("duckdb"):
+            connection.execute(statement)
+        for name, rows in tables.items():
+            connection.register("incoming", _arrow_table(name, rows))
+            connection.execute(f'INSERT INTO "{name}" SELECT * FROM incoming')
+            connection.unregister("incoming")
+
+
+def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[str]) -> None:
+    try:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    except ImportError as error:
+        raise _missing("openpyxl", "xlsx") from error
+    _file(output)
+    workbook = Workbook(write_only=True)
+    truncated = 0
+    for name, rows in tables.items():
+        sheet = workbook.create_sheet(name)
+        columns = [column.name for column in TABLES[name]]
+        sheet.append(columns)
+        for row in rows:
+            cells: list[object] = []
+            for column in columns:
+                value = row[column]
+                if isinstance(value, datetime):
+                    # Excel has no time zones: write UTC wall time.
+                    value = value.astimezone(timezone.utc).replace(tzinfo=None)
+                elif isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    if len(value) > _XLSX_CELL_LIMIT:
+                        value = value[:_XLSX_CELL_LIMIT]
+                        truncated += 1
+                    if value.startswith("="):
+                        # Text, not a formula: a quote may begin with "=".
+                        cell = WriteOnlyCell(sheet, value=value)
+                        cell.data_type = "s"
+                        cells.append(cell)
+                        continue
+                cells.append(value)
+            sheet.append(cells)
+    if truncated:
+        warnings.append(
+            f"{truncated} 个单元格超过 Excel 的 {_XLSX_CELL_LIMIT} 字符上限，已截断；"
+            "完整内容请导出为 csv、parquet 或数据库。"
+        )
+    with _replacing(output) as temporary:
+        workbook.save(str(temporary))
