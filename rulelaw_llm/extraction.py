@@ -43,7 +43,7 @@ from rulelaw_llm.drafts import (
     names_model,
 )
 from rulelaw_llm.grounding import Located
-from rulelaw_llm.offline import sentence_span
+from rulelaw_llm.offline import clause_span, sentence_span
 from rulelaw_llm.prompts import load_prompt
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import Coverage, Evidence, Rejected, RejectedKind, ReportSummary
@@ -133,7 +133,7 @@ def names_step(
 ) -> Step:
     """A request for the names of some quantities, shown in their whole sentences."""
     text = report.text
-    sentences: list[str] = []
+    regions: list[str] = []
     spans: list[tuple[int, int]] = []
     lines = []
     for number, index in enumerate(indexes, 1):
@@ -141,8 +141,10 @@ def names_step(
         span = sentence_span(text, quantity.start, quantity.end)
         if span not in spans:
             spans.append(span)
-        sentence = _one_line(text[span[0] : span[1]])
-        sentences.append(sentence)
+        left, right = clause_span(text, quantity.start, quantity.end)
+        if left > span[0]:
+            left = max(span[0], clause_span(text, left - 1, left - 1)[0])
+        regions.append(text[left:right])
         lines.append(f"q{number}：{quantity.raw}")
     block = "\n".join(_one_line(text[start:end]) for start, end in spans)
     prompt = load_prompt("indicators").render(block=block, candidates="\n".join(lines))
@@ -152,7 +154,7 @@ def names_step(
         kind="names",
         messages=_messages(prompt),
         response_model=names_model(raws),
-        context={"names": NamesContext(raws=raws, sentences=sentences)},
+        context={"names": NamesContext(raws=raws, regions=regions)},
         quantity_indexes=tuple(indexes),
     )
 

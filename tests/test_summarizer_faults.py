@@ -199,7 +199,7 @@ def test_reask_budget_exhausted_moves_the_item_to_rejected() -> None:
     assert [r.content["quantity"] for r in summary.rejected] == ["4次", "4次"]
     rejected = summary.rejected[0]
     assert rejected.kind == "indicator" and rejected.content["name"] == "完全无关的内容"
-    assert "找不到依据" in rejected.reason
+    assert "不在这个数字所在的分句" in rejected.reason
     # The quantity is not lost: it keeps its pre-pass number, span and rule name.
     assert summary.indicators[0].value == 4 and summary.indicators[0].name == "召开法治专题学习会议"
     # The second quantity of the same request was accepted from the last answer.
