@@ -110,6 +110,26 @@ def _parser() -> argparse.ArgumentParser:
         help="输出文件（sqlite/duckdb/xlsx）或目录（csv/parquet）",
     )
 
+    evaluate = commands.add_parser(
+        "eval",
+        help="与人工标注的金标准比对，给出精确率、召回率和 F1",
+        description="按字段（指标、问题、原因、计划）计算精确率、召回率、F1，以及有出处比例、拒绝项和 token。",
+    )
+    evaluate.add_argument("results", metavar="RESULTS.jsonl")
+    evaluate.add_argument(
+        "--gold", required=True, metavar="DIR", help="金标准目录，如 examples/gold"
+    )
+    evaluate.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    review = commands.add_parser(
+        "review",
+        help="生成可双击打开的 HTML 审阅页（原文高亮、图表）",
+        description="生成单个自包含 HTML 文件：每份报告的原文高亮与字段，语料层面的表格、图表和套话提示。",
+    )
+    review.add_argument("results", metavar="RESULTS.jsonl")
+    review.add_argument("-o", "--output", required=True, metavar="review.html")
+    review.add_argument("--gold", metavar="DIR", help="同时显示与金标准的比对")
+
     sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
     sections.add_argument("file", metavar="FILE")
     sections.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -252,6 +272,24 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from rulelaw_llm.evaluation import evaluate, render_table
+
+    evaluation = evaluate(Path(args.results), Path(args.gold))
+    print(evaluation.model_dump_json(indent=2) if args.json else render_table(evaluation))
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from rulelaw_llm.review import write_review
+
+    path = write_review(
+        Path(args.results), Path(args.output), gold_dir=Path(args.gold) if args.gold else None
+    )
+    print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
+    return 0
+
+
 def _sections(args: argparse.Namespace) -> int:
     report = load_report(args.file)
     if not args.json:
@@ -332,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "digest": _digest,
         "batch": _batch,
         "export": _export,
+        "eval": _eval,
+        "review": _review,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,

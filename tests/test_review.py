@@ -1,0 +1,361 @@
+"""The review page: structure checks in Python, behaviour in a real headless Chromium.
+
+The browser tests drive Debian's Chromium (/usr/bin/chromium, ``apt-get install chromium``)
+with Playwright for Python; they never download a browser. They are skipped only when
+that Chromium is missing. A screenshot is written to ``test-artifacts/review.png``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from rulelaw_llm import Achievement, Evidence, Indicator, Problem, ReportSummary, load_report
+from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.evaluation import evidence_items, is_grounded
+from rulelaw_llm.offline import text_digest
+from rulelaw_llm.review import render_review, write_review
+from rulelaw_llm.schema import Provenance
+from tests.conftest import GOLD, REPORTS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="需要 Debian 的 Chromium：apt-get install -y chromium"
+)
+
+#: A sixth report that repeats a problem and a plan of 卡乡 almost word for word: the five
+#: samples alone share no problem or plan at similarity ≥ 0.8.
+BOILERPLATE_REPORT = """示例镇2024年法治政府建设工作报告
+一、工作开展情况
+（一）加强组织领导
+全年召开法治建设专题会议5次，开展普法宣传活动12场。
+二、存在问题
+（一）法治宣传形式单一，难以入脑入心
+普法宣传多以发放资料为主，群众参与不够。
+三、下一步工作计划
+（一）持续加强法律法规学习
+组织干部职工学法用法。
+"""
+
+PAYLOAD = """<script>window.__xss=1</script><img src=x onerror="window.__xss=2">"""
+XSS_REPORT = f"""某乡2024年法治政府建设情况报告
+一、工作开展情况
+（一）加强普法宣传{PAYLOAD}
+全年开展宣传活动3次，发放资料200余份<script>window.__xss=1</script>。
+二、存在问题
+（一）宣传形式单一<img src=x onerror="window.__xss=2">
+群众参与不够。
+三、下一步工作计划
+（一）创新宣传方式{PAYLOAD}
+丰富宣传载体。
+"""
+
+
+def _batch(inputs: list[Path], output: Path) -> Path:
+    """Summarize ``inputs`` offline into a JSONL results file, as ``rulelaw-llm batch`` does."""
+
+    async def run() -> None:
+        async for _ in BatchRunner(output).run(inputs):
+            pass
+
+    # In its own thread: Playwright's sync API keeps an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
+    return output
+
+
+def _grounded_ids(results: Path) -> int:
+    count = 0
+    for line in results.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        summary = ReportSummary.model_validate(record["summary"])
+        text = load_report(record["input"]).text
+        count += sum(1 for _, _, evidence in evidence_items(summary) if is_grounded(evidence, text))
+    return count
+
+
+# --------------------------------------------------------------------------- no browser
+
+
+class _Marks(HTMLParser):
+    """Checks that ``<mark>`` elements nest properly and collects the text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[dict[str, str | None]] = []
+        self.marks: list[dict[str, str | None]] = []
+        self.text: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "mark":
+            self.stack.append(dict(attrs))
+            self.marks.append(dict(attrs))
+            self.depth = max(self.depth, len(self.stack))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            assert self.stack, "a </mark> without its <mark>"
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _summary_for(path: Path, **items: object) -> ReportSummary:
+    text = load_report(path).text
+    return ReportSummary.model_validate(
+        {
+            "entity": "某镇",
+            "level": "镇",
+            "year": 2024,
+            "title": None,
+            "digest": "摘要",
+            **items,
+            "provenance": Provenance(
+                backend="llm",
+                model="test-model",
+                library_version="test",
+                source=str(path),
+                text_sha256=text_digest(text),
+                created_at=datetime(2025, 1, 1, tzinfo=timezone.utc),
+            ),
+        }
+    )
+
+
+def _at(text: str, quote: str) -> Evidence:
+    start = text.index(quote)
+    return Evidence(quote=quote, start=start, end=start + len(quote))
+
+
+def test_nested_and_crossing_spans_give_well_formed_marks(tmp_path: Path) -> None:
+    report = tmp_path / "mou-zhen-2024.txt"
+    report.write_text("一、工作情况\n全年召开会议4次，化解纠纷5起，群众满意。\n", encoding="utf-8")
+    text = load_report(report).text
+    achievement = Achievement(
+        category="other", summary="召开会议", evidence=_at(text, "全年召开会议4次，化解纠纷5起")
+    )
+    indicator = Indicator(
+        name="会议",
+        value=4,
+        unit="次",
+        approx=False,
+        category="other",
+        evidence=_at(text, "召开会议4次"),
+    )
+    crossing = Problem(
+        category="other", summary="纠纷", evidence=_at(text, "化解纠纷5起，群众满意")
+    )
+    summary = _summary_for(
+        report, achievements=[achievement], indicators=[indicator], problems=[crossing]
+    )
+    page = render_review([summary])
+    body = page[page.index('data-testid="report-text"') :]
+    body = body[body.index(">") + 1 : body.index("</div>")]
+    parser = _Marks()
+    parser.feed(body)
+    assert parser.stack == []
+    assert "".join(parser.text) == text  # highlighting never changes the text
+    heads = [mark for mark in parser.marks if mark.get("data-cont") is None]
+    assert sorted(str(mark["data-kind"]) for mark in heads) == [
+        "achievement",
+        "indicator",
+        "problem",
+    ]
+    assert parser.depth == 2  # the indicator nests inside the achievement
+    continued = [mark["data-kind"] for mark in parser.marks if mark.get("data-cont")]
+    assert continued == ["problem"]  # the problem crosses the achievement's end: split once
+
+
+def test_report_and_model_text_is_escaped(tmp_path: Path) -> None:
+    report = tmp_path / "xss-xiang-2024.txt"
+    report.write_text(XSS_REPORT, encoding="utf-8")
+    results = _batch([report], tmp_path / "out.jsonl")
+    page = render_review(results)
+    assert "<script>window" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in page
+    data = page[page.index('id="review-data">') : page.index("</script>")]
+    assert "\\u003cscript\\u003e" in data and "<" not in data.removeprefix('id="review-data">')
+    assert len(re.findall(r"<script\b", page)) == 2  # the data and the page's own script
+
+
+def test_a_missing_report_file_is_said_and_items_still_listed(tmp_path: Path) -> None:
+    report = tmp_path / "mou-zhen-2024.txt"
+    report.write_text("一、工作情况\n全年召开会议4次。\n", encoding="utf-8")
+    results = _batch([report], tmp_path / "out.jsonl")
+    report.unlink()
+    page = render_review(results)
+    assert 'data-testid="missing-text"' in page and "找不到原文文件" in page
+    assert 'data-testid="item"' in page and "<mark" not in page
+
+
+def test_write_review_writes_one_file_without_external_references(tmp_path: Path) -> None:
+    results = _batch([REPORTS / "wutong-zhen-2024.txt"], tmp_path / "out.jsonl")
+    output = write_review(results, tmp_path / "sub" / "review.html", gold_dir=GOLD)
+    assert output == tmp_path / "sub" / "review.html"
+    page = output.read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page)
+    assert '<link rel="stylesheet"' not in page and "<script src" not in page
+    assert 'data-testid="evaluation"' in page and 'data-testid="gold"' in page
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("需要 Debian 的 Chromium：apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The five samples and a sixth report with boilerplate: results file and review page."""
+    folder = tmp_path_factory.mktemp("corpus")
+    extra = folder / "shili-zhen-2024.txt"
+    extra.write_text(BOILERPLATE_REPORT, encoding="utf-8")
+    results = _batch([REPORTS, extra], folder / "out.jsonl")
+    return results, write_review(results, folder / "review.html", gold_dir=GOLD)
+
+
+class _Console:
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("console", self._message)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _message(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.errors.append(f"{message.type}: {message.text}")
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@needs_chromium
+def test_the_page_loads_without_console_errors(corpus: tuple[Path, Path], page: Page) -> None:
+    _, review = corpus
+    console = _Console(page)
+    page.goto(review.as_uri())
+    page.wait_for_load_state("load")
+    assert page.title() == "法治政府建设年度报告 · 抽取结果审阅"
+    assert page.locator("[data-testid=corpus]").is_visible()
+    assert page.locator("[data-testid=report-link]").count() == 6
+    page.click("nav a[data-view=r3]")
+    assert page.locator("#r3").is_visible() and not page.locator("#corpus").is_visible()
+    assert console.errors == []
+
+
+@needs_chromium
+def test_every_grounded_item_is_highlighted_once(corpus: tuple[Path, Path], page: Page) -> None:
+    results, review = corpus
+    page.goto(review.as_uri())
+    ids = page.eval_on_selector_all(
+        "mark.ev", "marks => Array.from(new Set(marks.map(m => m.dataset.id)))"
+    )
+    heads = page.locator("mark.ev:not(.ev-cont)").count()
+    expected = _grounded_ids(results)
+    assert expected > 100
+    assert len(ids) == heads == expected
+
+
+@needs_chromium
+def test_clicking_a_highlight_shows_its_fields(corpus: tuple[Path, Path], page: Page) -> None:
+    _, review = corpus
+    page.goto(review.as_uri())
+    view = page.locator("[data-testid=report][data-report='shenzha-zhen-2024.txt']")
+    page.click(f"nav a[data-view={view.get_attribute('id')}]")
+    mark = view.locator("mark.ev-indicator", has_text="发放宣传单（册）500余份")
+    mark.click()
+    panel = view.locator("[data-testid=panel-body]")
+    assert panel.locator("[data-field=value]").inner_text() == "500"
+    assert panel.locator("[data-field=unit]").inner_text() == "份"
+    assert panel.locator("[data-field=approx]").inner_text() == "是"
+    assert panel.locator("[data-field=category]").inner_text() == "普法宣传"
+    assert "与金标准匹配" in panel.locator("[data-field=gold]").inner_text()
+    assert "selected" in (mark.get_attribute("class") or "")
+    # Hovering another highlight previews it; leaving it brings the pinned item back.
+    view.locator("mark.ev-problem").first.hover()
+    assert panel.locator("[data-field=cause]").count() == 1
+    page.mouse.move(5, 5)
+    assert panel.locator("[data-field=value]").inner_text() == "500"
+    # A list entry selects the same item as its highlight.
+    view.locator("button.item[data-kind=plan]").first.click()
+    assert panel.get_attribute("data-current") == view.locator("mark.ev-plan").first.get_attribute(
+        "data-id"
+    )
+    mark.click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review.png"))
+
+
+@needs_chromium
+def test_the_corpus_shows_charts_and_boilerplate(corpus: tuple[Path, Path], page: Page) -> None:
+    _, review = corpus
+    page.goto(review.as_uri())
+    for chart in ("chart-problems", "chart-plans", "chart-indicators"):
+        svg = page.locator(f"[data-testid={chart}] svg")
+        assert svg.is_visible()
+        assert svg.locator("rect.bar").count() > 0
+    assert "普法宣传" in page.locator("[data-testid=chart-problems] svg").inner_html()
+    flags = page.locator("[data-testid=boilerplate-flag]")
+    assert flags.count() >= 1
+    assert "法治宣传形式单一" in flags.first.inner_text() and "卡乡" in flags.first.inner_text()
+    flags.first.locator("a").first.click()  # jumps to the item in its report
+    assert page.locator(".view.active [data-testid=panel-body] [data-field=boilerplate]").count()
+    page.goto(review.as_uri() + "#corpus")
+    page.evaluate("window.scrollTo(0, 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-corpus.png"), full_page=True)
+
+
+@needs_chromium
+def test_markup_in_a_report_is_shown_as_text_and_never_runs(tmp_path: Path, page: Page) -> None:
+    report = tmp_path / "xss-xiang-2024.txt"
+    report.write_text(XSS_REPORT, encoding="utf-8")
+    review = write_review(_batch([report], tmp_path / "out.jsonl"), tmp_path / "review.html")
+    console = _Console(page)
+    page.goto(review.as_uri() + "#r1")
+    view = page.locator("#r1")
+    for mark in view.locator("mark.ev:not(.ev-cont)").all():
+        mark.click()  # the panel shows the model's fields, markup included
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#r1 img").count() == 0
+    text = view.locator("[data-testid=report-text]").inner_text()
+    assert "<script>window.__xss=1</script>" in text
+    assert '<img src=x onerror="window.__xss=2">' in text
+    assert "<script>" in view.locator("[data-testid=panel-body]").inner_text()
+    assert console.errors == []
