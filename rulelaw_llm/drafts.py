@@ -54,7 +54,8 @@ class NamesContext:
 
     raws: Sequence[str]
     regions: Sequence[str]
-    """The clause that holds each number and the clause before it: where its name must be.
+    """The clause that holds each number (and the clause before it when the number's own
+    clause names nothing, as in 共20余次): where its name must be found.
 
     A small model shifts names between neighbouring numbers of one sentence (measured:
     化解率100% named “帮教人员” from the next clause); the region catches that.
@@ -95,6 +96,8 @@ def check_name(index: int, name: object, context: NamesContext) -> tuple[str, st
     label = f"q{index}"
     text = str(name or "").strip()
     raw = context.raws[index - 1]
+    # Small models echo the prompt's wording before the answer ("的统计对象是赴京访量").
+    text = re.sub(r"^.{0,8}?统计对象(?:是|为|：|:)", "", text)
     text = text.replace(raw, "")
     text = re.sub(r"^[\d.,，、:：\s]+|[\d.,，、:：\s]+$", "", text)
     text = text.strip(" “”\"'《》（）()。")
@@ -107,7 +110,7 @@ def check_name(index: int, name: object, context: NamesContext) -> tuple[str, st
     unit = re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
     if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2 or text in (unit, unit + "数"):
         return text, f"{label}（{raw}）的统计对象“{text}”只写了单位，请写出它统计的是什么"
-    if char_overlap(text, context.regions[index - 1]) < 0.5:
+    if char_overlap(text, context.regions[index - 1]) < 0.7:
         return text, (
             f"{label}（{raw}）的统计对象“{text}”不在这个数字所在的分句或前一分句中："
             "请写这个数字本身统计的对象，用原文的词"

@@ -142,7 +142,10 @@ def names_step(
         if span not in spans:
             spans.append(span)
         left, right = clause_span(text, quantity.start, quantity.end)
-        if left > span[0]:
+        own = text[left : quantity.start] + text[quantity.end : right]
+        own = re.sub(r"\d{4}年|[共计达的]|[^\u4e00-\u9fff]", "", own)
+        if len(own) < 2 and left > span[0]:
+            # A bare clause (共20余次): what is counted stands in the clause before.
             left = max(span[0], clause_span(text, left - 1, left - 1)[0])
         regions.append(text[left:right])
         lines.append(f"q{number}：{quantity.raw}")

@@ -1,6 +1,10 @@
 """Replay the recorded sample cassettes and print, per sample, what the LLM path produced.
 
-Usage: python scripts/llm_stats.py
+Usage: python scripts/llm_stats.py [--jsonl RESULTS.jsonl]
+
+With --jsonl, the replayed summaries are also written as a batch results file, so that
+``rulelaw-llm eval RESULTS.jsonl --gold examples/gold`` and ``rulelaw-llm review`` can be
+run on the local model's real answers.
 
 Numbers come from replaying the real model's recorded answers (no network): indicators
 against the hand-made gold in examples/gold/, names given by the model, rejected items,
@@ -25,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rulelaw_llm import Summarizer, load_report  # noqa: E402
+from rulelaw_llm.batch import BatchRecord  # noqa: E402
 
 
 class _Yaml:
@@ -38,6 +43,8 @@ class _Yaml:
 
 
 def main() -> None:
+    jsonl = Path(sys.argv[sys.argv.index("--jsonl") + 1]) if "--jsonl" in sys.argv else None
+    lines: list[str] = []
     recorder = vcr.VCR(
         record_mode="none", match_on=["method", "path", "body"], decode_compressed_response=True
     )
@@ -66,6 +73,16 @@ def main() -> None:
                 model="qwen2.5-1.5b",
                 api_key="local",
             ).summarize(report)
+        report_path = ROOT / "examples" / "reports" / gold["report"]
+        record = BatchRecord(
+            record="result",
+            input=str(report_path.relative_to(ROOT)),
+            input_sha256=None,
+            settings_key="cassette-replay",
+            finished_at=summary.provenance.created_at.isoformat(),
+            summary=summary,
+        )
+        lines.append(record.to_json())
         spans = set()
         for indicator in gold["indicators"]:
             start = report.text.index(indicator["raw"], report.text.index(indicator["context"]))
@@ -85,6 +102,8 @@ def main() -> None:
             f"{coverage.unresolved if coverage else 0} | {len(summary.rejected)} | {usage.reasks} | {usage.requests} | "
             f"{usage.prompt_tokens:,} | {usage.completion_tokens:,} |"
         )
+    if jsonl is not None:
+        jsonl.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 if __name__ == "__main__":
