@@ -18,6 +18,7 @@ from typing import Literal
 
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.normalize import fold
+from rulelaw_llm.quantities import chinese_to_number
 
 __all__ = [
     "Item",
@@ -282,27 +283,8 @@ def _is_heading_like(line: str) -> bool:
 
 def _cn_value(numeral: str) -> int | None:
     """Value of a small Chinese numeral (一…九十九); ``None`` if it is not one."""
-    digits = {
-        "零": 0,
-        "一": 1,
-        "二": 2,
-        "两": 2,
-        "三": 3,
-        "四": 4,
-        "五": 5,
-        "六": 6,
-        "七": 7,
-        "八": 8,
-        "九": 9,
-    }
-    if numeral in digits:
-        return digits[numeral]
-    match = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", numeral)
-    if not match:
-        return None
-    tens = digits[match.group(1)] if match.group(1) else 1
-    ones = digits[match.group(2)] if match.group(2) else 0
-    return tens * 10 + ones
+    value = chinese_to_number(numeral)
+    return int(value) if value is not None else None
 
 
 def _marker_value(number: str) -> int | None:
