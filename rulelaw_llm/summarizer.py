@@ -238,6 +238,33 @@ def _truncated(step: Step) -> Answer:
     return answer
 
 
+def _after_truncation(
+    report: Report, step: Step, settings: Settings, max_tokens: int
+) -> tuple[int | None, list[Step]]:
+    """After a truncated answer: a higher limit to retry with, else the halves to run."""
+    if max_tokens < settings.max_tokens_ceiling:
+        return min(max_tokens * 2, settings.max_tokens_ceiling), []
+    return None, split_step(report, step, settings)
+
+
+def _after_failed_reasks(step: Step, error: InstructorRetryException, mode: str) -> Answer:
+    """After the re-ask budget: re-raise a library error, else sort the last answer."""
+    library_error = _unwrap(error)
+    if library_error is not None:
+        raise library_error from error
+    raw = _raw_output(error, mode)
+    return answer_from_raw(step, raw, str(error).splitlines()[0][:200])
+
+
+def _reask_policy(settings: Settings, policy: type[Retrying] | type[AsyncRetrying]) -> Any:
+    """Instructor's re-ask loop: only answers that fail validation or are not JSON."""
+    return policy(
+        stop=stop_after_attempt(settings.reasks + 1),
+        retry=retry_if_exception_type(_REASKABLE),
+        reraise=True,
+    )
+
+
 def _finish(
     summary: ReportSummary,
     report: Report,
@@ -347,28 +374,20 @@ class Summarizer:
             try:
                 result: BaseModel = patched(
                     **_request(step, self.config, self.settings, max_tokens),
-                    max_retries=Retrying(
-                        stop=stop_after_attempt(self.settings.reasks + 1),
-                        retry=retry_if_exception_type(_REASKABLE),
-                        reraise=True,
-                    ),
+                    max_retries=_reask_policy(self.settings, Retrying),
                 )
             except IncompleteOutputException:
                 ledger.settle(step.key, first, succeeded=False)
-                if max_tokens < self.settings.max_tokens_ceiling:
-                    max_tokens = min(max_tokens * 2, self.settings.max_tokens_ceiling)
+                higher, parts = _after_truncation(report, step, self.settings, max_tokens)
+                if higher is not None:
+                    max_tokens = higher
                     continue
-                parts = split_step(report, step, self.settings)
                 if not parts:
                     return [(step, _truncated(step))]
                 return [pair for part in parts for pair in self._run(report, part, ledger)]
             except InstructorRetryException as error:
                 ledger.settle(step.key, first, succeeded=False)
-                library_error = _unwrap(error)
-                if library_error is not None:
-                    raise library_error from error
-                raw = _raw_output(error, self.config.mode)
-                return [(step, answer_from_raw(step, raw, str(error).splitlines()[0][:200]))]
+                return [(step, _after_failed_reasks(step, error, self.config.mode))]
             ledger.settle(step.key, first, succeeded=True)
             return [(step, answer_from_model(step, result))]
 
@@ -463,18 +482,14 @@ class AsyncSummarizer:
             try:
                 result: BaseModel = await patched(
                     **_request(step, self.config, self.settings, max_tokens),
-                    max_retries=AsyncRetrying(  # type: ignore[arg-type]  # instructor accepts it at runtime
-                        stop=stop_after_attempt(self.settings.reasks + 1),
-                        retry=retry_if_exception_type(_REASKABLE),
-                        reraise=True,
-                    ),
+                    max_retries=_reask_policy(self.settings, AsyncRetrying),
                 )
             except IncompleteOutputException:
                 ledger.settle(step.key, first, succeeded=False)
-                if max_tokens < self.settings.max_tokens_ceiling:
-                    max_tokens = min(max_tokens * 2, self.settings.max_tokens_ceiling)
+                higher, parts = _after_truncation(report, step, self.settings, max_tokens)
+                if higher is not None:
+                    max_tokens = higher
                     continue
-                parts = split_step(report, step, self.settings)
                 if not parts:
                     return [(step, _truncated(step))]
                 pairs: list[tuple[Step, Answer]] = []
@@ -483,10 +498,6 @@ class AsyncSummarizer:
                 return pairs
             except InstructorRetryException as error:
                 ledger.settle(step.key, first, succeeded=False)
-                library_error = _unwrap(error)
-                if library_error is not None:
-                    raise library_error from error
-                raw = _raw_output(error, self.config.mode)
-                return [(step, answer_from_raw(step, raw, str(error).splitlines()[0][:200]))]
+                return [(step, _after_failed_reasks(step, error, self.config.mode))]
             ledger.settle(step.key, first, succeeded=True)
             return [(step, answer_from_model(step, result))]

@@ -47,7 +47,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def summarizer(fake: FakeModel, **options: Any) -> Summarizer:
     client = openai.OpenAI(
         base_url="http://fake.test/v1",
-        api_key="sk-test-not-a-real-key-000000",
+        api_key="fake-key-0123456789abcdef",
         http_client=httpx2.Client(transport=fake.transport()),
     )
     return Summarizer(client=client, model="fake-model", **options)
@@ -245,13 +245,13 @@ def test_truncated_at_the_ceiling_splits_the_request() -> None:
 def test_401_names_the_key_variable_and_never_the_key(sleeps: list[float]) -> None:
     fake = FakeModel(
         fault=lambda call, body, answer: error(
-            401, "Incorrect API key provided: sk-test-not-a-real-key-000000"
+            401, "Incorrect API key provided: fake-key-0123456789abcdef"
         )
     )
     with pytest.raises(ProviderError) as raised:
         summarizer(fake).summarize(REPORT)
     assert "RULELAW_API_KEY" in str(raised.value)
-    assert "sk-test" not in str(raised.value)
+    assert "fake-key-0123" not in str(raised.value)
     assert raised.value.status_code == 401
     assert len(fake.requests) == 1 and sleeps == []
 
@@ -327,7 +327,7 @@ async def test_async_twin_gives_the_same_result(sleeps: list[float]) -> None:
     fake = FakeModel()
     client = openai.AsyncOpenAI(
         base_url="http://fake.test/v1",
-        api_key="sk-test",
+        api_key="fake-key",
         http_client=httpx2.AsyncClient(transport=fake.async_transport()),
     )
     result = await AsyncSummarizer(client=client, model="fake-model").summarize(REPORT)
