@@ -7,11 +7,12 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -319,14 +320,16 @@ class _Line:
     folded: str
 
 
-def _lines(text: str, folded: str) -> list[_Line]:
+@functools.lru_cache(maxsize=4)
+def _lines(text: str, folded: str) -> tuple[_Line, ...]:
+    """The lines of a text with their offsets (cached: every section asks for them)."""
     lines: list[_Line] = []
     position = 0
     for raw in text.split("\n"):
         end = position + len(raw)
         lines.append(_Line(position, end, raw, folded[position:end]))
         position = end + 1
-    return lines
+    return tuple(lines)
 
 
 def _part_heading(line: _Line) -> tuple[SectionKind | None, str] | None:
@@ -364,7 +367,7 @@ _METADATA = re.compile(
 _TITLE_WORDS = re.compile(r"报告|法治|依法行政|工作总结")
 
 
-def _find_title(lines: list[_Line]) -> tuple[str | None, int]:
+def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
     """Return the title and the index of the first line after it."""
     index = 0
     while index < len(lines) and (not lines[index].text or _METADATA.match(lines[index].folded)):
@@ -496,7 +499,9 @@ class _Heading:
     line: _Line
 
 
-def _split_sections(text: str, folded: str, lines: list[_Line], body_line: int) -> list[Section]:
+def _split_sections(
+    text: str, folded: str, lines: Sequence[_Line], body_line: int
+) -> list[Section]:
     body_start = lines[body_line].start if body_line < len(lines) else len(text)
     headings: list[_Heading] = []
     families: list[str] = []
@@ -609,7 +614,7 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def _implicit_achievements_start(lines: list[_Line], start: int, end: int) -> int | None:
+def _implicit_achievements_start(lines: Sequence[_Line], start: int, end: int) -> int | None:
     """Where an unheaded part 1 begins: its first numbered block, else its second paragraph."""
     paragraphs = [line for line in lines if start <= line.start < end and line.text]
     for line in paragraphs:
@@ -628,7 +633,7 @@ _CAUSE_LABEL = re.compile(
 )
 
 
-def _causes_start(lines: list[_Line], start: int, end: int) -> tuple[_Line, int] | None:
+def _causes_start(lines: Sequence[_Line], start: int, end: int) -> tuple[_Line, int] | None:
     """A line inside a problems part that opens its stated causes (原因：… / （二）原因分析)."""
     for line in lines:
         if start < line.start < end and line.text:

@@ -12,6 +12,7 @@ the rest: ordinals (第一…), slogans (两个维护, 三重一大, 一站式�
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -228,8 +229,23 @@ def _slogan_spans(folded: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _SLOGANS.finditer(folded) if m.end() > m.start()]
 
 
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Disjoint, sorted intervals (starts, ends) covering ``spans``."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
+
+
+def _inside(position: int, merged: tuple[list[int], list[int]]) -> bool:
+    starts, ends = merged
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and position < ends[index]
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -239,7 +255,7 @@ def find_quantities(text: str) -> list[Quantity]:
     化解率100%; never dates, years, ordinals, slogans, document numbers or titles.
     """
     folded = fold(text)
-    excluded = _quoted_spans(folded) + _slogan_spans(folded)
+    excluded = _merge(_quoted_spans(folded) + _slogan_spans(folded))
     found: list[Quantity] = []
     for match in _PATTERN.finditer(folded):
         quantity = _accept(text, folded, match, excluded)
@@ -260,7 +276,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def _accept(
-    text: str, folded: str, match: re.Match[str], excluded: list[tuple[int, int]]
+    text: str, folded: str, match: re.Match[str], excluded: tuple[list[int], list[int]]
 ) -> Quantity | None:
     number_start = match.start("arabic") if match.group("arabic") else match.start("chinese")
     start = match.start()
