@@ -29,6 +29,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,13 @@ import httpx2
 from common import (
     ROOT,
     SAMPLES,
+    Replay,
     load_interactions,
     machine_line,
     missing_cassettes,
     table,
 )
+from overhead import summarizer as replay_summarizer
 from quality import load_recorded, run_instructor, run_langextract
 
 from rulelaw_llm import load_report
@@ -128,6 +131,22 @@ def captured_requests(system: str, text: str) -> list[dict[str, Any]]:
     if outcome["error"]:
         raise SystemExit(f"capturing {system} failed: {outcome['error']}")
     return [exchange["request"] for exchange in outcome["exchanges"]]
+
+
+def reask_outcomes() -> str:
+    """How rulelaw_llm's re-asked requests ended, from the replayed summaries' ledgers."""
+    steps: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for slug in SAMPLES:
+        replay = Replay(load_interactions(slug))
+        summary = replay_summarizer(replay).summarize(ROOT / "examples" / "reports" / f"{slug}.txt")
+        for attempt in summary.provenance.usage.attempts:
+            steps[(slug, attempt.step)].append(attempt.outcome)
+    asked = [outcomes for outcomes in steps.values() if len(outcomes) > 1]
+    recovered = sum(outcomes[-1] == "ok" for outcomes in asked)
+    return (
+        f"{len(steps)} requests, {len(asked)} of them re-asked; {recovered} of those ended with "
+        f"a valid answer, {len(asked) - recovered} exhausted their re-asks"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -283,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
     )
+    print(f"\nWhat the re-asks bought (replayed summaries' usage ledgers): {reask_outcomes()}")
     print("\nCompletion tokens on the reports each peer ran live (same reports for all)\n")
     live = [
         slug

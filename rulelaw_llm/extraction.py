@@ -103,9 +103,26 @@ class Answer:
     """True when nothing usable came back (the step fell back to the rules)."""
 
 
+_JINJA_DELIMITERS = ("{{", "{%", "{#")
+
+
+def _verbatim(content: str) -> str:
+    """Protect report text from instructor's Jinja2 templating of messages.
+
+    instructor renders every message as a template when a validation ``context`` is
+    passed, so ``{{ 7 * 7 }}`` in a report would reach the model as ``49`` and ``{{17次``
+    would raise. A ``raw`` block renders to exactly its content; text without Jinja
+    delimiters is left as it is.
+    """
+    if not any(delimiter in content for delimiter in _JINJA_DELIMITERS):
+        return content
+    inner = content.replace("{% endraw %}", "{% endraw %}{{ '{% endraw %}' }}{% raw %}")
+    return "{% raw %}" + inner + "{% endraw %}"
+
+
 def _messages(prompt: str) -> tuple[dict[str, str], ...]:
     system = load_prompt("system").render()
-    return ({"role": "system", "content": system}, {"role": "user", "content": prompt})
+    return ({"role": "system", "content": system}, {"role": "user", "content": _verbatim(prompt)})
 
 
 def _one_line(text: str) -> str:

@@ -366,3 +366,16 @@ def test_cost_comes_from_the_configured_price_table() -> None:
     expected = (usage.prompt_tokens * 2.0 + usage.completion_tokens * 8.0) / 1_000_000
     assert usage.cost == pytest.approx(expected) and usage.currency == "CNY"
     assert summarizer(FakeModel()).summarize(REPORT).provenance.usage.cost is None
+
+
+def test_report_text_with_jinja_syntax_reaches_the_model_verbatim() -> None:
+    text = REPORT.replace(
+        "召开法治专题学习会议4次", "召开法治专题学习会议{{ 7 * 7 }}次，{{17次，{% endraw %}4次"
+    )
+    fake = FakeModel()
+    summarizer(fake).summarize(text)
+    prompts = [
+        m["content"] for body in fake.requests for m in body["messages"] if m["role"] == "user"
+    ]
+    assert any("{{ 7 * 7 }}次，{{17次，{% endraw %}4次" in prompt for prompt in prompts)
+    assert not any("49次" in prompt for prompt in prompts)
