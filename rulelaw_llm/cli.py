@@ -9,7 +9,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rulelaw_llm.cache import ResultCache
@@ -155,19 +155,48 @@ def _llm_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
 
 
-def _summarizer(args: argparse.Namespace) -> Summarizer | None:
-    """The configured LLM summarizer, or None (with a one-line hint) to use the rules."""
+def _configured(
+    args: argparse.Namespace, build: Callable[[], Summarizer | AsyncSummarizer]
+) -> Summarizer | AsyncSummarizer | None:
+    """``build()`` when an LLM is configured; else None, with a one-line hint, for the rules."""
     if args.offline:
         return None
     try:
-        return Summarizer(
-            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
-        )
+        return build()
     except ConfigurationError as error:
         if args.provider or args.model or args.base_url:
             raise
         print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
         return None
+
+
+def _summarizer(args: argparse.Namespace) -> Summarizer | None:
+    """The configured synchronous summarizer, or None for the rules."""
+    summarizer = _configured(
+        args,
+        lambda: Summarizer(
+            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+        ),
+    )
+    return summarizer if isinstance(summarizer, Summarizer) else None
+
+
+def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
+    """The configured async summarizer for a batch, or None for the rules.
+
+    Requests in flight follow ``--concurrency`` too, so reports × requests never exceeds it.
+    """
+    summarizer = _configured(
+        args,
+        lambda: AsyncSummarizer(
+            provider=args.provider,
+            model=args.model,
+            base_url=args.base_url,
+            mode=args.mode,
+            concurrency=args.concurrency,
+        ),
+    )
+    return summarizer if isinstance(summarizer, AsyncSummarizer) else None
 
 
 def _version() -> str:
@@ -232,12 +261,7 @@ def _summarize(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from rulelaw_llm.progress import run_batch_with_progress
 
-    summarizer = None
-    sync = _summarizer(args)
-    if sync is not None:
-        summarizer = AsyncSummarizer(
-            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
-        )
+    summarizer = _async_summarizer(args)
     cache = None if args.no_cache else ResultCache(args.cache)
     try:
         stats = run_batch_with_progress(

@@ -51,7 +51,7 @@ class Settings:
     """Longest Retry-After a 429 is honoured for; longer waits are capped."""
     digest_chars: int = DEFAULT_DIGEST_CHARS
     concurrency: int = 4
-    """Requests in flight at once for one report (AsyncSummarizer)."""
+    """Requests in flight at once per AsyncSummarizer, across all the reports it serves."""
     block_chars: int = 1200
     """Longest piece of report text sent in one request; longer parts are split."""
     item_chars: int = 120

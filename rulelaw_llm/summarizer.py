@@ -395,7 +395,7 @@ class Summarizer:
 class AsyncSummarizer:
     """The asynchronous twin of ``Summarizer``: a report's requests run concurrently.
 
-    ``settings.concurrency`` bounds the requests in flight for one report.
+    ``settings.concurrency`` bounds the requests in flight across all reports it serves.
     """
 
     def __init__(
@@ -422,6 +422,9 @@ class AsyncSummarizer:
             )
         )
         self._mode = _MODES[self.config.mode]
+        # One limit for every report this summarizer serves, so that a batch of N reports
+        # in flight never has more than ``concurrency`` requests in flight.
+        self._limit = asyncio.Semaphore(self.settings.concurrency)
 
     def __repr__(self) -> str:
         return f"AsyncSummarizer(provider={self.config.provider!r}, model={self.config.model!r})"
@@ -432,14 +435,9 @@ class AsyncSummarizer:
         report = as_report(source)
         baseline = summarize_offline(report, digest_chars=self.settings.digest_chars)
         ledger = _Ledger(self.settings.token_budget)
-        limit = asyncio.Semaphore(self.settings.concurrency)
-
-        async def bounded(step: Step) -> list[tuple[Step, Answer]]:
-            async with limit:
-                return await self._run(report, step, ledger)
 
         groups = await asyncio.gather(
-            *(bounded(step) for step in plan_steps(report, self.settings))
+            *(self._run(report, step, ledger) for step in plan_steps(report, self.settings))
         )
         answers = [pair for group in groups for pair in group]
         unresolved = unresolved_quantities(report, answers)
@@ -463,7 +461,10 @@ class AsyncSummarizer:
                 async for attempt in async_transport_policy(self.settings, count_retry):
                     with attempt:
                         attempts += 1
-                        completion = await self._client.chat.completions.create(**kwargs)
+                        # Every HTTP request (first tries, re-asks, follow-ups, digests)
+                        # takes a slot, so the limit holds however the work is split.
+                        async with self._limit:
+                            completion = await self._client.chat.completions.create(**kwargs)
             except openai.OpenAIError as error:
                 ledger.record_error(step.key, time.perf_counter() - started)
                 raise provider_error(error, self.config, attempts=attempts) from error

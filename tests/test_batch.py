@@ -263,3 +263,29 @@ def test_cli_batch_offline_then_rerun(
     assert len(_records(out)) == 5
     err = capsys.readouterr().err
     assert "批量处理结果" in err
+
+
+def test_requests_in_flight_never_exceed_the_summarizers_concurrency(tmp_path: Path) -> None:
+    fake = FakeModel()
+    in_flight = peak = 0
+
+    async def slow(request: httpx2.Request) -> httpx2.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return fake.handle(request)
+
+    client = openai.AsyncOpenAI(
+        base_url="http://fake.test/v1",
+        api_key="fake",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(slow)),
+    )
+    summarizer = AsyncSummarizer(client=client, model="fake", concurrency=3)
+    _run(
+        BatchRunner(tmp_path / "out.jsonl", summarizer=summarizer, concurrency=8),
+        [str(_corpus(tmp_path, 10))],
+    )
+    assert len(_records(tmp_path / "out.jsonl")) == 10
+    assert peak == 3  # reached, never exceeded, though 8 reports were in flight
