@@ -12,7 +12,7 @@ import re
 from datetime import datetime, timezone
 from importlib import metadata
 
-from rulelaw_llm.categories import CategoryKey, classify
+from rulelaw_llm.categories import CategoryKey, classify, is_decisive
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS, template_digest
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.naming import name_quantity
@@ -122,9 +122,13 @@ def _item_evidence(report: Report, item: Item) -> tuple[str, Evidence]:
 
 
 def _category(item: Item | None, clause: str) -> CategoryKey:
-    """The clause's own words decide; the enclosing item's words break a tie of none."""
+    """The clause's own words decide; the enclosing item's words decide when they do not.
+
+    When the clause names no category, or two equally (提升法治素养，营造浓厚法治氛围), the
+    item's heading and body are weighed together.
+    """
     category = classify(clause)
-    if category == "other" and item is not None:
+    if item is not None and not is_decisive(clause):
         category = classify(item.title or "", item.text)
     return category
 

@@ -19,12 +19,14 @@ from rulelaw_llm import (
     Problem,
     ReportSummary,
     load_report,
+    summarize_offline,
 )
 from rulelaw_llm.categories import CategoryKey
 from rulelaw_llm.cli import main
 from rulelaw_llm.evaluation import Evaluation, char_f1, evaluate, render_table
 from rulelaw_llm.offline import text_digest
 from rulelaw_llm.schema import Provenance
+from tests.conftest import GOLD, REPORTS
 
 TINY = """某镇2024年法治政府建设情况报告
 一、主要举措和成效
@@ -275,3 +277,15 @@ def test_the_table_and_the_json_report_both_agreements(
     # "专题会议" against "法治专题会议": F1 0.8; "资料" against "宣传资料": F1 0.67.
     assert printed.label_agreement.rate == 1.0
     assert printed.category_agreement.rate == 1.0
+
+
+def test_rules_names_and_categories_agree_with_the_samples_gold() -> None:
+    """The rules backend on the five samples (development data, see examples/gold)."""
+    summaries = [summarize_offline(path) for path in sorted(REPORTS.glob("*.txt"))]
+    evaluation = evaluate(summaries, GOLD)
+    assert evaluation.label_agreement.gold == 69
+    assert evaluation.category_agreement.gold == 50
+    assert evaluation.label_agreement.rate is not None
+    assert evaluation.label_agreement.rate >= 0.90
+    assert evaluation.category_agreement.rate is not None
+    assert evaluation.category_agreement.rate >= 0.90
