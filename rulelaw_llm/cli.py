@@ -11,18 +11,25 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.document import load_report
 from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
 from rulelaw_llm.offline import summarize_offline
+from rulelaw_llm.providers import resolve_provider
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.schema import ReportSummary
 from rulelaw_llm.settings import MODES
-from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+
+if TYPE_CHECKING:
+    # Imported where used: they load openai and instructor, which the rules path never needs.
+    from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = ["main"]
+
+_Built = TypeVar("_Built")
 
 _EPILOG = """示例：
   rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
@@ -155,13 +162,16 @@ def _llm_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
 
 
-def _configured(
-    args: argparse.Namespace, build: Callable[[], Summarizer | AsyncSummarizer]
-) -> Summarizer | AsyncSummarizer | None:
+def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built | None:
     """``build()`` when an LLM is configured; else None, with a one-line hint, for the rules."""
     if args.offline:
         return None
     try:
+        # Resolved before ``build`` imports the LLM backend, so that "nothing configured"
+        # falls back to the rules without loading openai and instructor.
+        resolve_provider(
+            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+        )
         return build()
     except ConfigurationError as error:
         if args.provider or args.model or args.base_url:
@@ -172,13 +182,15 @@ def _configured(
 
 def _summarizer(args: argparse.Namespace) -> Summarizer | None:
     """The configured synchronous summarizer, or None for the rules."""
-    summarizer = _configured(
-        args,
-        lambda: Summarizer(
+
+    def build() -> Summarizer:
+        from rulelaw_llm.summarizer import Summarizer
+
+        return Summarizer(
             provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
-        ),
-    )
-    return summarizer if isinstance(summarizer, Summarizer) else None
+        )
+
+    return _configured(args, build)
 
 
 def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
@@ -186,17 +198,19 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
 
     Requests in flight follow ``--concurrency`` too, so reports × requests never exceeds it.
     """
-    summarizer = _configured(
-        args,
-        lambda: AsyncSummarizer(
+
+    def build() -> AsyncSummarizer:
+        from rulelaw_llm.summarizer import AsyncSummarizer
+
+        return AsyncSummarizer(
             provider=args.provider,
             model=args.model,
             base_url=args.base_url,
             mode=args.mode,
             concurrency=args.concurrency,
-        ),
-    )
-    return summarizer if isinstance(summarizer, AsyncSummarizer) else None
+        )
+
+    return _configured(args, build)
 
 
 def _version() -> str:
