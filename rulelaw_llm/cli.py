@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -417,8 +416,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    # The CLI reports failures itself; instructor's own error log would repeat them.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         return handlers[args.command](args)
     except RulelawError as error:
