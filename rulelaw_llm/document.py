@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import chinese_to_number
 
@@ -789,7 +789,7 @@ def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise InputError(f"无法读取 {path}：{error.strerror}") from error
+            raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
         return decode_bytes(data, name=str(path)), str(path)
     return source, None
 

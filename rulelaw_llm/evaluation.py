@@ -65,7 +65,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from rulelaw_llm.document import load_report
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.export import ErrorRecord, ResultRecord, load_results
 from rulelaw_llm.grounding import locate_quote
 from rulelaw_llm.normalize import fold, squash
@@ -717,7 +717,9 @@ def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
     for path in sorted(gold_dir.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except OSError as error:
+            raise InputError(f"无法读取金标准文件 {path}：{os_error_reason(error)}") from error
+        except ValueError as error:
             raise InputError(f"无法读取金标准文件 {path}：{error}") from error
         if not isinstance(data, dict) or not isinstance(data.get("report"), str):
             raise InputError(f"金标准文件 {path} 缺少 report 字段（报告文件名）。")

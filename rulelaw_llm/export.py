@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import ValidationError
 
 from rulelaw_llm.categories import label_of
-from rulelaw_llm.errors import ConfigurationError, InputError
+from rulelaw_llm.errors import ConfigurationError, InputError, os_error_reason
 from rulelaw_llm.schema import ReportSummary
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def load_results(path: str | os.PathLike[str]) -> LoadedResults:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"无法读取结果文件 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取结果文件 {path}：{os_error_reason(error)}") from error
     latest: dict[str, ResultRecord | ErrorRecord] = {}
     warnings: list[str] = []
     for number, line in enumerate(data.split(b"\n"), start=1):

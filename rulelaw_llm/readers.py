@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rulelaw_llm.document import TEXT_SUFFIXES, decode_bytes
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 
 if TYPE_CHECKING:
     from bs4.element import Tag
@@ -59,7 +59,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
 
 
 def _missing(library: str, extra: str, suffix: str) -> InputError:
@@ -88,7 +88,7 @@ def _read_docx(path: Path) -> str:
             "请用 Word/WPS 打开后另存为 .docx 或 .txt。"
         ) from error
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
     text = "\n".join(_docx_lines(document))
     if not text.strip():
         raise InputError(f"{path.name} 中没有文字：请确认报告正文在文档中（而不是图片）。")
@@ -161,7 +161,7 @@ def _read_pdf(path: Path) -> str:
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise InputError(corrupt) from error
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
     text = "\n".join(pages)
     letters = sum(1 for char in text if char.isalnum())
     if not _CJK.search(text) and letters < _MIN_TEXT_CHARACTERS:
