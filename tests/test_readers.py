@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from rulelaw_llm import InputError, find_quantities, load_report
 from rulelaw_llm.readers import read_document
+from tests.conftest import ROOT
 
 TITLE = "青石镇人民政府关于2024年法治政府建设情况的报告"
 PREAMBLE = "2024年，青石镇认真落实法治政府建设各项任务，取得新成效。"
@@ -381,3 +383,43 @@ def test_a_missing_optional_library_names_the_install_command(
     with pytest.raises(InputError) as raised:
         load_report(path)
     assert f'pip install "rulelaw-llm[{extra}]"' in str(raised.value)
+
+
+def _library_imports() -> dict[str, set[str]]:
+    """For every module of the package, the package modules it imports (also inside functions)."""
+    package = ROOT / "rulelaw_llm"
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            imported |= {name.split(".")[1] for name in names if name.startswith("rulelaw_llm.")}
+        graph[path.stem] = imported
+    return graph
+
+
+def test_readers_sit_below_document_and_no_module_takes_part_in_an_import_cycle() -> None:
+    graph = _library_imports()
+    assert "document" not in graph["readers"]
+    assert "readers" in graph["document"]
+    cycles: list[list[str]] = []
+    finished: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        for imported in sorted(graph.get(module, ())):
+            if imported in path:
+                cycles.append([*path[path.index(imported) :], imported])
+            elif imported not in finished:
+                visit(imported, [*path, imported])
+        finished.add(module)
+
+    for module in sorted(graph):
+        if module not in finished:
+            visit(module, [module])
+    assert cycles == []
