@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rulelaw_llm.errors import InputError
+from rulelaw_llm.webpage import META_TAG_NAMES, metadata_pairs
 
 if TYPE_CHECKING:
     from bs4.element import Tag
@@ -267,6 +268,7 @@ def _read_html(path: Path) -> str:
     markup = _decode_html(_read_bytes(path), name=str(path))
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.body or soup
+    metadata = [*_meta_tag_lines(soup), *_metadata_lines(root)]
     _drop_noise(root)
     main = _main_element(root)
     text = _block_text(main)
@@ -278,7 +280,32 @@ def _read_html(path: Path) -> str:
             f"{path.name} 中没有找到正文：网页可能由脚本生成，或正文是图片。"
             "请在浏览器中打开后复制正文，另存为 .txt。"
         )
-    return text
+    # The page's metadata (table and <meta> tags) goes first, as "key：value" lines that
+    # document.load_report takes out of the text into Report.metadata.
+    present = set(text.split("\n"))
+    kept = [line for line in dict.fromkeys(metadata) if line not in present]
+    return "\n".join([*kept, text])
+
+
+def _meta_tag_lines(soup: Tag) -> list[str]:
+    """``<meta name="PubDate" content="…">`` and its kind as ``PubDate：…`` lines."""
+    wanted = {name.lower(): name for name in META_TAG_NAMES}
+    lines: list[str] = []
+    for element in soup.find_all("meta"):
+        name = element.get("name") or element.get("property")
+        content = element.get("content")
+        if not isinstance(name, str) or not isinstance(content, str):
+            continue
+        key = wanted.get(name.strip().lower())
+        value = _SPACES.sub(" ", content).strip()
+        if key is not None and value:
+            lines.append(f"{key}：{value}")
+    return lines
+
+
+def _metadata_lines(root: Tag) -> list[str]:
+    """The page's metadata lines (索引号, 发布机构, 发布时间, 来源 …) wherever they stand."""
+    return [line for line in _block_text(root).split("\n") if metadata_pairs(line) is not None]
 
 
 def _decode_html(data: bytes, *, name: str) -> str:

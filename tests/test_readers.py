@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime
 import sys
 from pathlib import Path
 
@@ -258,11 +259,26 @@ def write_gov_page(path: Path) -> None:
     path.write_bytes(html.replace("青石镇人民路", "喆园路").encode("gbk"))
 
 
-def test_gbk_government_page_gives_only_the_report_text(tmp_path: Path) -> None:
+GOV_PAGE_METADATA = {
+    "索引号": "11530000MB0000000X/2025-00123",
+    "发布机构": "青石镇人民政府",
+    "成文日期": "2025年01月15日",
+    "主题分类": "法治政府建设",
+    "发布时间": "2025-01-15",
+    "来源": "青石镇",
+}
+
+
+def test_gbk_government_page_gives_its_metadata_lines_then_only_the_report_text(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "art_2025_123.html"
     write_gov_page(path)
 
-    assert read_document(path).split("\n") == LINES
+    lines = read_document(path).split("\n")
+
+    assert lines[-len(LINES) :] == LINES
+    assert [line[:3] for line in lines[: -len(LINES)]] == ["索引号", "成文日", "发布时"]
 
 
 def test_gbk_government_page_loads_as_a_report(tmp_path: Path) -> None:
@@ -273,6 +289,8 @@ def test_gbk_government_page_loads_as_a_report(tmp_path: Path) -> None:
 
     assert report.text == "\n".join(LINES)
     assert (report.title, report.entity, report.year) == (TITLE, "青石镇", 2024)
+    assert report.metadata == GOV_PAGE_METADATA
+    assert report.published == datetime.date(2025, 1, 15)
     assert kinds(path) == KINDS
     assert quantities(report.text) == QUANTITIES
     for noise in (
@@ -325,7 +343,16 @@ def test_page_without_named_content_uses_the_densest_block(tmp_path: Path) -> No
     path = tmp_path / "index.html"
     path.write_text(html, encoding="utf-8")
 
-    assert read_document(path).split("\n") == LINES
+    assert read_document(path).split("\n")[-len(LINES) :] == LINES
+    report = load_report(path)
+    assert report.text == "\n".join(LINES)
+    assert report.metadata == {
+        "来源": "青石镇",
+        "日期": "2025-01-15",
+        "主办单位": "青石镇人民政府",
+        "联系电话": "0871-1234567",
+    }
+    assert report.published == datetime.date(2025, 1, 15)
 
 
 def test_page_with_a_wrong_charset_declaration_is_still_decoded(tmp_path: Path) -> None:
