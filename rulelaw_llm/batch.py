@@ -125,8 +125,8 @@ class _Previous:
 
     done: set[tuple[Path, str | None]] = field(default_factory=set)
     """Identities (resolved path, content hash) that need no work."""
-    attempts: dict[tuple[Path, str | None], int] = field(default_factory=dict)
-    """Tries so far per identity."""
+    attempts: dict[Path, int] = field(default_factory=dict)
+    """Tries so far per input (resolved path), whatever its content was at each try."""
     owners: dict[str, Path] = field(default_factory=dict)
     """For each content hash, the input that holds its result (or error)."""
     codes: dict[tuple[Path, str | None], str | None] = field(default_factory=dict)
@@ -164,7 +164,8 @@ def _read_previous(output: Path, key: str, retry_failed: bool) -> _Previous:
         if record.settings_key != key:
             continue
         identity = (_resolved(record.input), record.input_sha256)
-        previous.attempts[identity] = record.attempts or 1
+        if not isinstance(record, DuplicateRecord):
+            previous.attempts[identity[0]] = record.attempts or 1
         previous.codes[identity] = record.code
         if isinstance(record, ErrorRecord) and retry_failed:
             previous.done.discard(identity)
@@ -243,7 +244,7 @@ class BatchRunner:
                 continue
             if digest is not None:
                 owners[digest] = resolved
-            todo.append((path, digest, previous.attempts.get(identity, 0) + 1))
+            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1))
         if older_code:
             self.stats.warnings.append(
                 f"{older_code} 份报告在 {self.output} 中已有由另一版本的 rulelaw-llm 生成的记录，"
