@@ -3,6 +3,8 @@
 The public surface is re-exported here; everything else is an internal module.
 """
 
+from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
@@ -16,6 +18,7 @@ from rulelaw_llm.errors import (
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.render import to_markdown
+from rulelaw_llm.results import Results, read_results
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
@@ -30,6 +33,7 @@ from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 __all__ = [
     "Achievement",
     "AsyncSummarizer",
+    "BatchRunner",
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
@@ -45,12 +49,15 @@ __all__ = [
     "Quantity",
     "Report",
     "ReportSummary",
+    "ResultCache",
+    "Results",
     "RulelawError",
     "Section",
     "Settings",
     "Summarizer",
     "find_quantities",
     "load_report",
+    "read_results",
     "summarize_offline",
     "to_markdown",
 ]
