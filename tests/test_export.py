@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import CATEGORIES, ConfigurationError, ReportSummary, summarize_offline
+from rulelaw_llm.cli import main
 from rulelaw_llm.export import TABLES, export_results
 from tests.conftest import REPORTS, ROOT
 
@@ -384,3 +385,25 @@ def test_a_missing_optional_library_names_the_install_command(
 def test_an_unknown_format_is_a_configuration_error(results_file: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="csv、parquet、sqlite、duckdb、xlsx"):
         export_results(results_file, to="json", output=tmp_path / "out")
+
+
+def test_repeated_warnings_are_one_line_per_kind_on_the_command_line(
+    tmp_path: Path, summaries: dict[str, ReportSummary], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same report under 30 names, as old runs with differently spelled paths left it,
+    # and two half-written lines.
+    lines = [
+        result_line(LVCUN, summaries[LVCUN]).replace(LVCUN, f"copy{n}/{LVCUN}") for n in range(30)
+    ]
+    path = tmp_path / "results.jsonl"
+    path.write_text("\n".join([*lines, lines[0][:40], *lines[:1], lines[1][:40]]), encoding="utf-8")
+
+    assert main(["export", str(path), "--to", "csv", "-o", str(tmp_path / "csv")]) == 0
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3  # same text, truncated lines, and where the tables went
+    assert "正文相同的报告只导出一份：共 29 处，例如：copy0/" in err[1] or "共 29 处" in "".join(
+        err
+    )
+    assert sum("不完整的行已跳过：共 2 处" in line for line in err) == 1
+    assert err[-1].startswith("已导出到")
