@@ -13,6 +13,8 @@ nothing is printed unless the application configures logging. See ``rulelaw_llm.
 import logging as _logging
 import typing as _typing
 
+from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
@@ -26,6 +28,7 @@ from rulelaw_llm.errors import (
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.render import to_markdown
+from rulelaw_llm.results import Results, read_results
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
@@ -49,6 +52,7 @@ _LAZY = {"AsyncSummarizer": "rulelaw_llm.summarizer", "Summarizer": "rulelaw_llm
 __all__ = [
     "Achievement",
     "AsyncSummarizer",
+    "BatchRunner",
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
@@ -64,12 +68,15 @@ __all__ = [
     "Quantity",
     "Report",
     "ReportSummary",
+    "ResultCache",
+    "Results",
     "RulelawError",
     "Section",
     "Settings",
     "Summarizer",
     "find_quantities",
     "load_report",
+    "read_results",
     "summarize_offline",
     "to_markdown",
 ]

@@ -1,11 +1,17 @@
 """The batch runner: many reports, bounded concurrency, and no input ever lost.
 
-Every finished report is appended to a JSONL file at once as one complete, flushed line,
-with its input path, the SHA-256 of the input file and a key of the settings; a failure
-becomes an error record in the same file. Re-running the same command resumes: inputs
-already done with the same settings are skipped (failed ones are retried on request). A
-run killed at any moment leaves at worst a truncated last line, which the next run cuts
-off before appending, so the file ends with exactly one record per input.
+Every finished report is appended to a JSONL file at once as one complete, flushed line
+(the batch format of ``rulelaw_llm.results``), with the input's resolved path, the SHA-256
+of the input file and a key of the settings; a failure becomes an error record in the same
+file. An input is identified by its resolved path and its content hash, so ``dir``,
+``./dir/``, an absolute path and a symlink are the same input, and the same content under a
+second name is summarized once: the second name gets a ``duplicate`` record pointing to the
+first and a warning. Re-running the same command resumes: inputs already done with the same
+settings are skipped (failed ones are retried on request). Records made by older library
+code are kept (a resume never redoes work silently; the run warns about them), while the
+result cache, whose key covers the code, never serves them. A run killed at any moment
+leaves at worst a truncated last line, which the next run cuts off before appending, so the
+file ends with exactly one record per input.
 
     async for record in BatchRunner("out.jsonl", summarizer=AsyncSummarizer(...)).run(paths):
         ...
@@ -23,24 +29,29 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from rulelaw_llm.cache import ResultCache, cache_key
+from rulelaw_llm.cache import ResultCache, cache_key, code_fingerprint
 from rulelaw_llm.document import Report, load_report
 from rulelaw_llm.errors import ExtractionError, InputError, ProviderError, RulelawError
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.prompts import PROMPT_VERSION
+from rulelaw_llm.readers import SUPPORTED_SUFFIXES
+from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, read_results
 from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
-from rulelaw_llm.summarizer import AsyncSummarizer
+
+if TYPE_CHECKING:
+    from rulelaw_llm.summarizer import AsyncSummarizer
 
 __all__ = ["BatchRecord", "BatchRunner", "BatchStats", "expand_inputs", "settings_key"]
 
-#: Suffixes a directory is searched for.
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
-
 
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files, directories (searched recursively) and glob patterns, deduplicated, in order."""
+    """Files, directories (searched recursively) and glob patterns, in order.
+
+    Paths that resolve to the same file (``dir/a.txt``, ``./dir/a.txt``, an absolute path,
+    a path through a symlink) are one input: the first spelling is kept.
+    """
     found: list[Path] = []
     for item in inputs:
         text = os.fspath(item)
@@ -54,9 +65,9 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found += [match for match in matches if match.is_file()]
         else:
             found.append(path)
-    unique: dict[str, Path] = {}
+    unique: dict[Path, Path] = {}
     for path in found:
-        unique.setdefault(os.path.normpath(path), path)
+        unique.setdefault(path.resolve(), path)
     return list(unique.values())
 
 
@@ -85,42 +96,6 @@ def settings_key(summarizer: AsyncSummarizer | None) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
-class BatchRecord:
-    """One line of the results file: a summary or an error, for one input."""
-
-    record: Literal["result", "error"]
-    input: str
-    input_sha256: str | None
-    settings_key: str
-    finished_at: str
-    summary: ReportSummary | None = None
-    error_type: str | None = None
-    message: str | None = None
-    attempts: int = 0
-    cached: bool = False
-
-    def to_json(self) -> str:
-        """The JSONL line (without the newline)."""
-        data: dict[str, object] = {
-            "record": self.record,
-            "input": self.input,
-            "input_sha256": self.input_sha256,
-            "settings_key": self.settings_key,
-            "finished_at": self.finished_at,
-        }
-        if self.summary is not None:
-            data["cached"] = self.cached
-            data["summary"] = self.summary.model_dump(mode="json")
-        else:
-            data["error"] = {
-                "type": self.error_type,
-                "message": self.message,
-                "attempts": self.attempts,
-            }
-        return json.dumps(data, ensure_ascii=False)
-
-
 @dataclass(slots=True)
 class BatchStats:
     """Counts for the progress bar and the final table."""
@@ -133,40 +108,75 @@ class BatchStats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost: float = 0.0
+    duplicates: int = 0
     interrupted: bool = False
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the user should know though nothing failed: duplicates, records of older code."""
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _read_done(output: Path, key: str, retry_failed: bool) -> set[tuple[str, str | None]]:
-    """Inputs already finished with these settings; also cuts off a truncated last line."""
-    done: set[tuple[str, str | None]] = set()
-    if not output.exists():
-        return done
+@dataclass(slots=True)
+class _Previous:
+    """What the results file already holds for the current settings."""
+
+    done: set[tuple[Path, str | None]] = field(default_factory=set)
+    """Identities (resolved path, content hash) that need no work."""
+    attempts: dict[Path, int] = field(default_factory=dict)
+    """Tries so far per input (resolved path), whatever its content was at each try."""
+    owners: dict[str, Path] = field(default_factory=dict)
+    """For each content hash, the input that holds its result (or error)."""
+    codes: dict[tuple[Path, str | None], str | None] = field(default_factory=dict)
+    """The code fingerprint of each identity's latest record."""
+
+
+def _resolved(text: str) -> Path:
+    return Path(text).resolve()
+
+
+def _read_previous(output: Path, key: str, retry_failed: bool) -> _Previous:
+    """The records already in ``output``; also cuts off a truncated last line."""
+    previous = _Previous()
+    if not output.exists() or output.stat().st_size == 0:
+        return previous
     with output.open("rb+") as handle:
         data = handle.read()
-        if data and not data.endswith(b"\n"):
+        if data.lstrip().startswith(b"{") and not data.endswith(b"\n"):
             # A run killed in the middle of a write: drop the partial line.
             handle.truncate(data.rfind(b"\n") + 1)
             data = data[: data.rfind(b"\n") + 1]
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
+    if not data.strip():
+        return previous
+    try:
+        results = read_results(output)
+    except InputError as error:
+        raise InputError(f"输出文件 {output} 已存在，但不是批量处理的结果文件：{error}") from error
+    if results.format != "batch":
+        raise InputError(
+            f"输出文件 {output} 是 summarize 写出的摘要（{results.format}），不是批量处理的"
+            "结果文件：请为 batch 指定另一个输出文件。"
+        )
+    latest: dict[Path, tuple[str | None, bool]] = {}
+    for record in results.history:
+        if record.settings_key != key:
             continue
-        if not isinstance(record, dict) or record.get("settings_key") != key:
-            continue
-        identity = (str(record.get("input")), record.get("input_sha256"))
-        if record.get("record") == "result" or (
-            record.get("record") == "error" and not retry_failed
-        ):
-            done.add(identity)
-        elif record.get("record") == "error":
-            done.discard(identity)
-    return done
+        identity = (_resolved(record.input), record.input_sha256)
+        if not isinstance(record, DuplicateRecord):
+            previous.attempts[identity[0]] = record.attempts or 1
+        previous.codes[identity] = record.code
+        if isinstance(record, ErrorRecord) and retry_failed:
+            previous.done.discard(identity)
+        else:
+            previous.done.add(identity)
+        latest.pop(identity[0], None)
+        latest[identity[0]] = (record.input_sha256, isinstance(record, DuplicateRecord))
+    for path, (digest, duplicate) in latest.items():
+        if digest is not None and not duplicate:
+            previous.owners.setdefault(digest, path)
+    return previous
 
 
 def _file_digest(path: Path) -> str | None:
@@ -202,6 +212,7 @@ class BatchRunner:
         self.retry_failed = retry_failed
         self.on_record = on_record
         self.key = settings_key(summarizer)
+        self.code = code_fingerprint()
         self.stats = BatchStats()
         self._stop = asyncio.Event()
 
@@ -214,25 +225,45 @@ class BatchRunner:
         """Process ``inputs``, yielding each record as soon as it is written."""
         paths = expand_inputs(inputs)
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        done = _read_done(self.output, self.key, self.retry_failed)
-        todo: list[tuple[Path, str | None]] = []
+        previous = _read_previous(self.output, self.key, self.retry_failed)
+        owners = dict(previous.owners)
+        todo: list[tuple[Path, str | None, int]] = []
+        duplicates: list[BatchRecord] = []
+        older_code = 0
         for path in paths:
+            resolved = path.resolve()
             digest = _file_digest(path)
-            if (str(path), digest) in done:
+            identity = (resolved, digest)
+            if identity in previous.done:
                 self.stats.skipped += 1
-            else:
-                todo.append((path, digest))
+                older_code += previous.codes.get(identity) != self.code
+                continue
+            owner = owners.get(digest) if digest is not None else None
+            if owner is not None and owner != resolved:
+                duplicates.append(self._duplicate(resolved, digest, owner))
+                continue
+            if digest is not None:
+                owners[digest] = resolved
+            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1))
+        if older_code:
+            self.stats.warnings.append(
+                f"{older_code} 份报告在 {self.output} 中已有由另一版本的 rulelaw-llm 生成的记录，"
+                "按续跑规则保留、未重新处理；要用当前版本重新生成，请写入新的结果文件"
+                "（缓存不会提供旧版本的结果）。"
+            )
         self.stats.total = len(paths)
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
+        for record in duplicates:
+            queue.put_nowait(record)
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def work(path: Path, digest: str | None) -> None:
+        async def work(path: Path, digest: str | None, attempts: int) -> None:
             async with limit:
                 if self._stop.is_set():
                     return
-                await queue.put(await self._one(path, digest))
+                await queue.put(await self._one(path, digest, attempts))
 
-        tasks = [asyncio.create_task(work(path, digest)) for path, digest in todo]
+        tasks = [asyncio.create_task(work(*job)) for job in todo]
         finished: asyncio.Future[list[object]] = asyncio.gather(*tasks, return_exceptions=True)
         with self.output.open("a", encoding="utf-8") as handle:
             while not (finished.done() and queue.empty()):
@@ -252,6 +283,13 @@ class BatchRunner:
         await finished
 
     def _count(self, record: BatchRecord) -> None:
+        if record.record == "duplicate":
+            self.stats.duplicates += 1
+            self.stats.warnings.append(
+                f"{record.input} 与 {record.duplicate_of} 内容相同，只处理一次："
+                f"结果见 {record.duplicate_of}（记录为 duplicate）。"
+            )
+            return
         if record.record == "error":
             self.stats.failed += 1
             self.stats.errors.append(f"{record.input}: {record.message}")
@@ -265,32 +303,32 @@ class BatchRunner:
             self.stats.completion_tokens += usage.completion_tokens
             self.stats.cost += usage.cost or 0.0
 
-    async def _one(self, path: Path, digest: str | None) -> BatchRecord:
+    async def _one(self, path: Path, digest: str | None, attempts: int) -> BatchRecord:
         """Summarize one input; every failure becomes an error record, never a lost input."""
         try:
             report = await asyncio.to_thread(load_report, path)
             summary, cached = await self._summarize(report)
-        except InputError as error:
-            return self._error(path, digest, error, attempts=0)
         except ProviderError as error:
             if error.status_code in (401, 403, 404):
                 self.stop()  # a wrong key, permission or model name fails every report alike
-            return self._error(path, digest, error, attempts=1)
-        except (ExtractionError, RulelawError) as error:
-            return self._error(path, digest, error, attempts=1)
+            return self._error(path, digest, error, attempts)
+        except (InputError, ExtractionError, RulelawError) as error:
+            return self._error(path, digest, error, attempts)
         except asyncio.CancelledError:
             raise
         # A batch records every failure, even a bug of ours, rather than lose the input.
         except Exception as error:
-            return self._error(path, digest, error, attempts=1)
+            return self._error(path, digest, error, attempts)
         return BatchRecord(
             record="result",
-            input=str(path),
+            input=str(path.resolve()),
             input_sha256=digest,
             settings_key=self.key,
             finished_at=_now(),
             summary=summary,
+            attempts=attempts,
             cached=cached,
+            code=self.code,
         )
 
     async def _summarize(self, report: Report) -> tuple[ReportSummary, bool]:
@@ -310,17 +348,30 @@ class BatchRunner:
         return summary, False
 
     def _error(
-        self, path: Path, digest: str | None, error: BaseException, *, attempts: int
+        self, path: Path, digest: str | None, error: BaseException, attempts: int
     ) -> BatchRecord:
         return BatchRecord(
             record="error",
-            input=str(path),
+            input=str(path.resolve()),
             input_sha256=digest,
             settings_key=self.key,
             finished_at=_now(),
             error_type=type(error).__name__,
             message=str(error) or type(error).__name__,
             attempts=attempts,
+            code=self.code,
+        )
+
+    def _duplicate(self, resolved: Path, digest: str | None, owner: Path) -> BatchRecord:
+        return BatchRecord(
+            record="duplicate",
+            input=str(resolved),
+            input_sha256=digest,
+            settings_key=self.key,
+            finished_at=_now(),
+            attempts=0,
+            duplicate_of=str(owner),
+            code=self.code,
         )
 
 

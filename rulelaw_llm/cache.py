@@ -1,8 +1,10 @@
 """A SQLite cache of results, safe under concurrency (WAL), keyed by everything that matters.
 
 The key is a hash of the cleaned text, the endpoint (provider, base URL, model, mode), the
-prompt version and prompt files, the result schema, and the generation settings: change
-any of them and the cache misses. A hit costs no tokens and is re-validated on load (the
+prompt version, the result schema, the generation settings and the fingerprint of the
+library's own code (``code_fingerprint``: every source and data file of the package and
+every prompt file, so prompt text held in code is covered too): change any of them, even
+one character of the digest template, and the cache misses. A hit costs no tokens and is re-validated on load (the
 JSON against the schema, every evidence span against the text); a stale or damaged entry is
 dropped and counts as a miss. Keys never include the API key.
 """
@@ -16,6 +18,7 @@ import os
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,14 +27,12 @@ from pydantic import ValidationError
 
 from rulelaw_llm.document import Report
 from rulelaw_llm.errors import ConfigurationError, os_error_reason
-from rulelaw_llm.prompts import PROMPT_VERSION, load_prompt
+from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.schema import SCHEMA_VERSION, Evidence, ReportSummary
 from rulelaw_llm.settings import Settings
 
-__all__ = ["ResultCache", "cache_key", "default_cache_path"]
-
-_PROMPTS = ("system", "indicators", "items", "digest")
+__all__ = ["ResultCache", "cache_key", "code_fingerprint", "default_cache_path"]
 
 
 def default_cache_path() -> Path:
@@ -45,14 +46,51 @@ def default_cache_path() -> Path:
     return base / "rulelaw-llm" / "results.sqlite3"
 
 
-@functools.cache
-def _fingerprint() -> str:
-    """What the code asks and expects: the prompt files and the result schema."""
+def _fingerprint_sources() -> list[Path]:
+    """The folders whose files make up the library: the package, and its prompt folder.
+
+    Installed, the prompts are package data (``rulelaw_llm/prompts``); in a source checkout
+    or an editable install they sit beside the package in ``prompts/``.
+    """
+    package = Path(__file__).resolve().parent
+    if (package / "prompts").is_dir():
+        return [package]
+    return [package, package.parent / "prompts"]
+
+
+def fingerprint_of(folders: Iterable[Path]) -> str:
+    """A hash of the name and content of every file under ``folders`` (bytecode excluded)."""
     digest = hashlib.sha256()
-    for name in _PROMPTS:
-        digest.update(load_prompt(name).template.encode("utf-8"))
-    digest.update(json.dumps(ReportSummary.model_json_schema(), sort_keys=True).encode("utf-8"))
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        files = sorted(
+            path
+            for path in folder.rglob("*")
+            if path.is_file()
+            and "__pycache__" not in path.parts
+            and path.suffix not in (".pyc", ".pyo")
+        )
+        for path in files:
+            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+            digest.update(name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The fingerprint of this library's code, prompt files and data, computed once per process.
+
+    A result depends on all of it: the rules, the prompts (files and text held in code, such
+    as re-ask messages and field descriptions), the checks and the digest template.
+    """
+    return fingerprint_of(_fingerprint_sources())[:16]
+
+
+@functools.cache
+def _schema_fingerprint() -> str:
+    schema = json.dumps(ReportSummary.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(schema.encode("utf-8")).hexdigest()[:16]
 
 
 def cache_key(report: Report, config: ProviderConfig | None, settings: Settings | None) -> str:
@@ -60,7 +98,8 @@ def cache_key(report: Report, config: ProviderConfig | None, settings: Settings 
     parts: dict[str, object] = {
         "text": hashlib.sha256(report.text.encode("utf-8")).hexdigest(),
         "schema_version": SCHEMA_VERSION,
-        "fingerprint": _fingerprint(),
+        "code": code_fingerprint(),
+        "schema": _schema_fingerprint(),
     }
     if config is None:
         parts["backend"] = "rules"

@@ -27,6 +27,7 @@ from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.providers import resolve_provider
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
+from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
 from rulelaw_llm.schema import ReportSummary
 from rulelaw_llm.settings import MODES
 
@@ -114,10 +115,10 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="把 JSONL 结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
+        help="把结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
         description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
     )
-    export.add_argument("results", metavar="结果.jsonl", help="summarize 或 batch 写出的结果文件")
+    export.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
     export.add_argument(
         "--to",
         required=True,
@@ -137,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         help="与人工标注的金标准比对，给出精确率、召回率和 F1",
         description="按字段（指标、问题、原因、计划）计算精确率、召回率、F1，以及有出处比例、拒绝项和 token。",
     )
-    evaluate.add_argument("results", metavar="结果.jsonl", help="summarize 或 batch 写出的结果文件")
+    evaluate.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
     evaluate.add_argument(
         "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
     )
@@ -148,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
         help="生成可双击打开的 HTML 审阅页（原文高亮、图表）",
         description="生成单个自包含 HTML 文件：每份报告的原文高亮与字段，语料层面的表格、图表和套话提示。",
     )
-    review.add_argument("results", metavar="结果.jsonl", help="summarize 或 batch 写出的结果文件")
+    review.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
     review.add_argument(
         "-o", "--output", required=True, metavar="审阅.html", help="要生成的 HTML 文件"
     )
@@ -295,11 +296,9 @@ def _summarize(args: argparse.Namespace) -> int:
         if args.format == "markdown":
             text = "\n\n---\n\n".join(to_markdown(result) for result in results)
         elif args.format == "jsonl":
-            text = "\n".join(result.model_dump_json() for result in results)
-        elif len(args.files) == 1:
-            text = _dump(results[0].model_dump(mode="json"))
+            text = summaries_to_jsonl(results)
         else:
-            text = _dump([result.model_dump(mode="json") for result in results])
+            text = summaries_to_json(results, as_array=len(args.files) > 1)
         _write(text, args.output)
     return 1 if failures else 0
 
@@ -335,8 +334,8 @@ def _export(args: argparse.Namespace) -> int:
     from rulelaw_llm.export import export_results
 
     report = export_results(Path(args.results), to=args.to, output=Path(args.output))
-    for warning in report.warnings:
-        print(f"rulelaw-llm: {warning}", file=sys.stderr)
+    for line in report.warning_lines():
+        print(f"rulelaw-llm: {line}", file=sys.stderr)
     counts = "，".join(f"{table} {rows} 行" for table, rows in report.counts.items())
     print(f"已导出到 {args.output}：{counts}", file=sys.stderr)
     return 0

@@ -1,7 +1,8 @@
 """Evaluation: compare results with the hand-made gold in ``examples/gold``.
 
-``evaluate(results, gold_dir)`` takes a JSONL results file (the latest record per input
-counts) or a list of ``ReportSummary`` and matches each result to the gold file whose
+``evaluate(results, gold_dir)`` takes a results file (any format ``read_results`` reads:
+``summarize`` JSON or JSONL, ``batch`` records, the latest record per input counting) or a
+list of ``ReportSummary`` and matches each result to the gold file whose
 ``report`` field is the input's file name (``provenance.source`` or the record's input ends
 with it). Positions are checked against the cleaned text, re-read with ``load_report``.
 
@@ -41,7 +42,9 @@ report with no gold causes and no predicted causes scores 1.0 on causes.
 
 An input whose latest record is an error counts as a report with no predictions (a failure
 must not flatter the score); a gold file without any record for its report is listed in
-``missing`` and not scored; a result without a gold file is listed in ``unmatched``.
+``missing`` and not scored; a result without a gold file is listed in ``unmatched``. When
+no result matches any gold file there is nothing to score: ``evaluate`` raises ``InputError``
+rather than report a perfect score over zero items.
 
 Besides the scores: the grounding rate (share of items — achievements, indicators,
 problems, plans and cause evidence — whose ``evidence.quote`` is non-empty and equal to
@@ -66,19 +69,11 @@ from rapidfuzz import fuzz
 
 from rulelaw_llm.document import load_report
 from rulelaw_llm.errors import InputError, os_error_reason
-from rulelaw_llm.export import ErrorRecord, ResultRecord, load_results
 from rulelaw_llm.grounding import locate_quote
 from rulelaw_llm.normalize import fold, squash
 from rulelaw_llm.offline import text_digest
-from rulelaw_llm.schema import (
-    Achievement,
-    Evidence,
-    Indicator,
-    Plan,
-    Problem,
-    ReportSummary,
-    Usage,
-)
+from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
+from rulelaw_llm.schema import Achievement, Evidence, Indicator, Plan, Problem, ReportSummary, Usage
 
 __all__ = [
     "Agreement",
@@ -692,7 +687,7 @@ def result_entries(
     """
     if isinstance(results, str | os.PathLike):
         path = Path(results)
-        loaded = load_results(path)
+        loaded = read_results(path)
         entries: list[ResultEntry] = []
         for record in loaded.records:
             name = PurePath(record.input.replace("\\", "/")).name
@@ -701,7 +696,12 @@ def result_entries(
             elif isinstance(record, ErrorRecord):
                 failure = f"{record.type}: {record.message}"
                 entries.append(ResultEntry(name, record.input, None, failure))
-        return entries, list(loaded.warnings), path.parent
+        notes = [str(warning) for warning in loaded.warnings]
+        notes += [
+            f"{duplicate.input} 与 {duplicate.duplicate_of} 内容相同，按后者评测。"
+            for duplicate in loaded.duplicates
+        ]
+        return entries, notes, path.parent
     entries = []
     for summary in results:
         source = summary.provenance.source or ""
@@ -729,6 +729,25 @@ def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
     return gold
 
 
+def _no_match(
+    gold: dict[str, dict[str, object]],
+    unmatched: list[str],
+    results: str | os.PathLike[str] | Sequence[ReportSummary],
+) -> str:
+    where = f"结果文件 {results} 中" if isinstance(results, str | os.PathLike) else "给出的摘要中"
+    names = "、".join(sorted(gold)[:5]) + ("等" if len(gold) > 5 else "")
+    found = (
+        f"结果的输入是 {'、'.join(PurePath(name).name for name in unmatched[:5])}"
+        + ("等" if len(unmatched) > 5 else "")
+        if unmatched
+        else "结果中没有任何报告"
+    )
+    return (
+        f"{where}没有与金标准对应的报告，无法评测：{found}，金标准标注的是 {names}。"
+        "请检查结果文件和 --gold 目录是否对应（按输入文件名匹配）。"
+    )
+
+
 def _accuracy(flags: list[bool]) -> float | None:
     return sum(flags) / len(flags) if flags else None
 
@@ -738,7 +757,8 @@ def evaluate(
 ) -> Evaluation:
     """Score ``results`` (a JSONL results file or summaries) against the gold in ``gold_dir``.
 
-    Raises ``InputError`` if the results file or the gold directory cannot be read.
+    Raises ``InputError`` if the results file or the gold directory cannot be read, or if
+    no result matches any gold file (there would be nothing to score).
     """
     gold_path = Path(gold_dir)
     gold = _read_gold(gold_path)
@@ -754,6 +774,8 @@ def evaluate(
                 f"有多个结果对应金标准 {entry.name}，使用最后一个（{entry.input or ''}）。"
             )
         chosen[entry.name] = entry
+    if not chosen:
+        raise InputError(_no_match(gold, unmatched, results))
     reports = [
         _evaluate_report(
             name,

@@ -1,9 +1,8 @@
 """Exporting batch results to normalised tables: csv, parquet, sqlite, duckdb or xlsx.
 
-The batch runner appends one JSON line per finished input (a ``result`` with its
-``ReportSummary``, or an ``error``). ``load_results`` reads such a file, keeping the last
-record per input and skipping (with a warning) lines that are not complete JSON;
-``export_results`` writes six tables that join on ``report_id``:
+Any results file (``summarize`` JSON or JSONL, or ``batch`` records) is read with
+``rulelaw_llm.results.read_results``, which keeps the last record per input and refuses a
+file that is not results; ``export_results`` writes six tables that join on ``report_id``:
 
     reports        one row per report (report_id = provenance.text_sha256[:16])
     achievements   ┐
@@ -19,9 +18,9 @@ imported only for the formats that need them, and csv and sqlite need nothing.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -29,11 +28,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import ValidationError
-
 from rulelaw_llm.categories import label_of
-from rulelaw_llm.errors import ConfigurationError, InputError, os_error_reason
-from rulelaw_llm.schema import ReportSummary
+from rulelaw_llm.errors import ConfigurationError, InputError
+from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
 
 if TYPE_CHECKING:
     import pyarrow
@@ -42,12 +39,8 @@ __all__ = [
     "EXPORT_FORMATS",
     "TABLES",
     "Column",
-    "ErrorRecord",
     "ExportReport",
-    "LoadedResults",
-    "ResultRecord",
     "export_results",
-    "load_results",
 ]
 
 #: The formats ``export_results`` writes.
@@ -121,141 +114,10 @@ WARNING_SEPARATOR = "；"
 _XLSX_CELL_LIMIT = 32_767
 
 
-# --------------------------------------------------------------------------- loading
-
-
-@dataclass(frozen=True, slots=True)
-class ResultRecord:
-    """A summarized input: one ``result`` line of a results file."""
-
-    input: str
-    input_sha256: str | None
-    settings_key: str | None
-    finished_at: datetime | None
-    summary: ReportSummary
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorRecord:
-    """An input that failed: one ``error`` line of a results file."""
-
-    input: str
-    input_sha256: str | None
-    settings_key: str | None
-    finished_at: datetime | None
-    type: str
-    message: str
-    attempts: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedResults:
-    """The records of a results file, the last one per input, in file order."""
-
-    records: tuple[ResultRecord | ErrorRecord, ...]
-    warnings: tuple[str, ...]
-    """Lines that were skipped and why (a truncated last line, an unreadable summary)."""
-
-    @property
-    def results(self) -> list[ResultRecord]:
-        """The inputs that were summarized."""
-        return [record for record in self.records if isinstance(record, ResultRecord)]
-
-    @property
-    def errors(self) -> list[ErrorRecord]:
-        """The inputs that failed (and did not succeed later)."""
-        return [record for record in self.records if isinstance(record, ErrorRecord)]
-
-
-def load_results(path: str | os.PathLike[str]) -> LoadedResults:
-    """Read a JSONL results file written by the batch runner.
-
-    A later record for the same input supersedes an earlier one (a failure retried with
-    success, or a report summarized again after it changed), so each input appears once.
-    Lines that are not complete JSON records, such as the half-written last line of a run
-    that was killed, are skipped and described in ``warnings``. Raises ``InputError`` if the
-    file cannot be read.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"无法读取结果文件 {path}：{os_error_reason(error)}") from error
-    latest: dict[str, ResultRecord | ErrorRecord] = {}
-    warnings: list[str] = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path.name} 第 {number} 行"
-        try:
-            parsed = json.loads(line)
-        except ValueError:
-            warnings.append(f"{where}不是完整的 JSON（可能是运行中断时只写了一半），已跳过。")
-            continue
-        record = _record(parsed, where, warnings)
-        if record is not None:
-            latest.pop(record.input, None)  # keep file order of the records that remain
-            latest[record.input] = record
-    return LoadedResults(tuple(latest.values()), tuple(warnings))
-
-
-def _record(parsed: object, where: str, warnings: list[str]) -> ResultRecord | ErrorRecord | None:
-    if not isinstance(parsed, dict) or not isinstance(parsed.get("input"), str):
-        warnings.append(f"{where}不是结果记录（缺少 input），已跳过。")
-        return None
-    kind = parsed.get("record")
-    input_path: str = parsed["input"]
-    input_sha256 = _optional_text(parsed.get("input_sha256"))
-    settings_key = _optional_text(parsed.get("settings_key"))
-    finished_at = _timestamp(parsed.get("finished_at"))
-    if kind == "result":
-        try:
-            summary = ReportSummary.model_validate(parsed.get("summary"))
-        except ValidationError as error:
-            problem = error.errors()[0]
-            location = ".".join(str(part) for part in problem["loc"]) or "summary"
-            warnings.append(
-                f"{where}（{input_path}）的结果不符合当前结果结构"
-                f"（{location}：{problem['msg']}），已跳过；可能由其他版本的 rulelaw-llm 生成。"
-            )
-            return None
-        return ResultRecord(input_path, input_sha256, settings_key, finished_at, summary)
-    if kind == "error":
-        details = parsed.get("error")
-        details = details if isinstance(details, dict) else {}
-        attempts = details.get("attempts")
-        return ErrorRecord(
-            input_path,
-            input_sha256,
-            settings_key,
-            finished_at,
-            type=str(details.get("type") or "Error"),
-            message=str(details.get("message") or ""),
-            attempts=attempts if isinstance(attempts, int) else None,
-        )
-    warnings.append(f"{where}的记录类型 {kind!r} 未知（应为 result 或 error），已跳过。")
-    return None
-
-
-def _optional_text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _timestamp(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 # --------------------------------------------------------------------------- tables
 
 
-def _tables(loaded: LoadedResults, warnings: list[str]) -> dict[str, list[Row]]:
+def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
     by_report: dict[str, ResultRecord] = {}
     for record in loaded.results:
@@ -263,8 +125,11 @@ def _tables(loaded: LoadedResults, warnings: list[str]) -> dict[str, list[Row]]:
         earlier = by_report.pop(report_id, None)
         if earlier is not None:
             warnings.append(
-                f"{earlier.input} 与 {record.input} 的正文相同（report_id {report_id}），"
-                f"只导出后者。"
+                Notice(
+                    "same-text",
+                    f"{earlier.input} 与 {record.input} 的正文相同（report_id {report_id}），"
+                    "只导出后者。",
+                )
             )
         by_report[report_id] = record
     for report_id, record in by_report.items():
@@ -310,6 +175,13 @@ def _tables(loaded: LoadedResults, warnings: list[str]) -> dict[str, list[Row]]:
             }
             for position, item in enumerate(summary.plans, start=1)
         )
+    warnings.extend(
+        Notice(
+            "duplicate",
+            f"{duplicate.input} 与 {duplicate.duplicate_of} 内容相同，只导出后者的结果。",
+        )
+        for duplicate in loaded.duplicates
+    )
     tables["errors"] = [
         {
             "input": error.input,
@@ -386,26 +258,51 @@ class ExportReport:
     output: Path
     counts: dict[str, int]
     """Rows written per table, in table order."""
-    warnings: tuple[str, ...]
+    warnings: tuple[Notice, ...]
     """Skipped lines of the results file and other things the user should know."""
+
+    def warning_lines(self) -> list[str]:
+        """The warnings for a terminal: one line per kind, however often it occurred."""
+        counts = Counter(warning.kind for warning in self.warnings)
+        lines: list[str] = []
+        for kind, count in counts.items():
+            first = next(warning for warning in self.warnings if warning.kind == kind)
+            if count == 1:
+                lines.append(first.message)
+            else:
+                label = _WARNING_LABELS.get(kind, "警告")
+                lines.append(f"{label}：共 {count} 处，例如：{first.message}")
+        return lines
+
+
+#: How each kind of warning is named when it is counted.
+_WARNING_LABELS = {
+    "truncated": "不完整的行已跳过",
+    "schema": "不符合当前结果结构的结果已跳过",
+    "not-a-record": "不是结果记录的行已跳过",
+    "unknown-record": "类型未知的记录已跳过",
+    "same-text": "正文相同的报告只导出一份",
+    "duplicate": "内容相同的输入只导出一份",
+    "xlsx-cell": "超长单元格已截断",
+}
 
 
 def export_results(
     results_path: str | os.PathLike[str], *, to: str, output: str | os.PathLike[str]
 ) -> ExportReport:
-    """Export a JSONL results file as the six normalised tables.
+    """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as six tables.
 
     ``to`` is one of ``csv`` and ``parquet`` (``output`` is a directory, one file per table;
     csv is UTF-8 with BOM so that Excel shows Chinese), ``sqlite`` and ``duckdb`` (one
     database file with a table each) or ``xlsx`` (one workbook with a sheet each). An
     existing output file, or the table files in an output directory, are replaced. Raises
     ``ConfigurationError`` for an unknown format or a missing optional library, and
-    ``InputError`` if the results file cannot be read.
+    ``InputError`` if the file cannot be read or is not a results file.
     """
     if to not in EXPORT_FORMATS:
         raise ConfigurationError(f"不支持导出为 {to!r}：可选格式为 {'、'.join(EXPORT_FORMATS)}。")
     output = Path(output)
-    loaded = load_results(results_path)
+    loaded = read_results(results_path)
     warnings = list(loaded.warnings)
     tables = _tables(loaded, warnings)
     if to == "csv":
@@ -586,7 +483,7 @@ def _write_duckdb(tables: dict[str, list[Row]], output: Path) -> None:
             connection.unregister("incoming")
 
 
-def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[str]) -> None:
+def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[Notice]) -> None:
     try:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
@@ -622,8 +519,11 @@ def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[str])
             sheet.append(cells)
     if truncated:
         warnings.append(
-            f"{truncated} 个单元格超过 Excel 的 {_XLSX_CELL_LIMIT} 字符上限，已截断；"
-            "完整内容请导出为 csv、parquet 或数据库。"
+            Notice(
+                "xlsx-cell",
+                f"{truncated} 个单元格超过 Excel 的 {_XLSX_CELL_LIMIT} 字符上限，已截断；"
+                "完整内容请导出为 csv、parquet 或数据库。",
+            )
         )
     with _replacing(output) as temporary:
         workbook.save(str(temporary))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -17,9 +18,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from rulelaw_llm.batch import BatchRecord, BatchRunner, BatchStats, install_interrupt
+from rulelaw_llm.batch import BatchRunner, BatchStats, install_interrupt
 from rulelaw_llm.cache import ResultCache
-from rulelaw_llm.summarizer import AsyncSummarizer
+from rulelaw_llm.results import BatchRecord
+
+if TYPE_CHECKING:
+    from rulelaw_llm.summarizer import AsyncSummarizer
 
 __all__ = ["run_batch_with_progress"]
 
@@ -95,6 +99,7 @@ def run_batch_with_progress(
         "完成",
         "其中缓存",
         "失败",
+        "内容重复",
         "提示 token",
         "生成 token",
     ):
@@ -105,6 +110,7 @@ def run_batch_with_progress(
         str(stats.done),
         str(stats.cached),
         str(stats.failed),
+        str(stats.duplicates),
         f"{stats.prompt_tokens:,}",
         f"{stats.completion_tokens:,}",
     )
@@ -113,5 +119,9 @@ def run_batch_with_progress(
         console.print(f"[red]失败[/red] {error}", markup=True, highlight=False)
     if len(stats.errors) > 20:
         console.print(f"……另有 {len(stats.errors) - 20} 个失败，见结果文件中的 error 记录。")
+    for warning in stats.warnings:
+        console.print(
+            f"[yellow]警告[/yellow] {warning}", markup=True, highlight=False, soft_wrap=True
+        )
     console.print(f"结果已写入 {output}")
     return stats

@@ -7,6 +7,7 @@ tests/batch_worker.py and really kill it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ import pytest
 from rulelaw_llm.batch import BatchRunner, expand_inputs
 from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.cli import main
+from rulelaw_llm.errors import InputError
 from rulelaw_llm.summarizer import AsyncSummarizer
 from tests.conftest import REPORTS, ROOT
 from tests.fakes import Answer, FakeModel, completion, error
@@ -129,11 +131,18 @@ def test_fifty_reports_with_one_request_in_five_failing_end_with_fifty_records(
 
     monkeypatch.setattr("rulelaw_llm.transport._async_sleep", no_sleep)
     kinds = ["429", "500", "timeout", "malformed"]
+    seen: set[str] = set()
 
     def fault(call: int, body: dict[str, Any], answer: Answer) -> Any:
-        if call % 5:
+        # The schedule is a function of the request's content, never of the order in which
+        # concurrent reports happen to send: one distinct request in five fails, once.
+        content = json.dumps(body["messages"], ensure_ascii=False, sort_keys=True)
+        number = int(hashlib.sha256(content.encode("utf-8")).hexdigest(), 16)
+        if content in seen or number % 5:
+            seen.add(content)
             return None
-        kind = kinds[(call // 5) % 4]
+        seen.add(content)
+        kind = kinds[(number // 5) % 4]
         if kind == "429":
             return error(429, "rate limited", {"retry-after": "1"})
         if kind == "500":
@@ -152,7 +161,8 @@ def test_fifty_reports_with_one_request_in_five_failing_end_with_fifty_records(
     assert len(records) == 50
     assert len({r["input"] for r in records}) == 50
     assert all(r["record"] == "result" for r in records)
-    assert len(fake.requests) > 50 * 5  # the faults really happened and were absorbed
+    resent = len(fake.requests) - len(seen)  # a transport fault sends the same request again
+    assert resent > len(seen) // 10  # the faults really happened and were absorbed
     retries = sum(r["summary"]["provenance"]["usage"]["transport_retries"] for r in records)
     reasks = sum(r["summary"]["provenance"]["usage"]["reasks"] for r in records)
     assert retries > 0 and reasks > 0
@@ -289,3 +299,119 @@ def test_requests_in_flight_never_exceed_the_summarizers_concurrency(tmp_path: P
     )
     assert len(_records(tmp_path / "out.jsonl")) == 10
     assert peak == 3  # reached, never exceeded, though 8 reports were in flight
+
+
+# --------------------------------------------------------------------------- input identity
+
+
+def test_every_spelling_of_the_same_folder_is_the_same_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path, 3)
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out.jsonl"
+
+    for spelling in ["reports", "./reports/", str(folder.resolve()), "link", "link/r0001.txt"]:
+        _run(BatchRunner(out), [spelling])
+
+    records = _records(out)
+    assert len(records) == 3
+    assert sorted(r["input"] for r in records) == sorted(
+        str(path.resolve()) for path in folder.glob("*.txt")
+    )
+
+
+def test_two_spellings_in_one_command_are_one_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path, 2)
+    monkeypatch.chdir(tmp_path)
+    paths = expand_inputs(["reports", "./reports/r0000.txt", str(folder / "r0001.txt")])
+    assert [path.name for path in paths] == ["r0000.txt", "r0001.txt"]
+
+
+def test_the_same_content_under_two_names_is_summarized_once_and_the_second_points_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("RULELAW_PROVIDER", "RULELAW_MODEL", "RULELAW_BASE_URL", "RULELAW_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (REPORTS / "ka-xiang-2024.txt").read_text("utf-8")
+    (folder / "a.txt").write_text(text, "utf-8")
+    (folder / "b-copy.txt").write_text(text, "utf-8")
+    (folder / "c.txt").write_text((REPORTS / "wutong-zhen-2024.txt").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out.jsonl"
+
+    assert main(["batch", str(folder), "-o", str(out), "--offline", "--no-cache"]) == 0
+
+    records = {Path(r["input"]).name: r for r in _records(out)}
+    assert len(_records(out)) == 3
+    assert [records[name]["record"] for name in ("a.txt", "b-copy.txt", "c.txt")] == [
+        "result",
+        "duplicate",
+        "result",
+    ]
+    assert records["b-copy.txt"]["duplicate_of"] == str((folder / "a.txt").resolve())
+    assert "summary" not in records["b-copy.txt"]
+    err = capsys.readouterr().err
+    assert "b-copy.txt" in err and "内容相同" in err
+
+    assert main(["batch", str(folder), "-o", str(out), "--offline", "--no-cache"]) == 0
+    assert len(_records(out)) == 3  # the duplicate is remembered too
+
+
+def test_attempts_count_the_tries_of_an_input_across_runs(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "late.txt").write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+
+    first = _run(BatchRunner(out), [str(folder)])
+    again = _run(BatchRunner(out, retry_failed=True), [str(folder)])
+    (folder / "late.txt").write_text((REPORTS / "ka-xiang-2024.txt").read_text("utf-8"), "utf-8")
+    third = _run(BatchRunner(out, retry_failed=True), [str(folder)])
+
+    assert [(r.record, r.attempts) for r in first + again + third] == [
+        ("error", 1),
+        ("error", 2),
+        ("result", 3),
+    ]
+    assert [r["attempts"] for r in _records(out)] == [1, 2, 3]
+
+
+def test_an_output_file_that_is_not_batch_results_is_never_appended_to(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    assert (
+        main(["summarize", str(REPORTS / "ka-xiang-2024.txt"), "--offline", "-o", str(summary)])
+        == 0
+    )
+    before = summary.read_bytes()
+    report = tmp_path / "report.txt"
+    report.write_text("某镇2024年法治政府建设情况报告\n一、主要成效", encoding="utf-8")
+
+    with pytest.raises(InputError, match="不是批量处理的结果文件"):
+        _run(BatchRunner(summary), [str(REPORTS / "wutong-zhen-2024.txt")])
+    with pytest.raises(InputError, match="不是批量处理的结果文件"):
+        _run(BatchRunner(report), [str(REPORTS / "wutong-zhen-2024.txt")])
+
+    assert summary.read_bytes() == before
+    assert report.read_text(encoding="utf-8").endswith("一、主要成效")  # not cut as "truncated"
+
+
+def test_records_of_older_code_are_kept_on_resume_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.jsonl"
+    _run(BatchRunner(out), [str(REPORTS / "ka-xiang-2024.txt")])
+    monkeypatch.setattr("rulelaw_llm.batch.code_fingerprint", lambda: "0000000000000000")
+
+    runner = BatchRunner(out)
+    assert _run(runner, [str(REPORTS)]) != []
+
+    records = _records(out)
+    assert len(records) == 5  # the old record of 卡乡 was kept, not redone
+    assert [r["code"] == "0000000000000000" for r in records] == [False, True, True, True, True]
+    assert runner.stats.skipped == 1
+    assert any("1 份报告" in warning and "另一版本" in warning for warning in runner.stats.warnings)

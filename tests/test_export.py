@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import CATEGORIES, ConfigurationError, ReportSummary, summarize_offline
-from rulelaw_llm.export import (
-    TABLES,
-    ErrorRecord,
-    ResultRecord,
-    export_results,
-    load_results,
-)
+from rulelaw_llm.cli import main
+from rulelaw_llm.export import TABLES, export_results
 from tests.conftest import REPORTS, ROOT
 
 FINISHED_AT = "2026-11-22T05:00:00+00:00"
@@ -94,68 +89,6 @@ def expected_counts(summaries: dict[str, ReportSummary]) -> dict[str, int]:
 
 def lvcun_report_id(summaries: dict[str, ReportSummary]) -> str:
     return summaries[LVCUN].provenance.text_sha256[:16]
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def test_load_results_keeps_the_last_record_per_input_and_warns_about_the_broken_line(
-    results_file: Path, summaries: dict[str, ReportSummary]
-) -> None:
-    loaded = load_results(results_file)
-
-    assert [record.input for record in loaded.results] == list(summaries)
-    assert [(error.input, error.type, error.attempts) for error in loaded.errors] == [
-        ("reports/bad.txt", "InputError", 1)
-    ]
-    assert loaded.results[1].summary == summaries[LVCUN]
-    assert all(isinstance(record, ResultRecord) for record in loaded.results)
-    assert loaded.results[1].input_sha256 == hashlib.sha256((ROOT / LVCUN).read_bytes()).hexdigest()
-    assert loaded.warnings == (
-        "results.jsonl 第 8 行不是完整的 JSON（可能是运行中断时只写了一半），已跳过。",
-    )
-
-
-def test_a_later_error_supersedes_an_earlier_result(
-    tmp_path: Path, summaries: dict[str, ReportSummary]
-) -> None:
-    path = tmp_path / "results.jsonl"
-    lines = [
-        result_line(LVCUN, summaries[LVCUN]),
-        error_line(LVCUN, None, "InputError", "文件已被删除", 1),
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    loaded = load_results(path)
-
-    assert loaded.records == (
-        ErrorRecord(
-            LVCUN,
-            None,
-            "0123456789abcdef",
-            loaded.records[0].finished_at,
-            type="InputError",
-            message="文件已被删除",
-            attempts=1,
-        ),
-    )
-    assert loaded.records[0].finished_at is not None
-    assert loaded.records[0].finished_at.isoformat() == FINISHED_AT
-
-
-def test_a_summary_of_another_shape_is_skipped_with_a_warning(
-    tmp_path: Path, summaries: dict[str, ReportSummary]
-) -> None:
-    broken = json.loads(result_line(LVCUN, summaries[LVCUN]))
-    del broken["summary"]["provenance"]
-    path = tmp_path / "results.jsonl"
-    path.write_text(json.dumps(broken, ensure_ascii=False) + "\n", encoding="utf-8")
-
-    loaded = load_results(path)
-
-    assert loaded.records == ()
-    assert len(loaded.warnings) == 1
-    assert "第 1 行" in loaded.warnings[0] and "provenance" in loaded.warnings[0]
 
 
 # --------------------------------------------------------------------------- formats
@@ -452,3 +385,25 @@ def test_a_missing_optional_library_names_the_install_command(
 def test_an_unknown_format_is_a_configuration_error(results_file: Path, tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="csv、parquet、sqlite、duckdb、xlsx"):
         export_results(results_file, to="json", output=tmp_path / "out")
+
+
+def test_repeated_warnings_are_one_line_per_kind_on_the_command_line(
+    tmp_path: Path, summaries: dict[str, ReportSummary], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same report under 30 names, as old runs with differently spelled paths left it,
+    # and two half-written lines.
+    lines = [
+        result_line(LVCUN, summaries[LVCUN]).replace(LVCUN, f"copy{n}/{LVCUN}") for n in range(30)
+    ]
+    path = tmp_path / "results.jsonl"
+    path.write_text("\n".join([*lines, lines[0][:40], *lines[:1], lines[1][:40]]), encoding="utf-8")
+
+    assert main(["export", str(path), "--to", "csv", "-o", str(tmp_path / "csv")]) == 0
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 3  # same text, truncated lines, and where the tables went
+    assert "正文相同的报告只导出一份：共 29 处，例如：copy0/" in err[1] or "共 29 处" in "".join(
+        err
+    )
+    assert sum("不完整的行已跳过：共 2 处" in line for line in err) == 1
+    assert err[-1].startswith("已导出到")
