@@ -16,6 +16,7 @@ from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.document import load_report
 from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
 from rulelaw_llm.offline import summarize_offline
+from rulelaw_llm.providers import llm_settings_present
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.schema import ReportSummary
@@ -164,7 +165,9 @@ def _configured(
     try:
         return build()
     except ConfigurationError as error:
-        if args.provider or args.model or args.base_url:
+        # Only "nothing configured at all" falls back to the rules; a half-set
+        # configuration (e.g. RULELAW_BASE_URL without a model) is an error.
+        if llm_settings_present(provider=args.provider, model=args.model, base_url=args.base_url):
             raise
         print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
         return None

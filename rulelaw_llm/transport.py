@@ -28,6 +28,7 @@ from tenacity import (
 )
 
 from rulelaw_llm.errors import ProviderError
+from rulelaw_llm.fallback import REFUSED_HEADER
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.settings import Settings
 
@@ -146,7 +147,18 @@ def provider_error(error: BaseException, config: ProviderConfig, *, attempts: in
     status = _status(error)
     detail = _provider_message(error).replace(config.api_key, "***") if config.api_key else ""
     where = f"{config.provider}（{config.public_base_url}，模型 {config.model}）"
-    if status == 401:
+    refused = (
+        error.response.headers.get(REFUSED_HEADER)
+        if isinstance(error, openai.APIStatusError)
+        else None
+    )
+    if refused:
+        message = (
+            f"服务商拒绝了参数 {refused}（HTTP {status}），降级后仍被拒绝：请用 "
+            f"rulelaw-llm check 查看该接口接受的设置，或用 --mode 指定结构化输出方式。"
+            f"详情：{detail}。服务：{where}"
+        )
+    elif status == 401:
         message = (
             f"API 密钥无效或已过期（HTTP 401）：请检查环境变量 {config.key_env}。服务：{where}"
         )
