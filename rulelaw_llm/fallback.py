@@ -190,7 +190,7 @@ def prepare_body(
     body: dict[str, Any], capability: Capability, downgrades: tuple[Downgrade, ...]
 ) -> dict[str, Any]:
     """The request body as it is sent: the table's rules, then the downgrades of the run."""
-    prepared = json.loads(json.dumps(body))
+    prepared: dict[str, Any] = json.loads(json.dumps(body))
     if capability.temperature == "omit":
         prepared.pop("temperature", None)
     elif capability.temperature != "any" and "temperature" in prepared:
@@ -222,6 +222,10 @@ def _message(text: str) -> str:
         if isinstance(data.get("message"), str):
             return str(data["message"])
     return text
+
+
+def _mentions(parameter: str, text: str) -> bool:
+    return any(name == parameter and pattern.search(_message(text)) for name, pattern in _NAMED)
 
 
 def refused_parameter(status: int, text: str, body: dict[str, Any]) -> str | None:
@@ -313,6 +317,8 @@ class _Flow:
         if retried.status_code not in _REFUSAL_STATUSES:
             return retried
         again = refused_parameter(retried.status_code, retried.text, retried_body)
+        if again is None and _mentions(parameter, retried.text):
+            again = parameter  # refused again although it is no longer sent as it was
         if again is not None:
             retried.headers[REFUSED_HEADER] = again
         return retried

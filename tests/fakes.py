@@ -140,3 +140,32 @@ class FakeModel:
 
     def async_transport(self) -> httpx2.MockTransport:
         return httpx2.MockTransport(self.handle_async)
+
+
+def refusal(status: int, payload: dict[str, Any]) -> httpx2.Response:
+    """A MADE-UP refusal in the shape a provider documents (its own JSON body, not OpenAI's)."""
+    return httpx2.Response(status, json=payload)
+
+
+def refuses_while(parameter: str, response: Callable[[], httpx2.Response]) -> Fault:
+    """A fault: refuse every request that still carries ``parameter`` (top-level key, or a
+    ``response_format`` type / forced ``tool_choice`` written as ``response_format=json_schema``,
+    ``tool_choice=forced``, or ``temperature!=1.0``)."""
+
+    def fault(_: int, body: dict[str, Any], __: Answer) -> httpx2.Response | None:
+        if "=" in parameter or "!=" in parameter:
+            if "!=" in parameter:
+                key, value = parameter.split("!=")
+                carried = key in body and body[key] != float(value)
+            else:
+                key, value = parameter.split("=")
+                field_value = body.get(key)
+                if key == "tool_choice":
+                    carried = isinstance(field_value, dict)
+                else:
+                    carried = isinstance(field_value, dict) and field_value.get("type") == value
+        else:
+            carried = parameter in body
+        return response() if carried else None
+
+    return fault
