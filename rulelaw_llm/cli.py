@@ -278,6 +278,9 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         if cache is not None:
             cache.close()
+    if stats.stop_reason:
+        print(f"rulelaw-llm: {stats.stop_reason}", file=sys.stderr)
+        return 1
     if stats.interrupted:
         print(
             f"rulelaw-llm: 已中断：已完成的 {stats.done + stats.failed} 份已写入 {args.output}；"
@@ -388,6 +391,20 @@ def _schema(_: argparse.Namespace) -> int:
     return 0
 
 
+class _OneLine(logging.Handler):
+    """Shows the library's warnings (retries, downgraded parameters) as one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"rulelaw-llm: {record.getMessage()}", file=sys.stderr, flush=True)
+
+
+def _show_library_warnings() -> None:
+    library = logging.getLogger("rulelaw_llm")
+    if not any(isinstance(handler, _OneLine) for handler in library.handlers):
+        handler = _OneLine(logging.WARNING)
+        library.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
@@ -408,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # The CLI reports failures itself; instructor's own error log would repeat them.
     logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    _show_library_warnings()
     try:
         return handlers[args.command](args)
     except RulelawError as error:

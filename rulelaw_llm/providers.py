@@ -247,9 +247,9 @@ def resolve_provider(
         key = "EMPTY"  # local and intranet servers usually accept any key
     model = model or (preset.default_model if preset else None)
     if model is None:
-        where = f"{preset.label} " if preset else f"接口 {base_url} "
+        where = preset.label if preset else f"接口 {base_url}"
         raise ConfigurationError(
-            f"已设置{where}，但未指定模型名称：请设置 RULELAW_MODEL 或使用 --model。"
+            f"已设置 {where}，但未指定模型名称：请设置 RULELAW_MODEL 或使用 --model。"
         )
     name = preset.name if preset else "openai-compatible"
     capability = capability_for(name, model)
