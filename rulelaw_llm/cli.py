@@ -33,6 +33,7 @@ _EPILOG = """示例：
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
+  rulelaw-llm check --provider qwen --model qwen-plus           # 接口接受哪些设置
 """
 
 
@@ -140,6 +141,19 @@ def _parser() -> argparse.ArgumentParser:
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     commands.add_parser("schema", help="输出结果的 JSON Schema（供其他工具使用）")
+
+    check = commands.add_parser(
+        "check",
+        help="检查大模型接口接受哪些设置（设置密钥后先运行它）",
+        description="对每种结构化输出方式发送一个很小的真实请求，列出接口接受什么"
+        "（输出方式、思考开关、温度、是否返回用量、耗时）以及建议的设置。",
+    )
+    group = check.add_argument_group(
+        "大模型（也可用环境变量 RULELAW_PROVIDER / RULELAW_MODEL / RULELAW_BASE_URL / RULELAW_API_KEY）"
+    )
+    group.add_argument("--provider", help="服务商预设")
+    group.add_argument("--model", help="模型名称")
+    group.add_argument("--base-url", help="OpenAI 兼容接口地址")
     return parser
 
 
@@ -386,6 +400,17 @@ def _quantities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from rulelaw_llm.check import check_endpoint, render_check
+    from rulelaw_llm.providers import resolve_provider
+
+    config = resolve_provider(provider=args.provider, model=args.model, base_url=args.base_url)
+    print(f"正在检查 {config.public_base_url}（模型 {config.model}）……", file=sys.stderr)
+    report = check_endpoint(config)
+    print(render_check(report))
+    return 0 if report.recommended_mode is not None and report.unreachable is None else 1
+
+
 def _schema(_: argparse.Namespace) -> int:
     print(_dump(ReportSummary.model_json_schema()))
     return 0
@@ -419,6 +444,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
+        "check": _check,
     }
     if args.command is None:
         parser.print_help()
