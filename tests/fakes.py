@@ -147,25 +147,12 @@ def refusal(status: int, payload: dict[str, Any]) -> httpx2.Response:
     return httpx2.Response(status, json=payload)
 
 
-def refuses_while(parameter: str, response: Callable[[], httpx2.Response]) -> Fault:
-    """A fault: refuse every request that still carries ``parameter`` (top-level key, or a
-    ``response_format`` type / forced ``tool_choice`` written as ``response_format=json_schema``,
-    ``tool_choice=forced``, or ``temperature!=1.0``)."""
+def refuses_while(
+    carries: Callable[[dict[str, Any]], bool], response: Callable[[], httpx2.Response]
+) -> Fault:
+    """A fault: every request for which ``carries(body)`` holds gets ``response()``."""
 
     def fault(_: int, body: dict[str, Any], __: Answer) -> httpx2.Response | None:
-        if "=" in parameter or "!=" in parameter:
-            if "!=" in parameter:
-                key, value = parameter.split("!=")
-                carried = key in body and body[key] != float(value)
-            else:
-                key, value = parameter.split("=")
-                field_value = body.get(key)
-                if key == "tool_choice":
-                    carried = isinstance(field_value, dict)
-                else:
-                    carried = isinstance(field_value, dict) and field_value.get("type") == value
-        else:
-            carried = parameter in body
-        return response() if carried else None
+        return response() if carries(body) else None
 
     return fault

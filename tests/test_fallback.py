@@ -41,7 +41,9 @@ def test_siliconflow_refusing_enable_thinking_is_retried_without_it_and_remember
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake = FakeModel(
-        fault=refuses_while("enable_thinking", lambda: refusal(400, SILICONFLOW_20015))
+        fault=refuses_while(
+            lambda body: "enable_thinking" in body, lambda: refusal(400, SILICONFLOW_20015)
+        )
     )
     summarizer = _summarizer(fake, provider="siliconflow", model="Qwen/Qwen3-8B")
     with caplog.at_level(logging.WARNING, logger="rulelaw_llm"):
@@ -58,8 +60,8 @@ def test_siliconflow_refusing_enable_thinking_is_retried_without_it_and_remember
 def test_ollama_non_thinking_model_refusing_reasoning_effort_drops_it() -> None:
     fake = FakeModel(
         fault=refuses_while(
-            "reasoning_effort",
-            lambda: error(400, '"qwen3-coder:30b" does not support thinking'),
+            lambda body: "reasoning_effort" in body,
+            lambda: error(400, '"qwen3:30b" does not support thinking'),
         )
     )
     summarizer = _summarizer(
@@ -77,7 +79,7 @@ def test_json_schema_refused_with_a_500_falls_back_to_json_object_with_the_schem
     # llama-cpp-python answers the json_schema response format with a 500 validation error.
     fake = FakeModel(
         fault=refuses_while(
-            "response_format=json_schema",
+            lambda body: body.get("response_format", {}).get("type") == "json_schema",
             lambda: error(
                 500, "1 validation error for CreateChatCompletionRequest response_format"
             ),
@@ -98,7 +100,7 @@ def test_json_schema_refused_with_a_500_falls_back_to_json_object_with_the_schem
 def test_moonshot_temperature_refusal_uses_the_value_the_message_allows() -> None:
     fake = FakeModel(
         fault=refuses_while(
-            "temperature!=1.0",
+            lambda body: body.get("temperature", 1.0) != 1.0,
             lambda: error(400, "invalid temperature: only 1 is allowed for this model"),
         )
     )
@@ -114,7 +116,7 @@ def test_moonshot_temperature_refusal_uses_the_value_the_message_allows() -> Non
 def test_doubao_thinking_only_model_refusing_thinking_disabled_drops_the_switch() -> None:
     fake = FakeModel(
         fault=refuses_while(
-            "thinking",
+            lambda body: "thinking" in body,
             lambda: error(
                 400, "The parameter `thinking.type` value `disabled` is not supported by this model"
             ),
@@ -153,7 +155,10 @@ def test_dashscope_qwen3_without_the_switch_gets_enable_thinking_false() -> None
 
 def test_a_forced_tool_choice_refused_becomes_auto() -> None:
     fake = FakeModel(
-        fault=refuses_while("tool_choice=forced", lambda: error(400, "tool_choice must be auto"))
+        fault=refuses_while(
+            lambda body: isinstance(body.get("tool_choice"), dict),
+            lambda: error(400, "tool_choice must be auto"),
+        )
     )
     summarizer = _summarizer(
         fake,
@@ -190,7 +195,9 @@ def test_an_error_that_names_no_parameter_of_the_request_is_not_retried() -> Non
 
 def test_the_downgrade_is_part_of_the_effective_config_and_the_cache_key() -> None:
     fake = FakeModel(
-        fault=refuses_while("enable_thinking", lambda: refusal(400, SILICONFLOW_20015))
+        fault=refuses_while(
+            lambda body: "enable_thinking" in body, lambda: refusal(400, SILICONFLOW_20015)
+        )
     )
     summarizer = _summarizer(fake, provider="siliconflow", model="Qwen/Qwen3-8B")
     report = load_report(SHORT)
@@ -202,7 +209,9 @@ def test_the_downgrade_is_part_of_the_effective_config_and_the_cache_key() -> No
 
 def test_the_async_summarizer_shares_the_fallback() -> None:
     fake = FakeModel(
-        fault=refuses_while("enable_thinking", lambda: refusal(400, SILICONFLOW_20015))
+        fault=refuses_while(
+            lambda body: "enable_thinking" in body, lambda: refusal(400, SILICONFLOW_20015)
+        )
     )
     client = openai.AsyncOpenAI(
         base_url="https://api.siliconflow.cn/v1",
