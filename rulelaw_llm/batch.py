@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING
 
 from rulelaw_llm.cache import ResultCache, cache_key, code_fingerprint
 from rulelaw_llm.document import Report, load_report
-from rulelaw_llm.errors import ExtractionError, InputError, ProviderError, RulelawError
+from rulelaw_llm.errors import (
+    ExtractionError,
+    InputError,
+    ProviderError,
+    ProviderUnreachableError,
+    RulelawError,
+)
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.readers import SUPPORTED_SUFFIXES
@@ -96,6 +102,10 @@ def settings_key(summarizer: AsyncSummarizer | None) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+#: Consecutive reports that found the server unreachable before a batch stops.
+UNREACHABLE_STOP = 3
+
+
 @dataclass(slots=True)
 class BatchStats:
     """Counts for the progress bar and the final table."""
@@ -110,6 +120,8 @@ class BatchStats:
     cost: float = 0.0
     duplicates: int = 0
     interrupted: bool = False
+    stop_reason: str | None = None
+    """Why the batch stopped by itself (a wrong key, an unreachable server), if it did."""
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What the user should know though nothing failed: duplicates, records of older code."""
@@ -215,6 +227,7 @@ class BatchRunner:
         self.code = code_fingerprint()
         self.stats = BatchStats()
         self._stop = asyncio.Event()
+        self._unreachable_in_a_row = 0
 
     def stop(self) -> None:
         """Finish the reports in flight, start no new ones (what Ctrl-C does)."""
@@ -308,8 +321,19 @@ class BatchRunner:
         try:
             report = await asyncio.to_thread(load_report, path)
             summary, cached = await self._summarize(report)
+        except ProviderUnreachableError as error:
+            # A server that cannot be reached fails every report alike: stop after a run.
+            self._unreachable_in_a_row += 1
+            if self._unreachable_in_a_row >= UNREACHABLE_STOP:
+                self.stats.stop_reason = (
+                    f"连续 {self._unreachable_in_a_row} 份报告无法连接到服务，已停止："
+                    f"请检查 base_url 和服务是否已启动，然后重新运行同一命令继续。{error}"
+                )
+                self.stop()
+            return self._error(path, digest, error, attempts)
         except ProviderError as error:
             if error.status_code in (401, 403, 404):
+                self.stats.stop_reason = f"已停止：{error}"
                 self.stop()  # a wrong key, permission or model name fails every report alike
             return self._error(path, digest, error, attempts)
         except (InputError, ExtractionError, RulelawError) as error:
@@ -319,6 +343,7 @@ class BatchRunner:
         # A batch records every failure, even a bug of ours, rather than lose the input.
         except Exception as error:
             return self._error(path, digest, error, attempts)
+        self._unreachable_in_a_row = 0
         return BatchRecord(
             record="result",
             input=str(path.resolve()),

@@ -111,14 +111,20 @@ def cache_key(report: Report, config: ProviderConfig | None, settings: Settings 
             model=config.model,
             mode=config.mode,
             extra_body=dict(config.extra_body),
+            # What the request really carries: the table's rules for the model and any
+            # parameter the provider refused earlier in the run (``fallback``).
+            strict=config.capability.strict,
+            temperature_rule=config.capability.temperature,
+            downgrades=list(config.downgrades),
             prompt_version=PROMPT_VERSION,
         )
     if settings is not None:
-        # The price table, timeout and concurrency change cost and speed, not the answer.
+        # The price table, timeouts and concurrency change cost and speed, not the answer.
         parts["settings"] = {
             item.name: getattr(settings, item.name)
             for item in fields(settings)
-            if item.name not in ("prices", "timeout", "concurrency")
+            if item.name
+            not in ("prices", "timeout", "connect_timeout", "connect_retries", "concurrency")
         }
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from rulelaw_llm.errors import (
     os_error_reason,
 )
 from rulelaw_llm.offline import summarize_offline
-from rulelaw_llm.providers import resolve_provider
+from rulelaw_llm.providers import llm_settings_present, resolve_provider
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
@@ -47,6 +48,7 @@ _EPILOG = """示例：
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
+  rulelaw-llm check --provider qwen --model qwen-plus           # 接口接受哪些设置
 """
 
 
@@ -118,7 +120,9 @@ def _parser() -> argparse.ArgumentParser:
         help="把结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
         description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
     )
-    export.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
+    export.add_argument(
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
+    )
     export.add_argument(
         "--to",
         required=True,
@@ -138,7 +142,9 @@ def _parser() -> argparse.ArgumentParser:
         help="与人工标注的金标准比对，给出精确率、召回率和 F1",
         description="按字段（指标、问题、原因、计划）计算精确率、召回率、F1，以及有出处比例、拒绝项和 token。",
     )
-    evaluate.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
+    evaluate.add_argument(
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
+    )
     evaluate.add_argument(
         "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
     )
@@ -149,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
         help="生成可双击打开的 HTML 审阅页（原文高亮、图表）",
         description="生成单个自包含 HTML 文件：每份报告的原文高亮与字段，语料层面的表格、图表和套话提示。",
     )
-    review.add_argument("results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件")
+    review.add_argument(
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
+    )
     review.add_argument(
         "-o", "--output", required=True, metavar="审阅.html", help="要生成的 HTML 文件"
     )
@@ -176,6 +184,19 @@ def _parser() -> argparse.ArgumentParser:
         help="输出结果的 JSON Schema（供其他工具使用）",
         description="输出结果（ReportSummary）的 JSON Schema。",
     )
+
+    check = commands.add_parser(
+        "check",
+        help="检查大模型接口接受哪些设置（设置密钥后先运行它）",
+        description="对每种结构化输出方式发送一个很小的真实请求，列出接口接受什么"
+        "（输出方式、思考开关、温度、是否返回用量、耗时）以及建议的设置。",
+    )
+    group = check.add_argument_group(
+        "大模型（也可用环境变量 RULELAW_PROVIDER / RULELAW_MODEL / RULELAW_BASE_URL / RULELAW_API_KEY）"
+    )
+    group.add_argument("--provider", help="服务商预设")
+    group.add_argument("--model", help="模型名称")
+    group.add_argument("--base-url", help="OpenAI 兼容接口地址")
     return parser
 
 
@@ -207,7 +228,9 @@ def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built
         )
         return build()
     except ConfigurationError as error:
-        if args.provider or args.model or args.base_url:
+        # Only "nothing configured at all" falls back to the rules; a half-set
+        # configuration (e.g. RULELAW_BASE_URL without a model) is an error.
+        if llm_settings_present(provider=args.provider, model=args.model, base_url=args.base_url):
             raise
         print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
         return None
@@ -320,6 +343,9 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         if cache is not None:
             cache.close()
+    if stats.stop_reason:
+        print(f"rulelaw-llm: {stats.stop_reason}", file=sys.stderr)
+        return 1
     if stats.interrupted:
         print(
             f"rulelaw-llm: 已中断：已完成的 {stats.done + stats.failed} 份已写入 {args.output}；"
@@ -425,9 +451,34 @@ def _quantities(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from rulelaw_llm.check import check_endpoint, render_check
+    from rulelaw_llm.providers import resolve_provider
+
+    config = resolve_provider(provider=args.provider, model=args.model, base_url=args.base_url)
+    print(f"正在检查 {config.public_base_url}（模型 {config.model}）……", file=sys.stderr)
+    report = check_endpoint(config)
+    print(render_check(report))
+    return 0 if report.recommended_mode is not None and report.unreachable is None else 1
+
+
 def _schema(_: argparse.Namespace) -> int:
     print(_dump(ReportSummary.model_json_schema()))
     return 0
+
+
+class _OneLine(logging.Handler):
+    """Shows the library's warnings (retries, downgraded parameters) as one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"rulelaw-llm: {record.getMessage()}", file=sys.stderr, flush=True)
+
+
+def _show_library_warnings() -> None:
+    library = logging.getLogger("rulelaw_llm")
+    if not any(isinstance(handler, _OneLine) for handler in library.handlers):
+        handler = _OneLine(logging.WARNING)
+        library.addHandler(handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -447,10 +498,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
+        "check": _check,
     }
     if args.command is None:
         parser.print_help()
         return 2
+    _show_library_warnings()
     try:
         return handlers[args.command](args)
     except RulelawError as error:

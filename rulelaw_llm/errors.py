@@ -4,6 +4,7 @@
     ├── ConfigurationError   nothing (or something wrong) is configured: says what to set
     ├── InputError           a report cannot be read: empty, binary, unknown encoding, missing file
     ├── ProviderError        the LLM provider refused the request (wraps the SDK error)
+    │   ├── ProviderUnreachableError   the server could not be reached at all
     │   └── BudgetExceededError   the per-report token budget ran out
     └── ExtractionError      the model never produced a usable answer (carries every attempt)
 
@@ -21,6 +22,7 @@ __all__ = [
     "ExtractionError",
     "InputError",
     "ProviderError",
+    "ProviderUnreachableError",
     "RulelawError",
     "describe_os_error",
     "os_error_reason",
@@ -49,6 +51,14 @@ class ProviderError(RulelawError):
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message)
         self.status_code = status_code
+
+
+class ProviderUnreachableError(ProviderError):
+    """No connection could be made to the server (refused, unknown host, no route).
+
+    Every later request to the same base URL would fail alike, so a batch stops after a
+    run of them.
+    """
 
 
 class BudgetExceededError(ProviderError):

@@ -8,156 +8,124 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from urllib.parse import urlsplit, urlunsplit
 
+from rulelaw_llm.capabilities import CAPABILITIES, Capability, Json, capability_for
 from rulelaw_llm.errors import ConfigurationError
 
-__all__ = ["PRESETS", "ProviderConfig", "ProviderPreset", "resolve_provider"]
-
-Json = str | int | float | bool | None | dict[str, "Json"] | list["Json"]
+__all__ = [
+    "PRESETS",
+    "ProviderConfig",
+    "ProviderPreset",
+    "llm_settings_present",
+    "resolve_provider",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProviderPreset:
-    """What is known about one provider's OpenAI-compatible API."""
+    """Where one provider's OpenAI-compatible API is and which key it needs.
+
+    What a model there accepts (structured output, thinking switch, temperature) is in
+    ``rulelaw_llm.capabilities``, per model family.
+    """
 
     name: str
     label: str
     base_url: str
     key_env: str | None
     """The provider's own environment variable for the key; ``None`` for local servers."""
-    mode: str
-    """The structured-output mode that works there (``rulelaw_llm.settings.MODES``)."""
     default_model: str | None = None
-    extra_body: Mapping[str, Json] = field(default_factory=lambda: MappingProxyType({}))
-    """Request options sent with every call, e.g. the switch that turns "thinking" off."""
-
-
-def _preset(
-    *,
-    name: str,
-    label: str,
-    base_url: str,
-    key_env: str | None,
-    mode: str,
-    default_model: str | None = None,
-    extra_body: dict[str, Json] | None = None,
-) -> ProviderPreset:
-    return ProviderPreset(
-        name=name,
-        label=label,
-        base_url=base_url,
-        key_env=key_env,
-        mode=mode,
-        default_model=default_model,
-        extra_body=MappingProxyType(extra_body or {}),
-    )
+    checked: str = ""
+    """The date the default model was checked against the provider's documentation."""
 
 
 PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
     {
         preset.name: preset
         for preset in (
-            _preset(
+            ProviderPreset(
                 name="openai",
                 label="OpenAI",
                 base_url="https://api.openai.com/v1",
                 key_env="OPENAI_API_KEY",
-                mode="tools",
                 default_model="gpt-4o-mini",
             ),
-            # DeepSeek: json_object only on the chat endpoint; thinking models reject
-            # json_object and forced tool_choice, so thinking is switched off.
-            _preset(
+            # deepseek-chat stopped on 2026-07-24; deepseek-flash is the documented id
+            # (api-docs.deepseek.com/quick_start/pricing, checked 2026-11-30).
+            ProviderPreset(
                 name="deepseek",
                 label="DeepSeek",
                 base_url="https://api.deepseek.com",
                 key_env="DEEPSEEK_API_KEY",
-                mode="json",
-                default_model="deepseek-chat",
-                extra_body={"thinking": {"type": "disabled"}},
+                default_model="deepseek-flash",
+                checked="2026-11-30",
             ),
-            _preset(
+            ProviderPreset(
                 name="qwen",
                 label="通义千问（DashScope 兼容模式）",
                 base_url="https://dashscope.aliyuncs.com/compatible-mode/v1",
                 key_env="DASHSCOPE_API_KEY",
-                mode="json_schema",
                 default_model="qwen-plus",
-                extra_body={"enable_thinking": False},
+                checked="2026-11-30",
             ),
-            _preset(
+            ProviderPreset(
                 name="zhipu",
                 label="智谱 GLM",
                 base_url="https://open.bigmodel.cn/api/paas/v4",
                 key_env="ZHIPUAI_API_KEY",
-                mode="json",
-                default_model="glm-4-flash",
-                extra_body={"thinking": {"type": "disabled"}},
+                default_model="glm-4-flash-250414",
+                checked="2026-11-30",
             ),
-            _preset(
+            ProviderPreset(
                 name="moonshot",
                 label="Moonshot Kimi",
                 base_url="https://api.moonshot.cn/v1",
                 key_env="MOONSHOT_API_KEY",
-                mode="json",
                 default_model="moonshot-v1-8k",
+                checked="2026-11-30",
             ),
             # Doubao models are addressed by an endpoint id (ep-…): no default model.
-            _preset(
+            ProviderPreset(
                 name="doubao",
                 label="火山引擎豆包",
                 base_url="https://ark.cn-beijing.volces.com/api/v3",
                 key_env="ARK_API_KEY",
-                mode="json",
-                extra_body={"thinking": {"type": "disabled"}},
             ),
-            _preset(
+            ProviderPreset(
                 name="siliconflow",
                 label="硅基流动",
                 base_url="https://api.siliconflow.cn/v1",
                 key_env="SILICONFLOW_API_KEY",
-                mode="json",
                 default_model="Qwen/Qwen2.5-7B-Instruct",
-                extra_body={"enable_thinking": False},
+                checked="2026-11-30",
             ),
-            _preset(
+            ProviderPreset(
                 name="ollama",
                 label="Ollama（本地）",
                 base_url="http://localhost:11434/v1",
                 key_env=None,
-                mode="json_schema",
                 default_model="qwen2.5:7b",
-                extra_body={"think": False},
             ),
-            # vLLM serving Qwen3-style models: the chat template switch turns thinking off.
-            _preset(
+            ProviderPreset(
                 name="vllm",
                 label="vLLM（本地/内网）",
                 base_url="http://localhost:8000/v1",
                 key_env=None,
-                mode="json_schema",
-                extra_body={"chat_template_kwargs": {"enable_thinking": False}},
             ),
-            # llama.cpp's llama-server turns a forced tool_choice into "auto": use json_schema.
-            _preset(
+            ProviderPreset(
                 name="llamacpp",
                 label="llama.cpp server",
                 base_url="http://localhost:8080/v1",
                 key_env=None,
-                mode="json_schema",
             ),
-            # llama-cpp-python's server rejects the json_schema response format (HTTP 500)
-            # and renders tool-call re-asks with \u-escaped Chinese (measured: a re-ask cost
-            # 3,500 prompt tokens); json_object with the schema attached is grammar-constrained.
-            _preset(
+            ProviderPreset(
                 name="llama-cpp-python",
                 label="llama-cpp-python server",
                 base_url="http://localhost:8000/v1",
                 key_env=None,
-                mode="json_grammar",
             ),
         )
     }
@@ -176,6 +144,16 @@ class ProviderConfig:
     key_env: str | None
     api_key: str = field(repr=False)
     extra_body: Mapping[str, Json] = field(default_factory=lambda: MappingProxyType({}))
+    """Request options sent with every call, e.g. the switch that turns "thinking" off."""
+    capability: Capability = field(default_factory=lambda: CAPABILITIES[-1])
+    """The row of ``capabilities.CAPABILITIES`` this model matched."""
+    downgrades: tuple[str, ...] = ()
+    """Parameters downgraded during this run after the provider refused them
+    (``fallback``), e.g. ``"response_format: json_schema→json_object"``."""
+
+    def with_downgrades(self, downgrades: tuple[str, ...]) -> ProviderConfig:
+        """The same endpoint with the downgrades learnt so far (part of the cache key)."""
+        return replace(self, downgrades=downgrades) if downgrades != self.downgrades else self
 
     @property
     def public_base_url(self) -> str:
@@ -194,6 +172,26 @@ _HOW_TO = (
 )
 
 
+#: The variables that say "use an LLM"; any one of them set means the user wants one.
+_LLM_VARIABLES = ("RULELAW_PROVIDER", "RULELAW_MODEL", "RULELAW_BASE_URL", "RULELAW_API_KEY")
+
+
+def llm_settings_present(
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether anything at all asks for an LLM (arguments or ``RULELAW_*`` variables).
+
+    Only when nothing does may a command fall back to the rules; a half-set configuration
+    is an error that says what is missing.
+    """
+    env = os.environ if environ is None else environ
+    return bool(provider or model or base_url) or any(env.get(name) for name in _LLM_VARIABLES)
+
+
 def resolve_provider(
     *,
     provider: str | None = None,
@@ -207,12 +205,27 @@ def resolve_provider(
 
     Environment: ``RULELAW_PROVIDER``, ``RULELAW_MODEL``, ``RULELAW_BASE_URL``,
     ``RULELAW_API_KEY`` and each provider's own key variable (``DEEPSEEK_API_KEY``…).
+    A half-set configuration (a base URL without a model, a model or key without a base
+    URL or provider, a provider without its key) names what is missing.
     """
     env = os.environ if environ is None else environ
     provider = provider or env.get("RULELAW_PROVIDER") or None
     model = model or env.get("RULELAW_MODEL") or None
     base_url = base_url or env.get("RULELAW_BASE_URL") or None
     if provider is None and base_url is None:
+        given = [
+            name
+            for name, value in (
+                ("RULELAW_MODEL（--model）", model),
+                ("RULELAW_API_KEY", api_key or env.get("RULELAW_API_KEY")),
+            )
+            if value
+        ]
+        if given:
+            raise ConfigurationError(
+                f"已设置 {'、'.join(given)}，但缺少接口地址：请再设置 RULELAW_BASE_URL"
+                "（--base-url）或 RULELAW_PROVIDER（--provider）。"
+            )
         raise ConfigurationError(f"未配置大模型。{_HOW_TO}")
     preset: ProviderPreset | None = None
     if provider is not None:
@@ -234,15 +247,19 @@ def resolve_provider(
         key = "EMPTY"  # local and intranet servers usually accept any key
     model = model or (preset.default_model if preset else None)
     if model is None:
-        where = f"{preset.label} " if preset else ""
-        raise ConfigurationError(f"未指定{where}模型名称：请设置 RULELAW_MODEL 或使用 --model。")
-    chosen_mode = mode or (preset.mode if preset else "tools")
+        where = preset.label if preset else f"接口 {base_url}"
+        raise ConfigurationError(
+            f"已设置 {where}，但未指定模型名称：请设置 RULELAW_MODEL 或使用 --model。"
+        )
+    name = preset.name if preset else "openai-compatible"
+    capability = capability_for(name, model)
     return ProviderConfig(
-        provider=preset.name if preset else "openai-compatible",
+        provider=name,
         base_url=(base_url or (preset.base_url if preset else "")).rstrip("/"),
         model=model,
-        mode=chosen_mode,
+        mode=mode or capability.mode,
         key_env=preset.key_env if preset and preset.key_env else "RULELAW_API_KEY",
         api_key=key,
-        extra_body=preset.extra_body if preset else MappingProxyType({}),
+        extra_body=capability.thinking_off,
+        capability=capability,
     )

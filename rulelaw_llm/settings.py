@@ -43,8 +43,13 @@ class Settings:
     """Re-asks per request when the answer fails validation (0 = never re-ask)."""
     timeout: float = 300.0
     """Seconds to wait for one HTTP response (local CPU models are slow)."""
+    connect_timeout: float = 10.0
+    """Seconds to wait for a connection to the server (not for its answer)."""
     transport_retries: int = 4
-    """Retries of one request on connection errors, timeouts, 429 and 5xx."""
+    """Retries of one request on timeouts, 429 and 5xx."""
+    connect_retries: int = 2
+    """Retries when the server cannot be reached at all (connection refused, DNS, no route):
+    a wrong base URL should fail in seconds, not minutes."""
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     retry_after_max: float = 60.0
@@ -66,8 +71,8 @@ class Settings:
     """Model name -> price, for the cost estimate."""
 
     def __post_init__(self) -> None:
-        if self.reasks < 0 or self.transport_retries < 0:
-            raise ConfigurationError("reasks 和 transport_retries 不能为负数。")
+        if self.reasks < 0 or self.transport_retries < 0 or self.connect_retries < 0:
+            raise ConfigurationError("reasks、transport_retries 和 connect_retries 不能为负数。")
         if self.max_tokens <= 0 or self.digest_chars <= 0 or self.concurrency <= 0:
             raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
         if self.mode is not None and self.mode not in MODES:
@@ -91,7 +96,9 @@ class SettingsOverrides(TypedDict, total=False):
     max_tokens_ceiling: int
     reasks: int
     timeout: float
+    connect_timeout: float
     transport_retries: int
+    connect_retries: int
     backoff_initial: float
     backoff_max: float
     retry_after_max: float

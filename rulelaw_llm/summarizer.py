@@ -45,6 +45,7 @@ from rulelaw_llm.extraction import (
     split_step,
     unresolved_quantities,
 )
+from rulelaw_llm.fallback import FallbackMemory, fallback_async_client, fallback_client
 from rulelaw_llm.logs import during_library_call, quiet_third_party
 from rulelaw_llm.offline import as_report, library_version, summarize_offline, text_digest
 from rulelaw_llm.prompts import PROMPT_VERSION
@@ -189,6 +190,10 @@ def _config(
     return resolve_provider(
         provider=provider, model=model, base_url=base_url, api_key=api_key, mode=settings.mode
     )
+
+
+def _effective(config: ProviderConfig, memory: FallbackMemory) -> ProviderConfig:
+    return config.with_downgrades(memory.describe(config.base_url, config.model))
 
 
 def _request(
@@ -336,19 +341,23 @@ class Summarizer:
         **options: Unpack[SettingsOverrides],
     ) -> None:
         self.settings = _settings(settings, options)
-        self.config = _config(provider, model, base_url, api_key, client, self.settings)
-        self._client = (
-            client.with_options(max_retries=0, timeout=self.settings.timeout)
-            if client is not None
-            else openai.OpenAI(
-                base_url=self.config.base_url,
-                api_key=self.config.api_key,
-                max_retries=0,
-                timeout=self.settings.timeout,
-            )
+        self._config = _config(provider, model, base_url, api_key, client, self.settings)
+        # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
+        self._fallback = FallbackMemory()
+        self._client = fallback_client(
+            client,
+            self._config,
+            self._fallback,
+            timeout=self.settings.timeout,
+            connect_timeout=self.settings.connect_timeout,
         )
-        self._mode = _MODES[self.config.mode]
+        self._mode = _MODES[self._config.mode]
         quiet_third_party()
+
+    @property
+    def config(self) -> ProviderConfig:
+        """The effective endpoint: the resolved one plus the downgrades learnt so far."""
+        return _effective(self._config, self._fallback)
 
     def __repr__(self) -> str:
         return f"Summarizer(provider={self.config.provider!r}, model={self.config.model!r})"
@@ -439,22 +448,25 @@ class AsyncSummarizer:
         **options: Unpack[SettingsOverrides],
     ) -> None:
         self.settings = _settings(settings, options)
-        self.config = _config(provider, model, base_url, api_key, client, self.settings)
-        self._client = (
-            client.with_options(max_retries=0, timeout=self.settings.timeout)
-            if client is not None
-            else openai.AsyncOpenAI(
-                base_url=self.config.base_url,
-                api_key=self.config.api_key,
-                max_retries=0,
-                timeout=self.settings.timeout,
-            )
+        self._config = _config(provider, model, base_url, api_key, client, self.settings)
+        self._fallback = FallbackMemory()
+        self._client = fallback_async_client(
+            client,
+            self._config,
+            self._fallback,
+            timeout=self.settings.timeout,
+            connect_timeout=self.settings.connect_timeout,
         )
-        self._mode = _MODES[self.config.mode]
+        self._mode = _MODES[self._config.mode]
         # One limit for every report this summarizer serves, so that a batch of N reports
         # in flight never has more than ``concurrency`` requests in flight.
         self._limit = asyncio.Semaphore(self.settings.concurrency)
         quiet_third_party()
+
+    @property
+    def config(self) -> ProviderConfig:
+        """The effective endpoint: the resolved one plus the downgrades learnt so far."""
+        return _effective(self._config, self._fallback)
 
     def __repr__(self) -> str:
         return f"AsyncSummarizer(provider={self.config.provider!r}, model={self.config.model!r})"

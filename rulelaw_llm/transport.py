@@ -12,6 +12,7 @@ This module also cleans raw model output before parsing where the mode needs it
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -27,7 +28,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from rulelaw_llm.errors import ProviderError
+from rulelaw_llm.errors import ProviderError, ProviderUnreachableError
+from rulelaw_llm.fallback import REFUSED_HEADER
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.settings import Settings
 
@@ -35,9 +37,13 @@ __all__ = [
     "async_transport_policy",
     "clean_output",
     "is_transient",
+    "is_unreachable",
     "provider_error",
     "transport_policy",
 ]
+
+
+logger = logging.getLogger("rulelaw_llm.transport")
 
 
 def _sleep(seconds: float) -> None:
@@ -96,13 +102,58 @@ def _wait(settings: Settings) -> Callable[[RetryCallState], float]:
     return wait
 
 
+def is_unreachable(error: BaseException | None) -> bool:
+    """Whether no connection could be made at all (a timeout waiting for an answer is not)."""
+    return isinstance(error, openai.APIConnectionError) and not isinstance(
+        error, openai.APITimeoutError
+    )
+
+
+def _stop(settings: Settings) -> Callable[[RetryCallState], bool]:
+    """Stop after ``transport_retries``, or after ``connect_retries`` when unreachable.
+
+    So a wrong base URL fails fast: with the defaults, a refused connection gives up after
+    3 attempts and at most 3 s of backoff; an unanswered one after 3 × ``connect_timeout``
+    (10 s) plus that backoff.
+    """
+    general = stop_after_attempt(settings.transport_retries + 1)
+
+    def stop(state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        if is_unreachable(error):
+            return state.attempt_number >= settings.connect_retries + 1
+        return general(state)
+
+    return stop
+
+
+def _before_sleep(
+    settings: Settings, on_retry: Callable[[], None]
+) -> Callable[[RetryCallState], None]:
+    def before_sleep(state: RetryCallState) -> None:
+        on_retry()
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, openai.APIConnectionError) and is_unreachable(error):
+            url = error.request.url
+            where = f"{url.scheme}://{url.host}{f':{url.port}' if url.port else ''}"
+            # Said at once, so that a wrong base URL is never a silent wait.
+            logger.warning(
+                "无法连接 %s，正在重试（%d/%d）…",
+                where,
+                state.attempt_number,
+                settings.connect_retries,
+            )
+
+    return before_sleep
+
+
 def transport_policy(settings: Settings, on_retry: Callable[[], None]) -> Retrying:
     """The tenacity policy for one request (sync)."""
     return Retrying(
-        stop=stop_after_attempt(settings.transport_retries + 1),
+        stop=_stop(settings),
         wait=_wait(settings),
         retry=retry_if_exception(is_transient),
-        before_sleep=lambda _: on_retry(),
+        before_sleep=_before_sleep(settings, on_retry),
         sleep=lambda seconds: _sleep(seconds),
         reraise=True,
     )
@@ -111,10 +162,10 @@ def transport_policy(settings: Settings, on_retry: Callable[[], None]) -> Retryi
 def async_transport_policy(settings: Settings, on_retry: Callable[[], None]) -> AsyncRetrying:
     """The tenacity policy for one request (async)."""
     return AsyncRetrying(
-        stop=stop_after_attempt(settings.transport_retries + 1),
+        stop=_stop(settings),
         wait=_wait(settings),
         retry=retry_if_exception(is_transient),
-        before_sleep=lambda _: on_retry(),
+        before_sleep=_before_sleep(settings, on_retry),
         sleep=lambda seconds: _async_sleep(seconds),
         reraise=True,
     )
@@ -146,7 +197,18 @@ def provider_error(error: BaseException, config: ProviderConfig, *, attempts: in
     status = _status(error)
     detail = _provider_message(error).replace(config.api_key, "***") if config.api_key else ""
     where = f"{config.provider}（{config.public_base_url}，模型 {config.model}）"
-    if status == 401:
+    refused = (
+        error.response.headers.get(REFUSED_HEADER)
+        if isinstance(error, openai.APIStatusError)
+        else None
+    )
+    if refused:
+        message = (
+            f"服务商拒绝了参数 {refused}（HTTP {status}），降级后仍被拒绝：请用 "
+            f"rulelaw-llm check 查看该接口接受的设置，或用 --mode 指定结构化输出方式。"
+            f"详情：{detail}。服务：{where}"
+        )
+    elif status == 401:
         message = (
             f"API 密钥无效或已过期（HTTP 401）：请检查环境变量 {config.key_env}。服务：{where}"
         )
@@ -166,7 +228,10 @@ def provider_error(error: BaseException, config: ProviderConfig, *, attempts: in
     elif isinstance(error, openai.APITimeoutError):
         message = f"请求超时，已尝试 {attempts} 次：请稍后重试，或调大 timeout。服务：{where}"
     elif isinstance(error, openai.APIConnectionError):
-        message = f"无法连接到服务（已尝试 {attempts} 次）：请检查网络和 base_url。服务：{where}"
+        return ProviderUnreachableError(
+            f"无法连接到服务（已尝试 {attempts} 次）：请检查网络、服务是否已启动和 base_url。"
+            f"服务：{where}"
+        )
     elif status == 429:
         message = (
             f"请求过于频繁（HTTP 429，已尝试 {attempts} 次）：请降低并发或稍后重试。服务：{where}"

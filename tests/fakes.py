@@ -140,3 +140,19 @@ class FakeModel:
 
     def async_transport(self) -> httpx2.MockTransport:
         return httpx2.MockTransport(self.handle_async)
+
+
+def refusal(status: int, payload: dict[str, Any]) -> httpx2.Response:
+    """A MADE-UP refusal in the shape a provider documents (its own JSON body, not OpenAI's)."""
+    return httpx2.Response(status, json=payload)
+
+
+def refuses_while(
+    carries: Callable[[dict[str, Any]], bool], response: Callable[[], httpx2.Response]
+) -> Fault:
+    """A fault: every request for which ``carries(body)`` holds gets ``response()``."""
+
+    def fault(_: int, body: dict[str, Any], __: Answer) -> httpx2.Response | None:
+        return response() if carries(body) else None
+
+    return fault

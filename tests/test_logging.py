@@ -136,13 +136,13 @@ def test_a_program_without_logging_configured_sees_nothing_on_stderr() -> None:
 
 
 _CLI_WITH_FAKE = (
-    "import sys, httpx2, openai\n"
+    "import sys, httpx2\n"
     "from tests.fakes import FakeModel\n"
     "from tests import test_logging\n"
     "fake = FakeModel(fault=getattr(test_logging, sys.argv[1]))\n"
-    "real = openai.OpenAI\n"
-    "openai.OpenAI = lambda **options: real(\n"
-    "    http_client=httpx2.Client(transport=fake.transport()), **options)\n"
+    # The summarizer builds its own HTTP transport (under the parameter fallback): the fake
+    # stands in for the network transport it wraps.
+    "httpx2.HTTPTransport = lambda *arguments, **options: fake.transport()\n"
     "from rulelaw_llm.cli import main\n"
     "sys.exit(main(['digest', 'examples/reports/wutong-zhen-2024.txt',\n"
     "               '--base-url', 'http://fake.test/v1', '--model', 'fake-model']))\n"
