@@ -12,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rulelaw_llm import load_report, summarize_offline
 from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantity
 from rulelaw_llm.quantities import find_quantities
+from tests.conftest import REPORTS
 
 
 def names(text: str) -> dict[str, str]:
@@ -163,3 +165,13 @@ def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) 
         assert _balanced(name), (text, name)
         assert _derived(name, text), (text, name)
         assert not re.search(r"^[，。、；：]|[，。、；：]$", name), (text, name)
+
+
+def test_every_rule_name_of_the_samples_is_short_balanced_and_taken_from_the_text() -> None:
+    for path in sorted(REPORTS.glob("*.txt")):
+        text = load_report(path).text
+        for indicator in summarize_offline(path).indicators:
+            name = indicator.name
+            assert 1 <= len(name) <= MAX_NAME_CHARS, (path.name, name)
+            assert _balanced(name), (path.name, name)
+            assert _derived(name, text), (path.name, name)
