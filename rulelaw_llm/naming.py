@@ -43,10 +43,16 @@ _LEADING_FILLER = re.compile(
     r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛)+"
 )
 #: Words between the noun and the number that are not part of the noun.
-_TRAILING_FILLER = re.compile(r"(?:共|计|达|为|了|约|近|超|逾|达到|合计|累计|共计|总计)+$")
+_TRAILING_FILLER = re.compile(
+    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已)+$"
+)
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
-    r"由?(?:19|20)\d{2}年(?:的|度)?|(?:下降|上升|增加|减少|提高|降低|增长)(?:到|至|了)?"
+    r"由?(?:19|20)\d{2}年(?:的|度)?|(?:下降|上升|增加|减少|提高|降低|增长)(?:到|至)"
+)
+#: A change without its subject (同比增长12%): the subject is in the clause before.
+_CHANGE = re.compile(
+    r"^(?:同比|环比|较上年|比上年|较去年|比去年|较同期)?(?:增长|下降|提高|降低|增加|减少|上升)了?$"
 )
 #: General verbs: the noun is what follows them (开展普法宣传活动 -> 普法宣传活动).
 _GENERAL_VERB = re.compile(
@@ -108,6 +114,9 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
         before_name = _noun_before(text[start : before_numbers[index].start])
     if before_name is not None and _BARE_VERBS.match(before_name):
         before_name = _with_borrowed_object(text, left, before_name, quantities)
+    if before_name is not None and _CHANGE.match(before_name):
+        subject = _topic_before(text, left, quantities)
+        before_name = subject + before_name if subject else before_name
     if before_name is None:
         before_name = _topic_before(text, left, quantities)
     return _finish(before_name) if before_name else quantity.raw

@@ -69,6 +69,20 @@ def test_a_bare_verb_borrows_the_object_of_the_previous_clause() -> None:
     assert found["5起"] == "正在审查劳资纠纷"
 
 
+def test_a_change_takes_its_subject_from_the_clause_before() -> None:
+    text = "行政复议收案41件，同比增长12%，其中撤销原行政行为5件。"
+    assert names(text) == {
+        "41件": "行政复议收案",
+        "12%": "行政复议收案同比增长",
+        "5件": "撤销原行政行为",  # 为 ends 行为 here, it is not the copula before a number
+    }
+
+
+def test_adverbs_after_the_noun_are_not_part_of_it() -> None:
+    text = "全镇12个行政村全部配备法律顾问，签订法律顾问合同12份。"
+    assert names(text) == {"12个": "行政村", "12份": "法律顾问合同"}
+
+
 def test_two_numbers_in_one_clause_each_keep_their_own_noun() -> None:
     text = "发放宣传手册300余册、宣传围裙50条，悬挂横幅12条。"
     assert names(text) == {"300余册": "宣传手册", "50条": "宣传围裙", "12条": "横幅"}
