@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rulelaw_llm import load_report, summarize_offline
-from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantity
+from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantities, name_quantity
 from rulelaw_llm.quantities import find_quantities
 from tests.conftest import REPORTS
 
@@ -163,11 +163,18 @@ _WORDS = st.sampled_from(
         "对群众进行",
         "走访",
         "实现",
+        "同比增长",
+        "行为",
+        "全部",
+        "参与人数",
+        "（",
+        "》",
+        "“",
     ]
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(_WORDS, min_size=1, max_size=14))
 def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) -> None:
     text = "".join(words)
@@ -179,6 +186,9 @@ def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) 
         assert _balanced(name), (text, name)
         assert _derived(name, text), (text, name)
         assert not re.search(r"^[，。、；：]|[，。、；：]$", name), (text, name)
+    assert name_quantities(text, quantities) == [
+        name_quantity(text, quantity, quantities) for quantity in quantities
+    ]
 
 
 def test_every_rule_name_of_the_samples_is_short_balanced_and_taken_from_the_text() -> None:
