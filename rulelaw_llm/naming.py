@@ -12,6 +12,8 @@ here read the clause around a number and keep only that noun phrase:
 * a clause with nothing but the number (共20余次, 由2023年的20批次) takes its noun from the
   clauses before it in the same sentence; a bare verb whose object was said in the previous
   clause borrows it (排查矛盾纠纷124起，化解96起 -> 化解矛盾纠纷);
+* a bare change takes its subject from the clause before (行政复议收案41件，同比增长12% ->
+  行政复议收案同比增长);
 * a name is at most ``MAX_NAME_CHARS`` characters (a longer list keeps its last item, the
   head of a head-final phrase) and never holds an unbalanced 《》, “”, （） or 【】.
 
