@@ -12,6 +12,8 @@ here read the clause around a number and keep only that noun phrase:
 * a clause with nothing but the number (共20余次, 由2023年的20批次) takes its noun from the
   clauses before it in the same sentence; a bare verb whose object was said in the previous
   clause borrows it (排查矛盾纠纷124起，化解96起 -> 化解矛盾纠纷);
+* a bare change takes its subject from the clause before (行政复议收案41件，同比增长12% ->
+  行政复议收案同比增长);
 * a name is at most ``MAX_NAME_CHARS`` characters (a longer list keeps its last item, the
   head of a head-final phrase) and never holds an unbalanced 《》, “”, （） or 【】.
 
@@ -23,11 +25,13 @@ noun in a Chinese clause, not the sample reports.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rulelaw_llm.quantities import Quantity
 
-__all__ = ["MAX_NAME_CHARS", "name_quantity"]
+__all__ = ["MAX_NAME_CHARS", "name_quantities", "name_quantity"]
 
 #: The longest name the rules give.
 MAX_NAME_CHARS = 20
@@ -43,10 +47,16 @@ _LEADING_FILLER = re.compile(
     r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛)+"
 )
 #: Words between the noun and the number that are not part of the noun.
-_TRAILING_FILLER = re.compile(r"(?:共|计|达|为|了|约|近|超|逾|达到|合计|累计|共计|总计)+$")
+_TRAILING_FILLER = re.compile(
+    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已)+$"
+)
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
-    r"由?(?:19|20)\d{2}年(?:的|度)?|(?:下降|上升|增加|减少|提高|降低|增长)(?:到|至|了)?"
+    r"由?(?:19|20)\d{2}年(?:的|度)?|(?:下降|上升|增加|减少|提高|降低|增长)(?:到|至)"
+)
+#: A change without its subject (同比增长12%): the subject is in the clause before.
+_CHANGE = re.compile(
+    r"^(?:同比|环比|较上年|比上年|较去年|比去年|较同期)?(?:增长|下降|提高|降低|增加|减少|上升)了?$"
 )
 #: General verbs: the noun is what follows them (开展普法宣传活动 -> 普法宣传活动).
 _GENERAL_VERB = re.compile(
@@ -99,7 +109,7 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
     before_name = _noun_before(segment)
     after_name = None if quantity.unit == "%" else _noun_after(after)
     if after_name and (before_name is None or _leads_to_a_number(segment)):
-        return _finish(after_name)
+        return _finish(after_name) or quantity.raw
     # Back through the segments of this clause (征收城镇垃圾处理费320户11万元 -> 11万元).
     for index in range(len(before_numbers) - 1, -1, -1):
         if before_name is not None:
@@ -108,19 +118,47 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
         before_name = _noun_before(text[start : before_numbers[index].start])
     if before_name is not None and _BARE_VERBS.match(before_name):
         before_name = _with_borrowed_object(text, left, before_name, quantities)
+    if before_name is not None and _CHANGE.match(before_name):
+        subject = _topic_before(text, left, quantities)
+        if subject and subject in text:  # a name is at most two slices of the text
+            before_name = subject + before_name
     if before_name is None:
         before_name = _topic_before(text, left, quantities)
-    return _finish(before_name) if before_name else quantity.raw
+    name = _finish(before_name) if before_name else ""
+    return name or quantity.raw
+
+
+def name_quantities(text: str, quantities: Sequence[Quantity]) -> list[str]:
+    """``name_quantity`` for each of ``quantities``, in their order, in O(n log n).
+
+    Each name only looks at the numbers of its own sentence, found by bisection, so a long
+    text with thousands of numbers is named in one pass.
+    """
+    order = sorted(range(len(quantities)), key=lambda index: quantities[index].start)
+    starts = [quantities[index].start for index in order]
+    names: list[str] = []
+    for quantity in quantities:
+        sentence_left, _ = _span(text, quantity.start, _SENTENCE_BREAK)
+        _, clause_right = _span(text, quantity.start, _CLAUSE_BREAK)
+        low, high = bisect_left(starts, sentence_left), bisect_left(starts, clause_right)
+        nearby = [quantities[order[index]] for index in range(low, high)]
+        names.append(name_quantity(text, quantity, nearby))
+    return names
 
 
 def _span(text: str, offset: int, breaks: re.Pattern[str]) -> tuple[int, int]:
-    left = offset
-    while left > 0 and not breaks.match(text[left - 1]):
-        left -= 1
-    right = offset
-    while right < len(text) and not breaks.match(text[right]):
-        right += 1
+    """The stretch of ``text`` around ``offset`` between two break characters."""
+    positions = _break_positions(text, breaks)
+    index = bisect_left(positions, offset)
+    left = positions[index - 1] + 1 if index > 0 else 0
+    right = positions[index] if index < len(positions) else len(text)
     return left, right
+
+
+@lru_cache(maxsize=8)
+def _break_positions(text: str, breaks: re.Pattern[str]) -> list[int]:
+    """Where the break characters stand, once per text (a string caches its own hash)."""
+    return [match.start() for match in breaks.finditer(text)]
 
 
 def _leads_to_a_number(segment: str) -> bool:
@@ -132,7 +170,8 @@ def _leads_to_a_number(segment: str) -> bool:
 
 
 def _clean(words: str) -> str:
-    words = _YEAR_PHRASE.sub("", words).strip(_EDGE)
+    """The words without fillers at either end; after a year phrase, only what follows it."""
+    words = _last_wording(_YEAR_PHRASE.split(words)).strip(_EDGE)
     previous = None
     while previous != words:
         previous = words
@@ -218,6 +257,10 @@ def _topic_before(text: str, left: int, quantities: Sequence[Quantity]) -> str |
 
 
 def _without_numbers(text: str, left: int, right: int, quantities: Sequence[Quantity]) -> str:
+    """The last stretch of words between the numbers of ``text[left:right]``.
+
+    Stretches are never joined, so a name stays one slice of the text.
+    """
     pieces: list[str] = []
     position = left
     for quantity in sorted(quantities, key=lambda q: q.start):
@@ -225,7 +268,15 @@ def _without_numbers(text: str, left: int, right: int, quantities: Sequence[Quan
             pieces.append(text[position : quantity.start])
             position = quantity.end
     pieces.append(text[position:right])
-    return "".join(pieces)
+    return _last_wording(pieces)
+
+
+def _last_wording(pieces: Sequence[str]) -> str:
+    """The last piece holding a Chinese character (else the last piece, else nothing)."""
+    for piece in reversed(pieces):
+        if _CJK.search(piece):
+            return piece
+    return pieces[-1] if pieces else ""
 
 
 def _inside_brackets(words: str, index: int) -> bool:
@@ -250,7 +301,7 @@ def _finish(name: str) -> str:
             name = name[last_item + 1 :]
     if len(name) > MAX_NAME_CHARS:
         name = name[-MAX_NAME_CHARS:]
-    return _clean(_balanced(name)) or name
+    return _balanced(_clean(_balanced(name)))
 
 
 def _outside_brackets_rfind(name: str, mark: str) -> int:
@@ -261,17 +312,25 @@ def _outside_brackets_rfind(name: str, mark: str) -> int:
 
 
 def _balanced(name: str) -> str:
-    """Cut a name so that each bracket or quote it holds is closed inside it."""
-    start = 0
-    stack: list[int] = []
-    for index, char in enumerate(name):
-        if char in _PAIRS:
-            stack.append(index)
-        elif char in _CLOSERS:
-            if stack and name[stack[-1]] == _CLOSERS[char]:
-                stack.pop()
-            else:  # a closer without its opener: the name began inside a title or quote
-                start = index + 1
-                stack = []
-    end = stack[0] if stack else len(name)
-    return name[start:end].strip(_EDGE)
+    """The last stretch of a name in which every bracket or quote is closed.
+
+    Unpaired marks (a name that began inside a title: 年人保护法》《婚姻法》…) split the name;
+    the last stretch with Chinese in it is kept, the head of a head-final phrase.
+    """
+    while True:
+        unpaired: list[int] = []
+        stack: list[int] = []
+        for index, char in enumerate(name):
+            if char in _PAIRS:
+                stack.append(index)
+            elif char in _CLOSERS:
+                if stack and name[stack[-1]] == _CLOSERS[char]:
+                    stack.pop()
+                else:
+                    unpaired.append(index)
+        unpaired = sorted([*unpaired, *stack])
+        if not unpaired:
+            return name.strip(_EDGE)
+        bounds = [-1, *unpaired, len(name)]
+        pieces = [name[bounds[i] + 1 : bounds[i + 1]] for i in range(len(bounds) - 1)]
+        name = _last_wording(pieces)

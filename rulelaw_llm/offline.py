@@ -15,7 +15,7 @@ from importlib import metadata
 from rulelaw_llm.categories import CategoryKey, classify, is_decisive
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS, template_digest
 from rulelaw_llm.document import Item, Report, Section, load_report
-from rulelaw_llm.naming import name_quantity
+from rulelaw_llm.naming import name_quantities, name_quantity
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
@@ -160,14 +160,15 @@ def summarize_offline(
     indicators: list[Indicator] = []
     candidates = 0
     quantities = find_quantities(report.text)
-    for quantity in quantities:
+    names = name_quantities(report.text, quantities)
+    for quantity, name in zip(quantities, names, strict=True):
         section = report.section_at(quantity.start)
         # Numbers in the plans part are targets for next year; everywhere else they are
         # facts about the year's work (numbers in the problems part too: 仍有3件积案).
         in_plans = section is not None and section.kind == "plans"
         if not in_plans:
             candidates += 1
-        name, clause = indicator_name(report.text, quantity, quantities)
+        clause = clause_span(report.text, quantity.start, quantity.end)
         period = period_of(report.text, clause, quantity, report.year)
         if in_plans and period is None and report.year:
             period = str(report.year + 1)

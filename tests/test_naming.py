@@ -12,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantity
+from rulelaw_llm import load_report, summarize_offline
+from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantities, name_quantity
 from rulelaw_llm.quantities import find_quantities
+from tests.conftest import REPORTS
 
 
 def names(text: str) -> dict[str, str]:
@@ -65,6 +67,20 @@ def test_a_bare_verb_borrows_the_object_of_the_previous_clause() -> None:
     assert found["25起"] == "调解劳资纠纷"
     assert found["20起"] == "结案劳资纠纷"
     assert found["5起"] == "正在审查劳资纠纷"
+
+
+def test_a_change_takes_its_subject_from_the_clause_before() -> None:
+    text = "行政复议收案41件，同比增长12%，其中撤销原行政行为5件。"
+    assert names(text) == {
+        "41件": "行政复议收案",
+        "12%": "行政复议收案同比增长",
+        "5件": "撤销原行政行为",  # 为 ends 行为 here, it is not the copula before a number
+    }
+
+
+def test_adverbs_after_the_noun_are_not_part_of_it() -> None:
+    text = "全镇12个行政村全部配备法律顾问，签订法律顾问合同12份。"
+    assert names(text) == {"12个": "行政村", "12份": "法律顾问合同"}
 
 
 def test_two_numbers_in_one_clause_each_keep_their_own_noun() -> None:
@@ -147,11 +163,18 @@ _WORDS = st.sampled_from(
         "对群众进行",
         "走访",
         "实现",
+        "同比增长",
+        "行为",
+        "全部",
+        "参与人数",
+        "（",
+        "》",
+        "“",
     ]
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(_WORDS, min_size=1, max_size=14))
 def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) -> None:
     text = "".join(words)
@@ -163,3 +186,16 @@ def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) 
         assert _balanced(name), (text, name)
         assert _derived(name, text), (text, name)
         assert not re.search(r"^[，。、；：]|[，。、；：]$", name), (text, name)
+    assert name_quantities(text, quantities) == [
+        name_quantity(text, quantity, quantities) for quantity in quantities
+    ]
+
+
+def test_every_rule_name_of_the_samples_is_short_balanced_and_taken_from_the_text() -> None:
+    for path in sorted(REPORTS.glob("*.txt")):
+        text = load_report(path).text
+        for indicator in summarize_offline(path).indicators:
+            name = indicator.name
+            assert 1 <= len(name) <= MAX_NAME_CHARS, (path.name, name)
+            assert _balanced(name), (path.name, name)
+            assert _derived(name, text), (path.name, name)
