@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import platform
 import statistics
@@ -30,8 +29,6 @@ import yaml
 # Re-ask bodies were recorded without pydantic's docs URL; keep them identical on replay.
 # pydantic-core reads this once, so it must be set before any validation error is formatted.
 os.environ["PYDANTIC_ERRORS_INCLUDE_URL"] = "0"
-# As the CLI does: instructor logs every exhausted re-ask budget at ERROR level.
-logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "examples" / "reports"

@@ -1,10 +1,19 @@
 """rulelaw_llm: grounded structured data and digests from 法治政府建设年度报告.
 
 The public surface is re-exported here; everything else is an internal module.
+
+``import rulelaw_llm`` stays light: the LLM backend (``Summarizer``, ``AsyncSummarizer``, and
+with them openai and instructor) and the batch runner and cache (``BatchRunner``,
+``ResultCache``) are imported on first use, so the rules path (``load_report``,
+``summarize_offline``) never loads the SDKs.
+
+Logging: the library logs through the ``rulelaw_llm`` logger, which has a ``NullHandler``;
+nothing is printed unless the application configures logging. See ``rulelaw_llm.logs``.
 """
 
-from rulelaw_llm.batch import BatchRunner
-from rulelaw_llm.cache import ResultCache
+import logging as _logging
+import typing as _typing
+
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
@@ -28,7 +37,24 @@ from rulelaw_llm.schema import (
     ReportSummary,
 )
 from rulelaw_llm.settings import Price, Settings
-from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+
+if _typing.TYPE_CHECKING:
+    from rulelaw_llm.batch import BatchRunner
+    from rulelaw_llm.cache import ResultCache
+    from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+
+# A library adds only a NullHandler to its own logger (Python logging HOWTO), so records
+# never reach ``logging.lastResort`` on stderr; applications decide what is shown.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
+#: Public names loaded by ``__getattr__`` on first use: the LLM backend (openai/instructor)
+#: and the batch runner and cache (asyncio, sqlite3), which the rules path does not need.
+_LAZY = {
+    "AsyncSummarizer": "rulelaw_llm.summarizer",
+    "BatchRunner": "rulelaw_llm.batch",
+    "ResultCache": "rulelaw_llm.cache",
+    "Summarizer": "rulelaw_llm.summarizer",
+}
 
 __all__ = [
     "Achievement",
@@ -61,3 +87,19 @@ __all__ = [
     "summarize_offline",
     "to_markdown",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the LLM backend on first use (PEP 562), keeping ``import rulelaw_llm`` light."""
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -26,7 +26,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rulelaw_llm.document import Report
-from rulelaw_llm.errors import ConfigurationError
+from rulelaw_llm.errors import ConfigurationError, os_error_reason
 from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.schema import SCHEMA_VERSION, Evidence, ReportSummary
@@ -149,8 +149,9 @@ class ResultCache:
             )
             self._connection.commit()
         except (OSError, sqlite3.Error) as error:
+            reason = os_error_reason(error) if isinstance(error, OSError) else str(error)
             raise ConfigurationError(
-                f"无法打开缓存 {self.path}：{error}。可用 --cache 指定其他位置，或 --no-cache。"
+                f"无法打开缓存 {self.path}：{reason}。可用 --cache 指定其他位置，或 --no-cache。"
             ) from error
         self._lock = threading.Lock()
         self.hits = 0

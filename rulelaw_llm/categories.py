@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, cast, get_args
 
-__all__ = ["CATEGORIES", "CategoryKey", "classify", "label_of"]
+__all__ = ["CATEGORIES", "CategoryKey", "category_scores", "classify", "is_decisive", "label_of"]
 
 CategoryKey = Literal[
     "leadership",
@@ -62,6 +62,12 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "部署会",
         "压实责任",
         "一把手",
+        "履职尽责",
+        "压力传导",
+        "传导压力",
+        "指挥调度",
+        "高位推动",
+        "督促检查",
     ),
     "legal_learning": (
         "学法",
@@ -76,6 +82,8 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "考试",
         "队伍建设",
         "人才",
+        "专业人员",
+        "法治意识",
     ),
     "government_functions": (
         "放管服",
@@ -87,6 +95,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
         "职能",
         "服务水平",
         "行政效率",
+        "治理效能",
     ),
     "institutional_rules": (
         "规范性文件",
@@ -147,6 +156,7 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
     "digital_rule_of_law": ("数字", "互联网", "信息化", "智慧", "数字化", "网络平台", "大数据"),
     "legal_publicity": (
         "普法",
+        "法治宣传",
         "宣传",
         "宣讲",
         "法治文化",
@@ -172,19 +182,34 @@ def label_of(key: str) -> str:
     return CATEGORIES[key]
 
 
-def classify(heading: str, body: str = "") -> CategoryKey:
-    """Pick the category whose keywords weigh most; words in ``heading`` count three times.
-
-    This is the rules backend's judgement, deliberately simple and deterministic; the LLM
-    backend replaces it with the model's choice (validated against the same vocabulary).
-    """
-    best: CategoryKey = "other"
-    best_score = 0
+def category_scores(heading: str, body: str = "") -> dict[CategoryKey, int]:
+    """The keyword weight of each category (longer words weigh more; heading words count 3×)."""
+    scores: dict[CategoryKey, int] = {}
     for key, words in _KEYWORDS.items():
         score = 0
         for word in words:
             weight = len(word)
             score += 3 * weight * heading.count(word) + weight * body.count(word)
+        scores[cast(CategoryKey, key)] = score
+    return scores
+
+
+def classify(heading: str, body: str = "") -> CategoryKey:
+    """Pick the category whose keywords weigh most; words in ``heading`` count three times.
+
+    This is the rules backend's judgement, deliberately simple and deterministic; the LLM
+    backend replaces it with the model's choice (validated against the same vocabulary).
+    A tie goes to the category listed first in ``CATEGORIES``.
+    """
+    best: CategoryKey = "other"
+    best_score = 0
+    for key, score in category_scores(heading, body).items():
         if score > best_score:
-            best, best_score = cast(CategoryKey, key), score
+            best, best_score = key, score
     return best
+
+
+def is_decisive(heading: str, body: str = "") -> bool:
+    """Whether one category's keywords outweigh every other's (no tie, not "other")."""
+    ranked = sorted(category_scores(heading, body).values(), reverse=True)
+    return ranked[0] > 0 and (len(ranked) < 2 or ranked[0] > ranked[1])

@@ -7,23 +7,37 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
+from rulelaw_llm.arguments import ChineseArgumentParser
 from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.document import load_report
-from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
+from rulelaw_llm.errors import (
+    ConfigurationError,
+    ExtractionError,
+    InputError,
+    RulelawError,
+    describe_os_error,
+    os_error_reason,
+)
 from rulelaw_llm.offline import summarize_offline
+from rulelaw_llm.providers import resolve_provider
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
 from rulelaw_llm.schema import ReportSummary
 from rulelaw_llm.settings import MODES
-from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+
+if TYPE_CHECKING:
+    # Imported where used: they load openai and instructor, which the rules path never needs.
+    from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = ["main"]
+
+_Built = TypeVar("_Built")
 
 _EPILOG = """示例：
   rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
@@ -37,14 +51,15 @@ _EPILOG = """示例：
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    # Subcommands are built with the same Chinese parser class (add_subparsers' default).
+    parser = ChineseArgumentParser(
         prog="rulelaw-llm",
         description="把法治政府建设年度报告变成有原文出处、可校验的结构化数据和摘要。",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version())
-    commands = parser.add_subparsers(dest="command", metavar="命令")
+    commands = parser.add_subparsers(dest="command", metavar="命令", help="要执行的命令")
 
     summarize = commands.add_parser(
         "summarize",
@@ -52,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         description="提取每份报告的成效、数字指标、问题、计划和一段话摘要。"
         "未配置大模型或使用 --offline 时，只用确定性规则（不联网）。",
     )
-    summarize.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
+    summarize.add_argument(
+        "files", nargs="+", metavar="文件", help="报告文件（.txt、.docx、.pdf、.html）"
+    )
     summarize.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     summarize.add_argument(
         "--format",
@@ -60,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
         default="json",
         help="输出格式：json（默认；多个文件时为数组）、jsonl（每行一份）、markdown（便于阅读）",
     )
-    summarize.add_argument("-o", "--output", metavar="OUT", help="写入文件而不是标准输出")
+    summarize.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
     _llm_options(summarize)
 
     digest = commands.add_parser(
@@ -68,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         help="为每份报告输出一段话摘要",
         description="为每份报告输出一段话摘要（经过数字核对；未配置大模型时用模板摘要）。",
     )
-    digest.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
+    digest.add_argument(
+        "files", nargs="+", metavar="文件", help="报告文件（.txt、.docx、.pdf、.html）"
+    )
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     _llm_options(digest)
 
@@ -79,10 +98,10 @@ def _parser() -> argparse.ArgumentParser:
         "中断后重新运行同一命令即可从断点继续。",
     )
     batch.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="文件、目录或通配符（如 '报告/*.txt'）"
+        "inputs", nargs="+", metavar="输入", help="文件、目录或通配符（如 '报告/*.txt'）"
     )
     batch.add_argument(
-        "-o", "--output", required=True, metavar="RESULTS.jsonl", help="结果文件（JSONL）"
+        "-o", "--output", required=True, metavar="结果.jsonl", help="结果文件（JSONL）"
     )
     batch.add_argument(
         "--concurrency", type=int, default=4, metavar="N", help="同时处理的报告数（默认 4）"
@@ -90,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     batch.add_argument("--retry-failed", action="store_true", help="重试之前失败的报告")
     cache = batch.add_mutually_exclusive_group()
-    cache.add_argument("--cache", metavar="PATH", help="缓存文件位置（默认在用户缓存目录）")
+    cache.add_argument("--cache", metavar="路径", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
     _llm_options(batch)
 
@@ -100,16 +119,19 @@ def _parser() -> argparse.ArgumentParser:
         description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
     )
     export.add_argument(
-        "results", metavar="RESULTS", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
     export.add_argument(
-        "--to", required=True, choices=("csv", "parquet", "sqlite", "duckdb", "xlsx")
+        "--to",
+        required=True,
+        choices=("csv", "parquet", "sqlite", "duckdb", "xlsx"),
+        help="导出格式",
     )
     export.add_argument(
         "-o",
         "--output",
         required=True,
-        metavar="OUT",
+        metavar="输出",
         help="输出文件（sqlite/duckdb/xlsx）或目录（csv/parquet）",
     )
 
@@ -119,10 +141,10 @@ def _parser() -> argparse.ArgumentParser:
         description="按字段（指标、问题、原因、计划）计算精确率、召回率、F1，以及有出处比例、拒绝项和 token。",
     )
     evaluate.add_argument(
-        "results", metavar="RESULTS", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
     evaluate.add_argument(
-        "--gold", required=True, metavar="DIR", help="金标准目录，如 examples/gold"
+        "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
     )
     evaluate.add_argument("--json", action="store_true", help="以 JSON 输出")
 
@@ -132,20 +154,34 @@ def _parser() -> argparse.ArgumentParser:
         description="生成单个自包含 HTML 文件：每份报告的原文高亮与字段，语料层面的表格、图表和套话提示。",
     )
     review.add_argument(
-        "results", metavar="RESULTS", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
-    review.add_argument("-o", "--output", required=True, metavar="review.html")
-    review.add_argument("--gold", metavar="DIR", help="同时显示与金标准的比对")
+    review.add_argument(
+        "-o", "--output", required=True, metavar="审阅.html", help="要生成的 HTML 文件"
+    )
+    review.add_argument("--gold", metavar="目录", help="同时显示与金标准的比对")
 
-    sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
-    sections.add_argument("file", metavar="FILE")
+    sections = commands.add_parser(
+        "sections",
+        help="显示报告如何被划分为各部分和条目",
+        description="显示报告的标题、单位、年度，以及规则如何把它划分为各部分和条目（含位置）。",
+    )
+    sections.add_argument("file", metavar="文件", help="报告文件")
     sections.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    quantities = commands.add_parser("quantities", help="列出报告中的数字指标候选")
-    quantities.add_argument("file", metavar="FILE")
+    quantities = commands.add_parser(
+        "quantities",
+        help="列出报告中的数字指标候选",
+        description="列出报告中的数字指标候选（数值、单位、是否约数、位置和所在部分）。",
+    )
+    quantities.add_argument("file", metavar="文件", help="报告文件")
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    commands.add_parser("schema", help="输出结果的 JSON Schema（供其他工具使用）")
+    commands.add_parser(
+        "schema",
+        help="输出结果的 JSON Schema（供其他工具使用）",
+        description="输出结果（ReportSummary）的 JSON Schema。",
+    )
     return parser
 
 
@@ -155,20 +191,26 @@ def _llm_options(command: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--provider",
+        metavar="服务商",
         help="服务商预设：deepseek、qwen、zhipu、moonshot、doubao、siliconflow、openai、ollama、vllm、llamacpp、llama-cpp-python",
     )
-    group.add_argument("--model", help="模型名称")
-    group.add_argument("--base-url", help="OpenAI 兼容接口地址，如 http://内网地址:8000/v1")
+    group.add_argument("--model", metavar="模型", help="模型名称")
+    group.add_argument(
+        "--base-url", metavar="地址", help="OpenAI 兼容接口地址，如 http://内网地址:8000/v1"
+    )
     group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
 
 
-def _configured(
-    args: argparse.Namespace, build: Callable[[], Summarizer | AsyncSummarizer]
-) -> Summarizer | AsyncSummarizer | None:
+def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built | None:
     """``build()`` when an LLM is configured; else None, with a one-line hint, for the rules."""
     if args.offline:
         return None
     try:
+        # Resolved before ``build`` imports the LLM backend, so that "nothing configured"
+        # falls back to the rules without loading openai and instructor.
+        resolve_provider(
+            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+        )
         return build()
     except ConfigurationError as error:
         if args.provider or args.model or args.base_url:
@@ -179,13 +221,15 @@ def _configured(
 
 def _summarizer(args: argparse.Namespace) -> Summarizer | None:
     """The configured synchronous summarizer, or None for the rules."""
-    summarizer = _configured(
-        args,
-        lambda: Summarizer(
+
+    def build() -> Summarizer:
+        from rulelaw_llm.summarizer import Summarizer
+
+        return Summarizer(
             provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
-        ),
-    )
-    return summarizer if isinstance(summarizer, Summarizer) else None
+        )
+
+    return _configured(args, build)
 
 
 def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
@@ -193,17 +237,19 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
 
     Requests in flight follow ``--concurrency`` too, so reports × requests never exceeds it.
     """
-    summarizer = _configured(
-        args,
-        lambda: AsyncSummarizer(
+
+    def build() -> AsyncSummarizer:
+        from rulelaw_llm.summarizer import AsyncSummarizer
+
+        return AsyncSummarizer(
             provider=args.provider,
             model=args.model,
             base_url=args.base_url,
             mode=args.mode,
             concurrency=args.concurrency,
-        ),
-    )
-    return summarizer if isinstance(summarizer, AsyncSummarizer) else None
+        )
+
+    return _configured(args, build)
 
 
 def _version() -> str:
@@ -223,7 +269,7 @@ def _write(text: str, output: str | None) -> None:
     try:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     except OSError as error:
-        raise RulelawError(f"无法写入 {output}：{error.strerror}") from error
+        raise RulelawError(f"无法写入 {output}：{os_error_reason(error)}") from error
 
 
 def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
@@ -393,7 +439,10 @@ def _schema(_: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a usage error already printed
+        return stop.code if isinstance(stop.code, int) else 2
     handlers = {
         "summarize": _summarize,
         "digest": _digest,
@@ -408,12 +457,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    # The CLI reports failures itself; instructor's own error log would repeat them.
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     try:
         return handlers[args.command](args)
     except RulelawError as error:
         print(f"rulelaw-llm: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file the library does not wrap (outputs, directories)
+        print(f"rulelaw-llm: {describe_os_error(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("rulelaw-llm: 已中断。", file=sys.stderr)

@@ -15,8 +15,10 @@ from rulelaw_llm.schema import Achievement, Indicator, Plan, Problem
 
 __all__ = [
     "DEFAULT_DIGEST_CHARS",
+    "clause_ends",
     "digest_violations",
     "digest_violations_for_values",
+    "is_balanced",
     "template_digest",
 ]
 
@@ -24,13 +26,78 @@ DEFAULT_DIGEST_CHARS = 250
 
 _TRAILING = "，。；、：,.;: "
 
+#: Opening and closing marks that a cut must never separate.
+_PAIRS = {"《": "》", "“": "”", "（": "）", "(": ")", "【": "】", "「": "」", "‘": "’", "〈": "〉"}
+_CLOSING = {closing: opening for opening, closing in _PAIRS.items()}
+#: Where a clause ends: the digest cuts only right before one of these (outside brackets).
+_CLAUSE_MARKS = frozenset("，。；、：,;:！？!?")
+#: A clause that only sets the scene (在…中, 随着…, 推进过程中) needs the clause after it.
+_SCENE_SETTING = re.compile(
+    r"(?:过程中|之中|期间|以来|之际|方面|时|后|前|中)$"
+    r"|^(?:在|随着|为了|为|通过|按照|根据|围绕|对于|针对|虽然|尽管|由于|因为|如果|鉴于)"
+)
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+
+
+def clause_ends(text: str) -> list[int]:
+    """Offsets in ``text`` where a clause ends outside any bracket or quotation mark.
+
+    Each offset is the position of a clause mark (，；、。…) at nesting depth zero; the text
+    before it is a run of whole clauses whose 《》“”（） are balanced.
+    """
+    ends: list[int] = []
+    stack: list[str] = []
+    for index, char in enumerate(text):
+        if char in _PAIRS:
+            stack.append(char)
+        elif char in _CLOSING:
+            if stack and stack[-1] == _CLOSING[char]:
+                stack.pop()
+            elif _CLOSING[char] in stack:  # a missing closing mark inside: recover
+                while stack and stack.pop() != _CLOSING[char]:
+                    pass
+        elif char == '"':
+            if stack and stack[-1] == '"':
+                stack.pop()
+            else:
+                stack.append('"')
+        elif char in _CLAUSE_MARKS and not stack:
+            ends.append(index)
+    return ends
+
+
+def is_balanced(text: str) -> bool:
+    """Whether every 《》“”（）【】「」 in ``text`` is closed in order."""
+    stack: list[str] = []
+    for char in text:
+        if char in _PAIRS:
+            stack.append(char)
+        elif char in _CLOSING and (not stack or stack.pop() != _CLOSING[char]):
+            return False
+    return not stack
+
 
 def _short(text: str, limit: int) -> str:
-    text = re.sub(r"\s+", "", text).strip(_TRAILING)
-    if len(text) <= limit:
+    """The leading whole clauses of ``text`` that fit in ``limit`` characters.
+
+    A cut falls only at a clause mark outside brackets and quotes, and a clause that only
+    sets the scene (…过程中, 在…) keeps the clause it belongs to. When even the first
+    complete clause is longer than ``limit``, it is taken whole up to twice the limit;
+    longer than that, the text is left out (empty string) rather than cut inside a phrase.
+    """
+    text = _CJK_SPACE.sub("", re.sub(r"\s+", " ", text)).strip(_TRAILING)
+    if len(text) <= limit and is_balanced(text):
         return text
-    cut = max(text.rfind(mark, 0, limit) for mark in "，；、")
-    return text[: cut if cut >= limit // 2 else limit].strip(_TRAILING)
+    chosen = ""
+    for end in [*clause_ends(text), len(text)]:
+        candidate = text[:end].strip(_TRAILING)
+        if not candidate or _SCENE_SETTING.search(candidate.rsplit("，", 1)[-1]):
+            continue
+        if len(candidate) <= limit or (not chosen and len(candidate) <= 2 * limit):
+            chosen = candidate
+        else:
+            break
+    return chosen if is_balanced(chosen) else ""
 
 
 def _figure(indicator: Indicator) -> str:
@@ -48,6 +115,18 @@ def _format_value(indicator: Indicator) -> str:
     return f"{number}{'余' if indicator.approx and unit != '%' else ''}{unit}"
 
 
+def _joined(summaries: Sequence[str], limit: int, count: int) -> str:
+    """Up to ``count`` shortened summaries joined by ；, skipping those with nothing whole to say."""
+    pieces: list[str] = []
+    for summary in summaries:
+        piece = _short(summary, limit)
+        if piece and piece not in pieces:
+            pieces.append(piece)
+        if len(pieces) == count:
+            break
+    return "；".join(pieces)
+
+
 def template_digest(
     *,
     entity: str | None,
@@ -62,23 +141,30 @@ def template_digest(
     who = f"{entity or '该单位'}{f'{year}年' if year else ''}"
     parts = [f"{who}法治政府建设报告："]
     if achievements:
-        measures = "；".join(_short(item.summary, 18) for item in achievements[:3])
-        parts.append(f"主要举措包括{measures}。")
+        measures = _joined([item.summary for item in achievements], 18, 3)
+        if measures:
+            parts.append(f"主要举措包括{measures}。")
     chosen: list[Indicator] = []
     seen_names: set[str] = set()
     # Short names read well in one line; figures tied to another year or to the plan do not.
     for indicator in sorted(indicators, key=lambda item: len(item.name) > 12):
-        if indicator.name not in seen_names and indicator.period is None:
+        if (
+            indicator.name not in seen_names
+            and indicator.period is None
+            and _short(indicator.name, 14)
+        ):
             chosen.append(indicator)
             seen_names.add(indicator.name)
         if len(chosen) == 3:
             break
     if chosen:
         parts.append("主要数据：" + "，".join(_figure(item) for item in chosen) + "。")
-    if problems:
-        parts.append("存在问题：" + "；".join(_short(p.summary, 20) for p in problems[:2]) + "。")
-    if plans:
-        parts.append("下一步将" + "；".join(_short(p.summary, 16) for p in plans[:3]) + "。")
+    stated_problems = _joined([problem.summary for problem in problems], 20, 2)
+    if stated_problems:
+        parts.append(f"存在问题：{stated_problems}。")
+    planned = _joined([plan.summary for plan in plans], 16, 3)
+    if planned:
+        parts.append(f"下一步将{planned}。")
     digest = ""
     for part in parts:
         if len(digest) + len(part) > max_chars:

@@ -7,35 +7,32 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import os
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import chinese_to_number
+from rulelaw_llm.readers import read_source
+from rulelaw_llm.webpage import published_date, split_furniture
 
 __all__ = [
     "Item",
     "Report",
     "Section",
     "SectionKind",
-    "decode_bytes",
     "load_report",
 ]
 
 SectionKind = Literal[
     "preamble", "achievements", "responsibility", "problems", "causes", "plans", "other"
 ]
-
-#: File suffixes that ``load_report`` reads as plain text.
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +86,13 @@ class Report:
     """The file the report was read from, if any."""
     folded: str = field(default="", repr=False)
     """``fold(text)``: same length, simplified and half-width; detectors run on it."""
+    published: datetime.date | None = None
+    """When the report was published, from a web copy's 发布时间/发布日期/成文日期 or <meta>."""
+    metadata: dict[str, str] = field(default_factory=dict, hash=False)
+    """A web copy's metadata table and <meta> tags (索引号, 发布机构, 来源, PubDate …).
+
+    They are taken out of ``text``: never report content, kept here as key/value pairs.
+    """
 
     def section_at(self, offset: int) -> Section | None:
         """The section that contains ``offset`` in ``text``."""
@@ -100,81 +104,6 @@ class Report:
     def sections_of(self, *kinds: SectionKind) -> list[Section]:
         """The sections of the given kinds, in text order."""
         return [section for section in self.sections if section.kind in kinds]
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-def decode_bytes(data: bytes, *, name: str = "输入") -> str:
-    """Decode a report file: UTF-8 (with or without BOM), UTF-16 or GB18030/GBK.
-
-    Raises ``InputError`` for empty, binary or undecodable data rather than guessing.
-    """
-    if not data:
-        raise InputError(f"{name} 是空文件：请提供报告正文。")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _checked(data[3:].decode("utf-8", errors="strict"), name, "UTF-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return _checked(data.decode("utf-16"), name, "UTF-16")
-        except UnicodeDecodeError as error:
-            raise InputError(f"{name} 以 UTF-16 标记开头，但内容无法按 UTF-16 解码。") from error
-    if b"\x00" in data:
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _plausible(text):
-                return _checked(text, name, "UTF-16")
-        raise InputError(f"{name} 看起来是二进制文件，不是文本报告：请先导出为 .txt（UTF-8）。")
-    try:
-        return _checked(data.decode("utf-8"), name, "UTF-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name} 的编码无法识别（不是 UTF-8、UTF-16 或 GB18030）：请另存为 UTF-8 文本后重试。"
-        ) from error
-    if not _plausible(text):
-        raise InputError(
-            f"{name} 既不是有效的 UTF-8，按 GB18030 解码后也不像中文文本：可能是二进制文件，"
-            "或使用了其他编码。请另存为 UTF-8 文本后重试。"
-        )
-    return _checked(text, name, "GB18030")
-
-
-def _plausible(text: str) -> bool:
-    """Whether decoded text looks like a Chinese or ASCII document rather than noise."""
-    if not text:
-        return False
-    good = 0
-    for char in text:
-        code = ord(char)
-        if (
-            char in "\n\r\t "
-            or 0x20 <= code < 0x7F
-            or 0x4E00 <= code <= 0x9FFF
-            or 0x3000 <= code <= 0x303F
-            or 0xFF00 <= code <= 0xFFEF
-            or 0x2000 <= code <= 0x206F
-            or char in "·—…“”‘’《》【】"
-        ):
-            good += 1
-    return good / len(text) >= 0.95
-
-
-def _checked(text: str, name: str, encoding: str) -> str:
-    controls = sum(
-        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f\v"
-    )
-    if controls > max(2, len(text) // 100):
-        raise InputError(
-            f"{name} 含有大量控制字符（按 {encoding} 解码），像是二进制文件：请提供文本格式的报告。"
-        )
-    return text
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -422,13 +351,47 @@ _LEVELS = {
 _TITLE_NOISE = re.compile(r"^(?:中共|中国共产党)")
 
 
+#: One issuer of a joint report: 中共青石县委, 青石县人民政府, 青石县委员会…
+_ISSUER = re.compile(
+    r"(?:中共|中国共产党)?[\u4e00-\u9fff]+?(?:委员会|党工委|党委|人民政府|办事处|政府|委)"
+)
+#: A department named by its level only (市市场监管局, 区司法局): the place is named elsewhere.
+_SHORT_DEPARTMENT = re.compile(
+    r"^([省市州县区旗])(?![场政民级直属辖])([\u4e00-\u9fff]{2,14}?"
+    r"(?:局|委员会|委|办公室|办|厅|中心|院|所|署|队|站))$"
+)
+
+
+def _joint_issuer(prefix: str) -> list[str] | None:
+    """The issuers of a joint report (中共青石县委 青石县人民政府), or ``None`` for one issuer."""
+    issuers: list[str] = []
+    for part in re.split(r"[\s、，,]+", prefix.strip()):
+        position = 0
+        for match in _ISSUER.finditer(part):
+            if match.start() != position:
+                break
+            issuers.append(match.group(0))
+            position = match.end()
+        if position != len(part):
+            return None
+    return issuers if len(issuers) >= 2 else None
+
+
 def _entity_from_title(title: str) -> tuple[str | None, str | None, str | None]:
     folded = fold(title)
     cut = re.search(
         r"\d{4}|[零〇一二][零〇一二三四五六七八九]{3}年|关于|法治|依法|年度|工作报告", folded
     )
     prefix = folded[: cut.start()] if cut else folded
-    prefix = _TITLE_NOISE.sub("", prefix)
+    joint = _joint_issuer(prefix)
+    if joint is not None:
+        # 中共青石县委 青石县人民政府关于…: the report of both, at the level of the last one.
+        _, parent, level = _entity_from_title(joint[-1])
+        entity = " ".join(_original(title, folded, issuer) or issuer for issuer in joint)
+        return entity, parent, level
+    prefix = _TITLE_NOISE.sub("", prefix).strip()
+    if _SHORT_DEPARTMENT.match(prefix):
+        return _original(title, folded, prefix), None, "部门"
     if not prefix and cut and cut.group(0).isdigit():
         # "2024梧桐镇法治政府工作报告": the name comes after the year.
         rest = re.sub(r"^\d{4}年?(?:度)?", "", folded)
@@ -471,22 +434,155 @@ def _original(title: str, folded: str, name: str | None) -> str | None:
     return title[index : index + len(name)] if index >= 0 else name
 
 
-_BODY_ENTITY = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?(?:街道|镇|乡|县|区|市))(?:人民政府|党委|政府)?(?:始终|坚持|深入|认真|全面|扎实|在)"
+#: The report speaking of itself by name: 湟中区田家寨镇坚持…, 青石县司法局始终…
+_SELF_REFERENCE = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?(?:街道办事处|街道|镇|乡|县|区|市|州|旗|局|委员会|办公室))"
+    r"(?:人民政府|党工委|党委|政府)?(?:、?(?:党委|政府|人民政府))?"
+    r"(?:始终|坚持|深入|认真|全面|扎实|在|持续|紧紧|紧扣|围绕|聚焦|立足|积极|按照|高度重视|"
+    r"切实|大力|不断|全力|严格|着力|牢牢|坚定|以习近平)"
+)
+#: "现将青石镇2024年法治政府建设情况报告如下".
+_REPORTING = re.compile(
+    r"现将([\u4e00-\u9fff]{2,16}?)(?=20\d{2}|二[〇零]|关于|法治|依法|年度|本年度|全年|一年来)"
+)
+#: Words that open a sentence before the name (今年以来，在…) and are no part of it.
+_LEADING_WORDS = re.compile(
+    r"^(?:今年以来|一年来|近年来|以来|本年度|年度|年来|全年|年|来|度|在|和|与|及|是|由|对|为|按照|根据)+"
+)
+#: Words that end like a place or a body but are not one (全镇, 城市, 社区, 各部门…).
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|辖|城|社|园|景|山|片|郊|地|老|乡镇|市县|县区|区县)")
+#: Metadata keys that name the issuing body, most reliable first.
+_ISSUER_KEYS = (
+    "发布机构",
+    "发文机关",
+    "发布单位",
+    "发布部门",
+    "制发机关",
+    "主办单位",
+    "来源",
+    "信息来源",
+    "文章来源",
+    "稿件来源",
+    "ContentSource",
 )
 
 
-def _find_year(title: str | None, folded: str) -> int | None:
-    for text in (fold(title) if title else "", folded[:400], folded):
-        match = re.search(r"(?<!\d)(20\d{2})(?!\d)", text)
+def _issuer_in_body(text: str, folded: str) -> tuple[str | None, str | None, str | None]:
+    """The reporting body as the report names itself in its first paragraphs."""
+    head = folded[:1500]
+    for pattern in (_REPORTING, _SELF_REFERENCE):
+        for match in pattern.finditer(head):
+            name = _LEADING_WORDS.sub("", match.group(1))
+            if len(name) < 2 or _NOT_A_NAME.match(name):
+                continue
+            start = match.start(1) + len(match.group(1)) - len(name)
+            original = text[start : start + len(name)]
+            entity, parent, level = _entity_from_title(original)
+            if entity is not None:
+                return entity, parent, level
+    return None, None, None
+
+
+def _issuer_in_metadata(metadata: Mapping[str, str]) -> tuple[str | None, str | None, str | None]:
+    """The reporting body named by the page's metadata (发布机构, 来源 …)."""
+    for key in _ISSUER_KEYS:
+        value = metadata.get(key, "").strip()
+        value = re.sub(
+            r"(?:门户网站|政府网站|网站|政府网|网)$", "", value.split()[0] if value else ""
+        )
+        if value == "人民":  # "人民网"
+            continue
+        if value:
+            value = re.sub(r"(?:人民政府|政府|办事处)$", "", value) or value
+            entity, parent, level = _entity_from_title(value)
+            if entity is not None:
+                return entity, parent, level
+    return None, None, None
+
+
+#: A signature line: the issuer's full name alone on a line near the end.
+_SIGNATURE = re.compile(
+    r"^(?:中共)?[\u4e00-\u9fff]{2,24}?(?:人民政府|办事处|委员会|党工委|党委|局|办公室)$"
+)
+
+
+def _issuer_in_signature(lines: Sequence[_Line]) -> tuple[str | None, str | None, str | None]:
+    """The issuer named in the signature (落款) at the end: 白沙镇人民政府 / 2025年1月20日."""
+    tail = [line for line in lines if line.text][-3:]
+    for line in reversed(tail):
+        folded = line.folded.strip()
+        if _SIGNATURE.match(folded):
+            name = re.sub(r"(?:人民政府|办事处|党工委|党委)$", "", folded) or folded
+            start = line.folded.find(name)
+            return _entity_from_title(line.text[start : start + len(name)])
+    return None, None, None
+
+
+def _resolve_short_department(
+    entity: str, text: str, metadata: Mapping[str, str]
+) -> tuple[str, str | None]:
+    """市市场监管局 with 青石市 named elsewhere -> 青石市市场监管局 (and its parent 青石市)."""
+    match = _SHORT_DEPARTMENT.match(fold(entity))
+    if match is None:
+        return entity, None
+    level, department = match.groups()
+    place = re.compile(
+        rf"([\u4e00-\u9fff]{{2,6}}?{level})(?=人民政府|政府|委|党委|{department[:2]})"
+    )
+    sources = [value for key in _ISSUER_KEYS if (value := metadata.get(key))]
+    sources += [value for key, value in metadata.items() if key not in _ISSUER_KEYS]
+    for source in [*sources, text]:
+        for found in place.finditer(fold(source)):
+            name = _LEADING_WORDS.sub("", found.group(1))
+            if len(name) >= 2 and not _NOT_A_NAME.match(name) and name != level + level:
+                return name + entity[1:], name
+    return entity, None
+
+
+def _with_digit_years(folded: str) -> str:
+    """``folded`` with 二〇二四年 written 2024年 (same length, so offsets still hold)."""
+    digits = "零一二三四五六七八九"
+
+    def arabic(match: re.Match[str]) -> str:
+        return (
+            "".join(str(digits.index(char.replace("〇", "零"))) for char in match.group(1)) + "年"
+        )
+
+    return re.sub(r"(二[零〇][零〇一二三四五六七八九]{2})年", arabic, folded)
+
+
+_YEAR = re.compile(r"(?<![\d—–~-])(20\d{2})(?![\d—–~-]|\s*[—–~-]\s*20\d{2})")
+#: A year stated as the one reported on: 2024年，我镇… / 2024年以来 / 现将2024年… / 关于2024年…
+_OWN_YEAR = re.compile(
+    r"(?:^|\n|现将|关于|回顾|总结|[，,。])\s*(20\d{2})年(?:度)?(?:以来|，|,|是|我|全|在|上半年|"
+    r"法治|依法|工作|共|累计|[\u4e00-\u9fff]{0,12}(?:坚持|深入|认真|紧紧|围绕|聚焦))"
+)
+#: A year named as the next one, in plans (2025年工作计划, 2025年，我镇将…).
+_PLAN_YEAR = re.compile(r"(20\d{2})年(?:度)?.{0,8}(?:计划|打算|安排|要点|思路|将)")
+
+
+def _find_year(title: str | None, folded: str, published: datetime.date | None) -> int | None:
+    """The year reported on: the title's, else the report's own year phrases, else the most
+    mentioned year outside plans; the publication year minus one only when the text has none.
+    """
+    if title:
+        match = _YEAR.search(_with_digit_years(fold(title)))
         if match:
             return int(match.group(1))
-        match = re.search(r"二[零〇]([零〇一二三四五六七八九])([零〇一二三四五六七八九])年", text)
-        if match:
-            digits = "零一二三四五六七八九"
-            tens = digits.index(match.group(1).replace("〇", "零"))
-            ones = digits.index(match.group(2).replace("〇", "零"))
-            return 2000 + tens * 10 + ones
+    text = _with_digit_years(folded)
+    own = _OWN_YEAR.search(text[:2000])
+    if own:
+        return int(own.group(1))
+    planned = {match.start(1) for match in _PLAN_YEAR.finditer(text)}
+    counts: dict[int, int] = {}
+    for match in re.finditer(r"(?<!\d)(20\d{2})年", text):
+        if match.start(1) not in planned:
+            year = int(match.group(1))
+            counts[year] = counts.get(year, 0) + 1
+    if counts:
+        return max(counts, key=lambda year: (counts[year], -year))
+    if published is not None:
+        return published.year - 1
     return None
 
 
@@ -749,51 +845,6 @@ def _inline_items(text: str, folded: str, start: int, end: int) -> Iterator[Item
 # --------------------------------------------------------------------------- loading
 
 
-def _looks_like_path(source: str) -> bool:
-    if "\n" in source or len(source) > 1024:
-        return False
-    if os.path.exists(source):
-        return True
-    suffix = Path(source).suffix.lower()
-    return (
-        bool(suffix)
-        and suffix.isascii()
-        and len(suffix) <= 6
-        and (
-            "/" in source
-            or "\\" in source
-            or suffix in TEXT_SUFFIXES
-            or suffix in {".docx", ".doc", ".pdf", ".html", ".htm", ".wps"}
-        )
-    )
-
-
-def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None]:
-    """Return the raw (uncleaned) text of ``source`` and the path it came from."""
-    if isinstance(source, bytes):
-        return decode_bytes(source), None
-    if isinstance(source, os.PathLike) or _looks_like_path(source):
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"找不到文件：{path}（请检查路径是否正确）")
-        if path.is_dir():
-            raise InputError(f"{path} 是目录，不是报告文件：请指定其中的 .txt 文件。")
-        suffix = path.suffix.lower()
-        if suffix in {".doc", ".wps"}:
-            raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")
-        if suffix in {".docx", ".pdf", ".html", ".htm"}:
-            # Imported here: readers builds on this module (decode_bytes, TEXT_SUFFIXES).
-            from rulelaw_llm.readers import read_document
-
-            return read_document(path), str(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise InputError(f"无法读取 {path}：{error.strerror}") from error
-        return decode_bytes(data, name=str(path)), str(path)
-    return source, None
-
-
 def load_report(source: str | os.PathLike[str] | bytes) -> Report:
     """Read, clean and analyse a report.
 
@@ -801,26 +852,41 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
     Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
     """
     raw, path = read_source(source)
-    text = clean_text(raw)
     name = path or "输入文本"
+    content, metadata = split_furniture(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    text = clean_text(content)
     if not text.strip():
+        if raw.strip():
+            raise InputError(f"{name} 只有网页导航和元数据，没有报告正文：请提供报告正文。")
         raise InputError(f"{name} 只有空白字符：请提供报告正文。")
     folded = fold(text)
     lines = _lines(text, folded)
     title, body_line = _find_title(lines)
+    published = published_date(metadata)
+    title_for_facts = title or next(
+        (metadata[key] for key in ("标题", "ArticleTitle", "名称") if metadata.get(key)), None
+    )
     entity = parent = level = None
-    if title:
-        entity, parent, level = _entity_from_title(title)
+    if title_for_facts:
+        entity, parent, level = _entity_from_title(title_for_facts)
     if entity is None:
-        match = _BODY_ENTITY.search(folded[:600])
-        if match:
-            entity = text[match.start(1) : match.end(1)]
-            level = next((lv for sfx, lv in _LEVELS.items() if entity.endswith(sfx)), None)
-    year = _find_year(title, folded)
+        entity, parent, level = _issuer_in_body(text, folded)
+    if entity is None:
+        entity, parent, level = _issuer_in_signature(lines)
+    if entity is None:
+        entity, parent, level = _issuer_in_metadata(metadata)
+    elif parent is None:
+        # 白沙镇 in the title, 青石县白沙镇人民政府 as 发布机构: the metadata names the parent.
+        same, parent_in_metadata, _ = _issuer_in_metadata(metadata)
+        if same == entity:
+            parent = parent_in_metadata
+    if entity is not None and level == "部门" and parent is None:
+        entity, parent = _resolve_short_department(entity, text, metadata)
+    year = _find_year(title_for_facts, folded, published)
     sections = tuple(_split_sections(text, folded, lines, body_line))
     return Report(
         text=text,
-        title=title,
+        title=title or title_for_facts,
         entity=entity,
         parent_entity=parent,
         level=level,
@@ -828,4 +894,6 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
         sections=sections,
         source=path,
         folded=folded,
+        published=published,
+        metadata=metadata,
     )

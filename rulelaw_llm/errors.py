@@ -12,6 +12,7 @@ Every message is written for the person running the tool: what went wrong and wh
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "InputError",
     "ProviderError",
     "RulelawError",
+    "describe_os_error",
+    "os_error_reason",
 ]
 
 
@@ -66,3 +69,52 @@ class ExtractionError(RulelawError):
     def last_output(self) -> str | None:
         """The raw text of the last attempt, if any."""
         return self.attempts[-1] if self.attempts else None
+
+
+# The one place where operating-system errors become Chinese: Python's ``strerror`` is
+# English ("Is a directory") and would show inside otherwise Chinese messages.
+_OS_REASONS_BY_TYPE: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "文件或目录不存在，请检查路径"),
+    (IsADirectoryError, "这是一个目录，不是文件：请指定文件路径"),
+    (NotADirectoryError, "路径中有一部分不是目录，请检查路径"),
+    (PermissionError, "没有权限，请检查文件或目录的权限"),
+    (FileExistsError, "已经存在"),
+)
+_OS_REASONS_BY_NUMBER = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "符号链接太多层（可能是循环链接）",
+    errno.EMFILE: "打开的文件太多",
+    errno.ENFILE: "系统打开的文件太多",
+    errno.EIO: "读写设备出错",
+    errno.EBUSY: "文件或设备正被占用",
+    errno.ENOTEMPTY: "目录不是空的",
+    errno.EXDEV: "不能跨文件系统移动",
+    errno.EINVAL: "参数无效",
+    errno.ENXIO: "设备不存在",
+    errno.ENODEV: "设备不存在",
+    errno.EFBIG: "文件太大",
+    errno.EDQUOT: "超出磁盘配额",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """Why an operating-system call failed, in Chinese (never Python's English ``strerror``)."""
+    for kind, reason in _OS_REASONS_BY_TYPE:
+        if isinstance(error, kind):
+            return reason
+    if error.errno in _OS_REASONS_BY_NUMBER:
+        return _OS_REASONS_BY_NUMBER[error.errno]
+    name = errno.errorcode.get(error.errno, "") if error.errno is not None else ""
+    return f"系统错误（{name or '未知'}）"
+
+
+def describe_os_error(error: OSError) -> str:
+    """``路径：原因`` for an ``OSError``, in Chinese, for a one-line message."""
+    reason = os_error_reason(error)
+    if error.filename is None:
+        return reason
+    if error.filename2 is not None:
+        return f"{error.filename} → {error.filename2}：{reason}"
+    return f"{error.filename}：{reason}"

@@ -21,7 +21,18 @@ the possible pairings the largest is kept, preferring span matches, then higher 
   of the gold quote and the item's evidence quote (its summary if the quote is empty), both
   folded and stripped of punctuation and whitespace. Texts shorter than 4 characters after
   stripping never match by similarity (a short text is "contained" in almost anything).
+* **achievements** (gold ``achievements``, one per top-level block of the achievements
+  part) match like problems and plans.
 * **entity, year, level**: accuracy over the evaluated reports (exact equality).
+
+Judgement is scored on the matched pairs (examples/gold/README.md, section 五):
+
+* **label agreement**: the share of gold indicators carrying a ``what`` label whose matched
+  predicted indicator's ``name`` has a character-level F1 of at least 0.5 with ``what``
+  (``char_f1``: both texts folded and stripped of punctuation and whitespace, characters
+  counted as a multiset). An unmatched gold indicator disagrees.
+* **category agreement**: the share of gold achievements, problems and plans carrying a
+  ``category`` whose matched predicted item has that category. An unmatched item disagrees.
 
 Precision, recall and F1 per field, per report and micro-averaged over all reports.
 Empty sets follow one rule: precision is 1.0 when nothing was predicted and recall is 1.0
@@ -47,6 +58,7 @@ import json
 import math
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -56,14 +68,23 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from rulelaw_llm.document import load_report
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.grounding import locate_quote
 from rulelaw_llm.normalize import fold, squash
 from rulelaw_llm.offline import text_digest
 from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
-from rulelaw_llm.schema import Evidence, Indicator, Problem, ReportSummary, Usage
+from rulelaw_llm.schema import (
+    Achievement,
+    Evidence,
+    Indicator,
+    Plan,
+    Problem,
+    ReportSummary,
+    Usage,
+)
 
 __all__ = [
+    "Agreement",
     "Evaluation",
     "FieldEvaluation",
     "Match",
@@ -71,6 +92,7 @@ __all__ = [
     "ResultEntry",
     "Score",
     "SourceText",
+    "char_f1",
     "evaluate",
     "evidence_items",
     "is_grounded",
@@ -84,11 +106,14 @@ __all__ = [
 SIMILARITY_THRESHOLD = 0.6
 #: Texts shorter than this (after squashing) never match by similarity.
 MIN_SIMILARITY_CHARS = 4
+#: Minimum character-level F1 between an indicator's name and the gold ``what`` label.
+LABEL_THRESHOLD = 0.5
 
-FieldName = Literal["indicators", "problems", "causes", "plans"]
-FIELDS: tuple[FieldName, ...] = ("indicators", "problems", "causes", "plans")
+FieldName = Literal["indicators", "achievements", "problems", "causes", "plans"]
+FIELDS: tuple[FieldName, ...] = ("indicators", "achievements", "problems", "causes", "plans")
 FIELD_LABELS: dict[FieldName, str] = {
     "indicators": "数字指标",
+    "achievements": "成效",
     "problems": "问题",
     "causes": "原因",
     "plans": "计划",
@@ -122,6 +147,17 @@ class Match(_Model):
     similarity: float = Field(description="字符级相似度（0–1）")
 
 
+class Agreement(_Model):
+    """How often a judgement (a name, a category) agrees with the gold label."""
+
+    gold: int = Field(description="带标签的金标准条目数")
+    agreed: int = Field(description="匹配上且与金标准标签一致的条目数")
+    rate: float | None = Field(description="一致率：一致数 / 金标准数（没有带标签的条目时为空）")
+    disagreements: list[str] = Field(
+        default_factory=list, description="不一致的条目：金标准标签与预测（未匹配的写“未匹配”）"
+    )
+
+
 class FieldEvaluation(Score):
     """The score of one field in one report, with the pairs and what was left over."""
 
@@ -146,9 +182,12 @@ class ReportEvaluation(_Model):
     gold_level: str | None = None
     level_correct: bool = False
     indicators: FieldEvaluation
+    achievements: FieldEvaluation
     problems: FieldEvaluation
     causes: FieldEvaluation
     plans: FieldEvaluation
+    labels: Agreement = Field(description="指标名称与金标准 what 的一致情况（字符级 F1 ≥ 0.5）")
+    categories: Agreement = Field(description="成效、问题、计划的类别与金标准的一致情况")
     items: int = Field(default=0, description="核对了出处的条目数")
     grounded: int = Field(default=0, description="引文与原文位置逐字一致的条目数")
     grounding_rate: float | None = Field(default=None, description="无法读取原文时为空")
@@ -167,9 +206,12 @@ class Evaluation(_Model):
     gold_dir: str
     reports: list[ReportEvaluation] = Field(default_factory=list)
     indicators: Score
+    achievements: Score
     problems: Score
     causes: Score
     plans: Score
+    label_agreement: Agreement = Field(description="全部报告合计的标签一致率")
+    category_agreement: Agreement = Field(description="全部报告合计的类别一致率")
     entity_accuracy: float | None = Field(description="没有可评测的报告时为空")
     year_accuracy: float | None = None
     level_accuracy: float | None = None
@@ -265,6 +307,21 @@ def similarity(first: str, second: str) -> float:
     if min(len(first), len(second)) < MIN_SIMILARITY_CHARS:
         return 0.0
     return float(fuzz.partial_ratio(first, second)) / 100.0
+
+
+def char_f1(first: str, second: str) -> float:
+    """Character-level F1 (0–1) of two texts, folded and without punctuation or whitespace.
+
+    Characters are counted as a multiset: "宣传资料" against "发放宣传资料" shares four
+    characters, precision 4/6 and recall 4/4, F1 0.8. Empty texts score 0.
+    """
+    first_counts, second_counts = Counter(squash(first)), Counter(squash(second))
+    common = sum((first_counts & second_counts).values())
+    if not common:
+        return 0.0
+    precision = common / sum(second_counts.values())
+    recall = common / sum(first_counts.values())
+    return 2 * precision * recall / (precision + recall)
 
 
 def _score(gold: int, predicted: int, matched: int) -> tuple[float, float, float]:
@@ -453,6 +510,71 @@ def _evaluate_causes(
     return causes
 
 
+def _label_agreement(
+    gold: list[dict[str, object]], predicted: Sequence[Indicator], field: FieldEvaluation
+) -> Agreement:
+    """Gold indicators with a ``what`` label against the names of their matched indicators."""
+    matched = {match.gold: match.predicted for match in field.matches}
+    labelled = agreed = 0
+    disagreements: list[str] = []
+    for index, item in enumerate(gold):
+        what = item.get("what")
+        if not isinstance(what, str) or not what:
+            continue
+        labelled += 1
+        partner = matched.get(index)
+        name = predicted[partner].name if partner is not None else None
+        if name is not None and char_f1(what, name) >= LABEL_THRESHOLD:
+            agreed += 1
+        else:
+            shown = "未匹配" if name is None else f"“{name}”"
+            disagreements.append(f"{item.get('raw')}（{item.get('context')}）：“{what}” ≠ {shown}")
+    return _agreement(labelled, agreed, disagreements)
+
+
+CategoryPart = tuple[str, list[dict[str, object]], list[str], FieldEvaluation]
+
+
+def _category_agreement(parts: Sequence[CategoryPart]) -> Agreement:
+    """Gold items with a ``category`` against the categories of their matched items.
+
+    Each part is (kind, gold items, predicted categories in order, that field's evaluation).
+    """
+    labelled = agreed = 0
+    disagreements: list[str] = []
+    for kind, gold, predicted, field in parts:
+        matched = {match.gold: match.predicted for match in field.matches}
+        for index, item in enumerate(gold):
+            category = item.get("category")
+            if not isinstance(category, str) or not category:
+                continue
+            labelled += 1
+            partner = matched.get(index)
+            chosen = predicted[partner] if partner is not None else None
+            if chosen == category:
+                agreed += 1
+            else:
+                shown = chosen or "未匹配"
+                disagreements.append(f"{kind}“{item.get('quote')}”：{category} ≠ {shown}")
+    return _agreement(labelled, agreed, disagreements)
+
+
+def _agreement(gold: int, agreed: int, disagreements: list[str] | None = None) -> Agreement:
+    return Agreement(
+        gold=gold,
+        agreed=agreed,
+        rate=agreed / gold if gold else None,
+        disagreements=disagreements or [],
+    )
+
+
+def _quoted(
+    items: Sequence[Achievement | Problem | Plan],
+) -> list[tuple[str, tuple[int, int] | None]]:
+    """The text and span each item is matched by: its evidence quote, else its summary."""
+    return [(item.evidence.quote or item.summary, _span(item.evidence)) for item in items]
+
+
 def _evaluate_report(
     name: str,
     gold: dict[str, object],
@@ -472,6 +594,7 @@ def _evaluate_report(
         if source.problem:
             notes.append(source.problem + ("" if text else "位置无法核对，只按文字相似匹配。"))
     indicators = list(summary.indicators) if summary else []
+    achievements = list(summary.achievements) if summary else []
     problems = list(summary.problems) if summary else []
     plans = list(summary.plans) if summary else []
     items = grounded = 0
@@ -484,6 +607,28 @@ def _evaluate_report(
     entity = summary.entity if summary else None
     year = summary.year if summary else None
     level = summary.level if summary else None
+    gold_indicators = _gold_items(gold, "indicators")
+    gold_achievements = _gold_items(gold, "achievements")
+    gold_problems = _gold_items(gold, "problems")
+    gold_plans = _gold_items(gold, "plans")
+    indicator_field = _evaluate_indicators(indicators, gold_indicators, text, notes)
+    achievement_field = _evaluate_quotes(
+        "成效", gold_achievements, _quoted(achievements), text, notes
+    )
+    problem_field = _evaluate_quotes("问题", gold_problems, _quoted(problems), text, notes)
+    plan_field = _evaluate_quotes("计划", gold_plans, _quoted(plans), text, notes)
+    categories = _category_agreement(
+        [
+            (
+                "成效",
+                gold_achievements,
+                [item.category for item in achievements],
+                achievement_field,
+            ),
+            ("问题", gold_problems, [item.category for item in problems], problem_field),
+            ("计划", gold_plans, [item.category for item in plans], plan_field),
+        ]
+    )
     return ReportEvaluation(
         report=name,
         input=input_path or (summary.provenance.source if summary else None),
@@ -497,22 +642,13 @@ def _evaluate_report(
         level=level,
         gold_level=_text_or_none(gold_level),
         level_correct=level is not None and level == gold_level,
-        indicators=_evaluate_indicators(indicators, _gold_items(gold, "indicators"), text, notes),
-        problems=_evaluate_quotes(
-            "问题",
-            _gold_items(gold, "problems"),
-            [(item.evidence.quote or item.summary, _span(item.evidence)) for item in problems],
-            text,
-            notes,
-        ),
+        indicators=indicator_field,
+        achievements=achievement_field,
+        problems=problem_field,
         causes=_evaluate_causes(problems, _gold_items(gold, "causes"), text, notes),
-        plans=_evaluate_quotes(
-            "计划",
-            _gold_items(gold, "plans"),
-            [(item.evidence.quote or item.summary, _span(item.evidence)) for item in plans],
-            text,
-            notes,
-        ),
+        plans=plan_field,
+        labels=_label_agreement(gold_indicators, indicators, indicator_field),
+        categories=categories,
         items=items,
         grounded=grounded,
         grounding_rate=grounded / items if items else (1.0 if text is not None else None),
@@ -589,7 +725,9 @@ def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
     for path in sorted(gold_dir.glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except OSError as error:
+            raise InputError(f"无法读取金标准文件 {path}：{os_error_reason(error)}") from error
+        except ValueError as error:
             raise InputError(f"无法读取金标准文件 {path}：{error}") from error
         if not isinstance(data, dict) or not isinstance(data.get("report"), str):
             raise InputError(f"金标准文件 {path} 缺少 report 字段（报告文件名）。")
@@ -672,9 +810,18 @@ def evaluate(
         gold_dir=str(gold_path),
         reports=reports,
         indicators=totals["indicators"],
+        achievements=totals["achievements"],
         problems=totals["problems"],
         causes=totals["causes"],
         plans=totals["plans"],
+        label_agreement=_agreement(
+            sum(report.labels.gold for report in reports),
+            sum(report.labels.agreed for report in reports),
+        ),
+        category_agreement=_agreement(
+            sum(report.categories.gold for report in reports),
+            sum(report.categories.agreed for report in reports),
+        ),
         entity_accuracy=_accuracy([report.entity_correct for report in reports]),
         year_accuracy=_accuracy([report.year_correct for report in reports]),
         level_accuracy=_accuracy([report.level_correct for report in reports]),
@@ -718,6 +865,12 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def _agreed(agreement: Agreement) -> str:
+    if agreement.rate is None:
+        return "—"
+    return f"{agreement.rate:.2f}（{agreement.agreed}/{agreement.gold}）"
+
+
 def _pr(score: Score) -> str:
     if not score.gold and not score.predicted:
         return "—"
@@ -749,6 +902,8 @@ def render_table(evaluation: Evaluation) -> str:
             f"主体准确率 {_ratio(evaluation.entity_accuracy)}，"
             f"年度准确率 {_ratio(evaluation.year_accuracy)}，"
             f"层级准确率 {_ratio(evaluation.level_accuracy)}；"
+            f"标签一致率 {_agreed(evaluation.label_agreement)}，"
+            f"类别一致率 {_agreed(evaluation.category_agreement)}；"
             f"有出处 {evaluation.grounded}/{evaluation.items}"
             f"（{_ratio(evaluation.grounding_rate)}），"
             f"拒绝 {evaluation.rejected} 项，警告 {evaluation.warnings} 条；"
@@ -763,9 +918,12 @@ def render_table(evaluation: Evaluation) -> str:
                 "✓" if report.entity_correct else "✗",
                 "✓" if report.year_correct else "✗",
                 _pr(report.indicators),
+                _pr(report.achievements),
                 _pr(report.problems),
                 _pr(report.causes),
                 _pr(report.plans),
+                _agreed(report.labels),
+                _agreed(report.categories),
                 f"{report.grounded}/{report.items}",
                 str(report.rejected),
                 str(report.warnings),
@@ -775,13 +933,15 @@ def render_table(evaluation: Evaluation) -> str:
             ]
             for report in evaluation.reports
         ]
-        header = ["报告", "主体", "年度", "指标", "问题", "原因", "计划", "有出处"]
+        header = ["报告", "主体", "年度", "指标", "成效", "问题", "原因", "计划", "标签", "类别"]
+        header += ["有出处"]
         header += ["拒绝", "警告", "token", "请求", "重问"]
         parts += [
             "",
             _table(header, report_rows),
             "",
-            "指标、问题、原因、计划列：匹配/金标准/预测（精确率、召回率）。",
+            "指标、成效、问题、原因、计划列：匹配/金标准/预测（精确率、召回率）；"
+            "标签、类别列：一致率（一致数/带标签的金标准数），见 examples/gold/README.md 第五节。",
         ]
     remarks = [f"没有结果：{name}" for name in evaluation.missing]
     remarks += [f"没有金标准：{name}" for name in evaluation.unmatched]

@@ -12,9 +12,10 @@ import re
 from datetime import datetime, timezone
 from importlib import metadata
 
-from rulelaw_llm.categories import CategoryKey, classify
+from rulelaw_llm.categories import CategoryKey, classify, is_decisive
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS, template_digest
 from rulelaw_llm.document import Item, Report, Section, load_report
+from rulelaw_llm.naming import name_quantity
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
@@ -31,7 +32,6 @@ __all__ = ["as_report", "library_version", "summarize_offline"]
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n、]")
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
-_LEADING_FILLER = re.compile(r"^(?:共|累计|共计|合计|先后|全年|年内|其中|已|达|均|总计|目前)+")
 
 
 def library_version() -> str:
@@ -83,40 +83,11 @@ def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
 def indicator_name(
     text: str, quantity: Quantity, others: list[Quantity] | tuple[Quantity, ...] = ()
 ) -> tuple[str, tuple[int, int]]:
-    """A deterministic guess at what a quantity counts, and the clause it was taken from.
+    """What a quantity counts (``naming.name_quantity``) and the clause it is quoted from.
 
-    The clause without the number: 先后召开4次法治专题学习会议 -> 召开法治专题学习会议. When the
-    clause holds little besides the number (共20余次), the previous clause is used too.
+    先后召开4次法治专题学习会议 -> 法治专题学习会议, with the clause as evidence.
     """
-    left, right = clause_span(text, quantity.start, quantity.end)
-    name = _name_from(text, left, right, quantity, others)
-    if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2 and left > 0:
-        previous_left, _ = clause_span(text, left - 1, left - 1)
-        previous_left = max(previous_left, left - 1 - 30)
-        name = _name_from(text, previous_left, right, quantity, others)
-    return name or quantity.raw, (left, right)
-
-
-_YEAR_PHRASE = re.compile(r"由?(?:20\d{2})年(?:的|度)?|(?:下降|上升|增加|减少|提高|降低)(?:到|至)")
-
-
-def _name_from(
-    text: str,
-    left: int,
-    right: int,
-    quantity: Quantity,
-    others: list[Quantity] | tuple[Quantity, ...],
-) -> str:
-    pieces: list[str] = []
-    position = left
-    for other in sorted([quantity, *others], key=lambda q: q.start):
-        if other.start >= left and other.end <= right and other.start >= position:
-            pieces.append(text[position : other.start])
-            position = other.end
-    pieces.append(text[position:right])
-    name = _YEAR_PHRASE.sub("", "".join(pieces)).strip(" ，,。；;、：:")
-    name = re.sub(r"[共计达为了约近超逾]+$", "", name)
-    return _LEADING_FILLER.sub("", name).strip(" ，,。；;、：:")
+    return name_quantity(text, quantity, others), clause_span(text, quantity.start, quantity.end)
 
 
 def period_of(
@@ -151,9 +122,13 @@ def _item_evidence(report: Report, item: Item) -> tuple[str, Evidence]:
 
 
 def _category(item: Item | None, clause: str) -> CategoryKey:
-    """The clause's own words decide; the enclosing item's words break a tie of none."""
+    """The clause's own words decide; the enclosing item's words decide when they do not.
+
+    When the clause names no category, or two equally (提升法治素养，营造浓厚法治氛围), the
+    item's heading and body are weighed together.
+    """
     category = classify(clause)
-    if category == "other" and item is not None:
+    if item is not None and not is_decisive(clause):
         category = classify(item.title or "", item.text)
     return category
 

@@ -1,27 +1,40 @@
 """Reading report files in the formats they are published in: text, .docx, .pdf and web pages.
 
-``read_document`` returns the raw text of a file, one paragraph (or table row) per line, for
-``document.load_report`` to clean and analyse. The libraries for .docx (python-docx), .pdf
+This module sits below ``document``: ``read_source`` turns a path, a text or bytes into raw
+text (``decode_bytes`` for text files, ``read_document`` for the other formats), and
+``document.load_report`` cleans and analyses it. ``read_document`` returns the raw text of a
+file, one paragraph (or table row) per line. The libraries for .docx (python-docx), .pdf
 (pypdf) and web pages (beautifulsoup4) are optional extras, imported only when a file of
 that kind is read; a missing one raises ``InputError`` with the command that installs it.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rulelaw_llm.document import TEXT_SUFFIXES, decode_bytes
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
+from rulelaw_llm.webpage import META_TAG_NAMES, metadata_pairs
 
 if TYPE_CHECKING:
     from bs4.element import Tag
     from docx.document import Document as DocxDocument
     from docx.table import Table
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_document"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "decode_bytes",
+    "read_document",
+    "read_source",
+]
+
+#: File suffixes that ``load_report`` reads as plain text.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 
 #: Every suffix ``read_document`` reads.
 SUPPORTED_SUFFIXES = (*sorted(TEXT_SUFFIXES), ".docx", ".pdf", ".html", ".htm")
@@ -59,7 +72,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
 
 
 def _missing(library: str, extra: str, suffix: str) -> InputError:
@@ -88,7 +101,7 @@ def _read_docx(path: Path) -> str:
             "请用 Word/WPS 打开后另存为 .docx 或 .txt。"
         ) from error
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
     text = "\n".join(_docx_lines(document))
     if not text.strip():
         raise InputError(f"{path.name} 中没有文字：请确认报告正文在文档中（而不是图片）。")
@@ -161,7 +174,7 @@ def _read_pdf(path: Path) -> str:
     except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise InputError(corrupt) from error
     except OSError as error:
-        raise InputError(f"无法读取 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
     text = "\n".join(pages)
     letters = sum(1 for char in text if char.isalnum())
     if not _CJK.search(text) and letters < _MIN_TEXT_CHARACTERS:
@@ -255,6 +268,7 @@ def _read_html(path: Path) -> str:
     markup = _decode_html(_read_bytes(path), name=str(path))
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.body or soup
+    metadata = [*_meta_tag_lines(soup), *_metadata_lines(root)]
     _drop_noise(root)
     main = _main_element(root)
     text = _block_text(main)
@@ -266,7 +280,32 @@ def _read_html(path: Path) -> str:
             f"{path.name} 中没有找到正文：网页可能由脚本生成，或正文是图片。"
             "请在浏览器中打开后复制正文，另存为 .txt。"
         )
-    return text
+    # The page's metadata (table and <meta> tags) goes first, as "key：value" lines that
+    # document.load_report takes out of the text into Report.metadata.
+    present = set(text.split("\n"))
+    kept = [line for line in dict.fromkeys(metadata) if line not in present]
+    return "\n".join([*kept, text])
+
+
+def _meta_tag_lines(soup: Tag) -> list[str]:
+    """``<meta name="PubDate" content="…">`` and its kind as ``PubDate：…`` lines."""
+    wanted = {name.lower(): name for name in META_TAG_NAMES}
+    lines: list[str] = []
+    for element in soup.find_all("meta"):
+        name = element.get("name") or element.get("property")
+        content = element.get("content")
+        if not isinstance(name, str) or not isinstance(content, str):
+            continue
+        key = wanted.get(name.strip().lower())
+        value = _SPACES.sub(" ", content).strip()
+        if key is not None and value:
+            lines.append(f"{key}：{value}")
+    return lines
+
+
+def _metadata_lines(root: Tag) -> list[str]:
+    """The page's metadata lines (索引号, 发布机构, 发布时间, 来源 …) wherever they stand."""
+    return [line for line in _block_text(root).split("\n") if metadata_pairs(line) is not None]
 
 
 def _decode_html(data: bytes, *, name: str) -> str:
@@ -429,3 +468,120 @@ def _collect(element: Tag, parts: list[str]) -> None:
                 _collect(child, parts)
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
             parts.append(_WRAP.sub(_SOURCE_BREAK, str(child)))
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, *, name: str = "输入") -> str:
+    """Decode a report file: UTF-8 (with or without BOM), UTF-16 or GB18030/GBK.
+
+    Raises ``InputError`` for empty, binary or undecodable data rather than guessing.
+    """
+    if not data:
+        raise InputError(f"{name} 是空文件：请提供报告正文。")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _checked(data[3:].decode("utf-8", errors="strict"), name, "UTF-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _checked(data.decode("utf-16"), name, "UTF-16")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{name} 以 UTF-16 标记开头，但内容无法按 UTF-16 解码。") from error
+    if b"\x00" in data:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return _checked(text, name, "UTF-16")
+        raise InputError(f"{name} 看起来是二进制文件，不是文本报告：请先导出为 .txt（UTF-8）。")
+    try:
+        return _checked(data.decode("utf-8"), name, "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{name} 的编码无法识别（不是 UTF-8、UTF-16 或 GB18030）：请另存为 UTF-8 文本后重试。"
+        ) from error
+    if not _plausible(text):
+        raise InputError(
+            f"{name} 既不是有效的 UTF-8，按 GB18030 解码后也不像中文文本：可能是二进制文件，"
+            "或使用了其他编码。请另存为 UTF-8 文本后重试。"
+        )
+    return _checked(text, name, "GB18030")
+
+
+def _plausible(text: str) -> bool:
+    """Whether decoded text looks like a Chinese or ASCII document rather than noise."""
+    if not text:
+        return False
+    good = 0
+    for char in text:
+        code = ord(char)
+        if (
+            char in "\n\r\t "
+            or 0x20 <= code < 0x7F
+            or 0x4E00 <= code <= 0x9FFF
+            or 0x3000 <= code <= 0x303F
+            or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F
+            or char in "·—…“”‘’《》【】"
+        ):
+            good += 1
+    return good / len(text) >= 0.95
+
+
+def _checked(text: str, name: str, encoding: str) -> str:
+    controls = sum(
+        1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f\v"
+    )
+    if controls > max(2, len(text) // 100):
+        raise InputError(
+            f"{name} 含有大量控制字符（按 {encoding} 解码），像是二进制文件：请提供文本格式的报告。"
+        )
+    return text
+
+
+def _looks_like_path(source: str) -> bool:
+    if "\n" in source or len(source) > 1024:
+        return False
+    if os.path.exists(source):
+        return True
+    suffix = Path(source).suffix.lower()
+    return (
+        bool(suffix)
+        and suffix.isascii()
+        and len(suffix) <= 6
+        and (
+            "/" in source
+            or "\\" in source
+            or suffix in TEXT_SUFFIXES
+            or suffix in {".docx", ".doc", ".pdf", ".html", ".htm", ".wps"}
+        )
+    )
+
+
+def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None]:
+    """Return the raw (uncleaned) text of ``source`` and the path it came from."""
+    if isinstance(source, bytes):
+        return decode_bytes(source), None
+    if isinstance(source, os.PathLike) or _looks_like_path(source):
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"找不到文件：{path}（请检查路径是否正确）")
+        if path.is_dir():
+            raise InputError(f"{path} 是目录，不是报告文件：请指定其中的 .txt 文件。")
+        suffix = path.suffix.lower()
+        if suffix in {".doc", ".wps"}:
+            raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")
+        if suffix in {".docx", ".pdf", ".html", ".htm"}:
+            return read_document(path), str(path)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
+        return decode_bytes(data, name=str(path)), str(path)
+    return source, None

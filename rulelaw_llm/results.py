@@ -34,7 +34,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.schema import ReportSummary
 
 __all__ = [
@@ -216,7 +216,7 @@ def read_results(path: str | os.PathLike[str]) -> Results:
     except IsADirectoryError as error:
         raise InputError(f"{path} 是目录，不是结果文件：{EXPECTED}。") from error
     except OSError as error:
-        raise InputError(f"无法读取结果文件 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取结果文件 {path}：{os_error_reason(error)}") from error
     if not data.strip():
         raise InputError(f"结果文件 {path} 是空的：{EXPECTED}。")
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -44,6 +45,7 @@ from rulelaw_llm.extraction import (
     split_step,
     unresolved_quantities,
 )
+from rulelaw_llm.logs import during_library_call, quiet_third_party
 from rulelaw_llm.offline import as_report, library_version, summarize_offline, text_digest
 from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.providers import ProviderConfig, resolve_provider
@@ -71,6 +73,7 @@ _MODES = {
 }
 # Only answers that fail validation or are not JSON are re-asked.
 _REASKABLE = (ValidationError, json.JSONDecodeError, ValueError)
+_log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -98,6 +101,14 @@ class _Ledger:
         details = getattr(usage, "prompt_tokens_details", None)
         choices = getattr(completion, "choices", None) or []
         finish = getattr(choices[0], "finish_reason", None) if choices else None
+        _log.debug(
+            "请求 %s：提示 %s、生成 %s 个 token，%.2f 秒，结束原因 %s",
+            step,
+            getattr(usage, "prompt_tokens", 0),
+            getattr(usage, "completion_tokens", 0),
+            seconds,
+            finish,
+        )
         self.attempts.append(
             Attempt(
                 step=step,
@@ -120,6 +131,10 @@ class _Ledger:
             if self.attempts[i].step == step and self.attempts[i].outcome == "ok"
         ]
         failed = mine if not succeeded else mine[:-1]
+        if not succeeded:
+            _log.info(
+                "请求 %s 的 %d 次回答未被完整采用：合格部分保留，其余进入 rejected", step, len(mine)
+            )
         for index in failed:
             self.attempts[index] = self.attempts[index].model_copy(update={"outcome": "invalid"})
         self.reasks += max(0, len(mine) - 1)
@@ -285,6 +300,18 @@ def _finish(
         usage=ledger.usage(settings, config.model, time.perf_counter() - started),
         created_at=datetime.now(timezone.utc),
     )
+    usage = provenance.usage
+    _log.info(
+        "已完成 %s：%d 次请求，%d 次重问，%d 次传输重试，%d + %d 个 token，%.1f 秒，拒绝 %d 项",
+        report.source or report.entity or "报告",
+        usage.requests,
+        usage.reasks,
+        usage.transport_retries,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        usage.seconds,
+        len(summary.rejected),
+    )
     return summary.model_copy(update={"provenance": provenance})
 
 
@@ -321,10 +348,12 @@ class Summarizer:
             )
         )
         self._mode = _MODES[self.config.mode]
+        quiet_third_party()
 
     def __repr__(self) -> str:
         return f"Summarizer(provider={self.config.provider!r}, model={self.config.model!r})"
 
+    @during_library_call
     def summarize(self, source: Source) -> ReportSummary:
         """Read a report (path, text, bytes or ``Report``) and return its grounded summary."""
         started = time.perf_counter()
@@ -425,10 +454,12 @@ class AsyncSummarizer:
         # One limit for every report this summarizer serves, so that a batch of N reports
         # in flight never has more than ``concurrency`` requests in flight.
         self._limit = asyncio.Semaphore(self.settings.concurrency)
+        quiet_third_party()
 
     def __repr__(self) -> str:
         return f"AsyncSummarizer(provider={self.config.provider!r}, model={self.config.model!r})"
 
+    @during_library_call
     async def summarize(self, source: Source) -> ReportSummary:
         """Read a report (path, text, bytes or ``Report``) and return its grounded summary."""
         started = time.perf_counter()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -53,3 +58,38 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
 
 def load_first_line() -> str:
     return (ROOT / "prompts" / "indicators.v1.md").read_text(encoding="utf-8").strip()[:10]
+
+
+def _requirement_name(requirement: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_the_test_extra_declares_every_library_the_tests_import() -> None:
+    tomllib = pytest.importorskip("tomllib")  # Python ≥ 3.11
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_requirement_name(r) for r in project["dependencies"]}
+    declared |= {_requirement_name(r) for r in project["optional-dependencies"]["test"]}
+    distributions = metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "tests").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"rulelaw_llm", "tests"}
+    needed = {
+        name.lower().replace("_", "-")
+        for module in third_party
+        for name in distributions.get(module, [module])
+    }
+    assert needed - declared == set()
+
+
+def test_the_base_install_has_no_test_or_lint_tool() -> None:
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    base = {_requirement_name(r) for r in project["dependencies"]}
+    tools = {"pytest", "vcrpy", "hypothesis", "playwright", "ruff", "mypy", "pandas", "pyarrow"}
+    assert base & tools == set()
+    assert "rulelaw-llm[test]" in project["optional-dependencies"]["dev"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import datetime
 import sys
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 from rulelaw_llm import InputError, find_quantities, load_report
 from rulelaw_llm.readers import read_document
+from tests.conftest import ROOT
 
 TITLE = "青石镇人民政府关于2024年法治政府建设情况的报告"
 PREAMBLE = "2024年，青石镇认真落实法治政府建设各项任务，取得新成效。"
@@ -256,11 +259,26 @@ def write_gov_page(path: Path) -> None:
     path.write_bytes(html.replace("青石镇人民路", "喆园路").encode("gbk"))
 
 
-def test_gbk_government_page_gives_only_the_report_text(tmp_path: Path) -> None:
+GOV_PAGE_METADATA = {
+    "索引号": "11530000MB0000000X/2025-00123",
+    "发布机构": "青石镇人民政府",
+    "成文日期": "2025年01月15日",
+    "主题分类": "法治政府建设",
+    "发布时间": "2025-01-15",
+    "来源": "青石镇",
+}
+
+
+def test_gbk_government_page_gives_its_metadata_lines_then_only_the_report_text(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "art_2025_123.html"
     write_gov_page(path)
 
-    assert read_document(path).split("\n") == LINES
+    lines = read_document(path).split("\n")
+
+    assert lines[-len(LINES) :] == LINES
+    assert [line[:3] for line in lines[: -len(LINES)]] == ["索引号", "成文日", "发布时"]
 
 
 def test_gbk_government_page_loads_as_a_report(tmp_path: Path) -> None:
@@ -271,6 +289,8 @@ def test_gbk_government_page_loads_as_a_report(tmp_path: Path) -> None:
 
     assert report.text == "\n".join(LINES)
     assert (report.title, report.entity, report.year) == (TITLE, "青石镇", 2024)
+    assert report.metadata == GOV_PAGE_METADATA
+    assert report.published == datetime.date(2025, 1, 15)
     assert kinds(path) == KINDS
     assert quantities(report.text) == QUANTITIES
     for noise in (
@@ -323,7 +343,16 @@ def test_page_without_named_content_uses_the_densest_block(tmp_path: Path) -> No
     path = tmp_path / "index.html"
     path.write_text(html, encoding="utf-8")
 
-    assert read_document(path).split("\n") == LINES
+    assert read_document(path).split("\n")[-len(LINES) :] == LINES
+    report = load_report(path)
+    assert report.text == "\n".join(LINES)
+    assert report.metadata == {
+        "来源": "青石镇",
+        "日期": "2025-01-15",
+        "主办单位": "青石镇人民政府",
+        "联系电话": "0871-1234567",
+    }
+    assert report.published == datetime.date(2025, 1, 15)
 
 
 def test_page_with_a_wrong_charset_declaration_is_still_decoded(tmp_path: Path) -> None:
@@ -381,3 +410,43 @@ def test_a_missing_optional_library_names_the_install_command(
     with pytest.raises(InputError) as raised:
         load_report(path)
     assert f'pip install "rulelaw-llm[{extra}]"' in str(raised.value)
+
+
+def _library_imports() -> dict[str, set[str]]:
+    """For every module of the package, the package modules it imports (also inside functions)."""
+    package = ROOT / "rulelaw_llm"
+    graph: dict[str, set[str]] = {}
+    for path in package.glob("*.py"):
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            imported |= {name.split(".")[1] for name in names if name.startswith("rulelaw_llm.")}
+        graph[path.stem] = imported
+    return graph
+
+
+def test_readers_sit_below_document_and_no_module_takes_part_in_an_import_cycle() -> None:
+    graph = _library_imports()
+    assert "document" not in graph["readers"]
+    assert "readers" in graph["document"]
+    cycles: list[list[str]] = []
+    finished: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        for imported in sorted(graph.get(module, ())):
+            if imported in path:
+                cycles.append([*path[path.index(imported) :], imported])
+            elif imported not in finished:
+                visit(imported, [*path, imported])
+        finished.add(module)
+
+    for module in sorted(graph):
+        if module not in finished:
+            visit(module, [module])
+    assert cycles == []

@@ -1,0 +1,165 @@
+"""Rule names for numbers: the short noun phrase each number counts.
+
+The sentences are invented (not taken from the sample reports) so that the rules are tested
+beyond the development data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantity
+from rulelaw_llm.quantities import find_quantities
+
+
+def names(text: str) -> dict[str, str]:
+    """Each number of ``text`` (by its raw text) and its rule name."""
+    quantities = find_quantities(text)
+    return {q.raw: name_quantity(text, q, quantities) for q in quantities}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "raw", "name"),
+    [
+        # The noun before the number, without the general verb that leads to it.
+        ("全年组织开展禁毒宣传活动15次，效果明显。", "15次", "禁毒宣传活动"),
+        ("向群众分发法律明白纸800余份。", "800余份", "法律明白纸"),
+        ("街道工作人员深入社区开展走访23次。", "23次", "走访"),
+        # The noun after the measure word when only a verb stands before the number.
+        ("先后举办3期行政执法人员培训班。", "3期", "行政执法人员培训班"),
+        ("新建2个村级人民调解室。", "2个", "村级人民调解室"),
+        ("在集市、学校等8处法治宣传点发放资料。", "8处", "法治宣传点"),
+        # Rates and counting suffixes keep their verb.
+        ("办结率98%，群众满意。", "98%", "办结率"),
+        ("培训班参与人数达150人次。", "150人次", "培训班参与人数"),
+        # 对 X 进行 Y: the activity and what it was done to.
+        ("对社区矫正对象进行走访9次。", "9次", "走访社区矫正对象"),
+        # Examples before 等 give way to the category after it.
+        ("开展地震、火灾等应急疏散演练6次。", "6次", "应急疏散演练"),
+    ],
+)
+def test_a_name_is_the_noun_phrase_the_number_counts(sentence: str, raw: str, name: str) -> None:
+    assert names(sentence)[raw] == name
+
+
+def test_a_bare_number_takes_the_noun_of_the_clause_before_it() -> None:
+    text = "依托“宪法宣传周”“民法典宣传月”等节点开展以案释法宣讲活动，共12场。"
+    assert names(text)["12场"] == "以案释法宣讲活动"
+
+
+def test_a_comparison_takes_its_subject_from_the_earlier_clause() -> None:
+    text = "全区越级上访量明显减少，由2022年的15批次40人次，下降到2023年的3批次5人次。"
+    found = names(text)
+    assert found["15批次"] == found["40人次"] == "越级上访量"
+    assert found["3批次"] == found["5人次"] == "越级上访量"
+
+
+def test_a_bare_verb_borrows_the_object_of_the_previous_clause() -> None:
+    text = "共排查劳资纠纷30起，调解25起，其中已结案20起，正在审查5起。"
+    found = names(text)
+    assert found["30起"] == "排查劳资纠纷"
+    assert found["25起"] == "调解劳资纠纷"
+    assert found["20起"] == "结案劳资纠纷"
+    assert found["5起"] == "正在审查劳资纠纷"
+
+
+def test_two_numbers_in_one_clause_each_keep_their_own_noun() -> None:
+    text = "发放宣传手册300余册、宣传围裙50条，悬挂横幅12条。"
+    assert names(text) == {"300余册": "宣传手册", "50条": "宣传围裙", "12条": "横幅"}
+
+
+def test_money_and_households_after_one_noun_share_it() -> None:
+    text = "收缴农村污水处理费210户3.5万元。"
+    assert names(text) == {"210户": "收缴农村污水处理费", "3.5万元": "收缴农村污水处理费"}
+
+
+def test_a_name_never_starts_inside_a_book_title() -> None:
+    text = (
+        "在重要节点开展《反电信网络诈骗法》《未成年人保护法》《妇女权益保障法》"
+        "《乡村振兴促进法》《安全生产法》普法宣传活动，共30余次。"
+    )
+    name = names(text)["30余次"]
+    assert "》" not in name or "《" in name
+    assert name.endswith("普法宣传活动")
+    assert len(name) <= MAX_NAME_CHARS
+
+
+def test_a_long_list_keeps_its_last_item() -> None:
+    text = "组织开展消防设施、燃气管道、危险化学品仓库、自建房屋结构安全隐患排查40余次。"
+    assert names(text)["40余次"] == "自建房屋结构安全隐患排查"
+
+
+def test_a_short_list_counted_together_is_kept_whole() -> None:
+    assert names("张贴海报、标语60张。")["60张"] == "海报、标语"
+
+
+_PAIRS = {"《": "》", "“": "”", "（": "）", "【": "】"}
+
+
+def _balanced(name: str) -> bool:
+    stack: list[str] = []
+    for char in name:
+        if char in _PAIRS:
+            stack.append(_PAIRS[char])
+        elif char in _PAIRS.values() and (not stack or stack.pop() != char):
+            return False
+    return not stack
+
+
+def _derived(name: str, text: str) -> bool:
+    """Whether ``name`` is one slice of ``text`` or two slices joined (a borrowed object)."""
+    if name in text:
+        return True
+    return any(name[:i] in text and name[i:] in text for i in range(1, len(name)))
+
+
+_WORDS = st.sampled_from(
+    [
+        "开展",
+        "组织",
+        "发放",
+        "召开",
+        "化解",
+        "排查",
+        "法治宣传活动",
+        "矛盾纠纷",
+        "《民法典》",
+        "“法律进乡村”",
+        "宣传资料（册）",
+        "等",
+        "、",
+        "，",
+        "。",
+        "共",
+        "由2023年的",
+        "下降到2024年的",
+        "12次",
+        "300余份",
+        "5起",
+        "100%",
+        "8个",
+        "村调解室",
+        "率",
+        "对群众进行",
+        "走访",
+        "实现",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=14))
+def test_every_name_is_short_balanced_and_taken_from_the_text(words: list[str]) -> None:
+    text = "".join(words)
+    quantities = find_quantities(text)
+    for quantity in quantities:
+        name = name_quantity(text, quantity, quantities)
+        assert name, text
+        assert len(name) <= MAX_NAME_CHARS, (text, name)
+        assert _balanced(name), (text, name)
+        assert _derived(name, text), (text, name)
+        assert not re.search(r"^[，。、；：]|[，。、；：]$", name), (text, name)

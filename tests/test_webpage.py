@@ -1,0 +1,273 @@
+"""Web copies of reports: navigation and metadata are never content, year and issuer are right.
+
+Every text here is invented in the shape of real government pages (a breadcrumb, a site
+header with today's date, a 索引号 table, a 来源/发布时间 line, no title line, joint issuers,
+departments named short) — none is a copy of a real page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from rulelaw_llm import load_report, summarize_offline
+from rulelaw_llm.webpage import is_navigation, metadata_pairs, published_date, split_furniture
+
+BODY = """一、主要举措和成效
+（一）加强组织领导。召开法治专题学习会议6次，开展法治培训3场。
+（二）化解矛盾纠纷。较2023年相比，排查调处矛盾纠纷28件，化解率100%。
+二、存在的问题
+（一）法治宣传形式单一。
+三、2025年工作计划
+（一）2025年，将进一步加强法治宣传。
+"""
+
+#: name -> (page text, entity, parent, level, year, published)
+SHAPES: dict[str, tuple[str, str, str | None, str, int, datetime.date | None]] = {
+    "site header with an old date, breadcrumb, title, 来源/发布时间 line": (
+        "某市青川区人民政府 2019年12月3日星期二\n首页 > 政务公开 > 法治政府建设\n"
+        "青川区柳溪街道2023年法治政府建设情况报告\n"
+        "发布时间：2024-02-20 来源：柳溪街道办事处\n"
+        "2023年，柳溪街道坚持以习近平法治思想为指导。\n" + BODY,
+        "柳溪街道",
+        "青川区",
+        "街道",
+        2023,
+        datetime.date(2024, 2, 20),
+    ),
+    "no title line, 索引号 table, body names the issuer, published the next year": (
+        "当前位置：首页 > 信息公开 > 法治政府建设年度报告\n"
+        "索引号：11510100MB1234/2025-00031　主题分类：政务公开\n"
+        "发布机构：青川区柳溪街道办事处　成文日期：2025-01-20\n"
+        "发布日期：2025-03-12 浏览次数：321\n"
+        "青川区柳溪街道坚持以习近平法治思想为指导，扎实推进法治政府建设。"
+        "2024年，街道法治建设取得新成效。\n" + BODY,
+        "柳溪街道",
+        "青川区",
+        "街道",
+        2024,
+        datetime.date(2025, 3, 12),
+    ),
+    "no title, no year in the text: issuer from 来源, year = publication year - 1": (
+        "来源：青石县司法局　发布时间：2025-03-05 10:20\n【字体：大 中 小】 打印 关闭\n"
+        "今年以来，在县委县政府的领导下，各项工作扎实推进。\n"
+        + BODY.replace("较2023年相比，", "").replace("2025年", "明年"),
+        "青石县司法局",
+        "青石县",
+        "部门",
+        2024,
+        datetime.date(2025, 3, 5),
+    ),
+    "joint issuers separated by a space": (
+        "中共青石县委 青石县人民政府关于2024年度法治政府建设情况的报告\n"
+        "发布日期：2025-03-28\n2024年，青石县坚持以习近平法治思想为指导。\n" + BODY,
+        "中共青石县委 青石县人民政府",
+        None,
+        "县",
+        2024,
+        datetime.date(2025, 3, 28),
+    ),
+    "joint issuers written together, 县委 in full": (
+        "中共青石县县委青石县人民政府关于2024年法治政府建设工作情况的报告\n" + BODY,
+        "中共青石县县委 青石县人民政府",
+        None,
+        "县",
+        2024,
+        None,
+    ),
+    "department named short in the title, city in 发布机构": (
+        "市市场监管局2024年法治政府建设工作报告\n发布机构：青石市市场监督管理局\n"
+        "2024年，市市场监管局坚持依法行政。\n" + BODY,
+        "青石市市场监管局",
+        "青石市",
+        "部门",
+        2024,
+        None,
+    ),
+    "department named short in the title, district named in the body": (
+        "区司法局关于2024年法治政府建设情况的报告\n"
+        "2024年，在青川区委、区政府的坚强领导下，区司法局坚持依法行政。\n" + BODY,
+        "青川区司法局",
+        "青川区",
+        "部门",
+        2024,
+        None,
+    ),
+    "metadata table with keys and values in separate cells": (
+        "索引号\t11510100MB1234/2025-00031\t主题分类\t政务公开\n"
+        "体裁分类\t报告\t发布机构\t青石县白沙镇人民政府\n"
+        "成文日期\t2025-02-10\t发布日期\t2025-02-14\n"
+        "白沙镇2024年法治政府建设年度报告\n2024年，白沙镇深入贯彻习近平法治思想。\n" + BODY,
+        "白沙镇",
+        "青石县",
+        "镇",
+        2024,
+        datetime.date(2025, 2, 14),
+    ),
+    "我镇 only: issuer from the signature": (
+        "2024年，我镇坚持以习近平法治思想为指导，深入推进依法行政。\n"
+        + BODY
+        + "白沙镇人民政府\n2025年1月20日\n",
+        "白沙镇",
+        None,
+        "镇",
+        2024,
+        None,
+    ),
+    "我镇 only: issuer from 信息来源": (
+        "发布时间：2025-03-01\n信息来源：青石县白沙镇人民政府\n"
+        "2024年，我镇坚持以习近平法治思想为指导。\n" + BODY,
+        "白沙镇",
+        "青石县",
+        "镇",
+        2024,
+        datetime.date(2025, 3, 1),
+    ),
+    "title in Chinese numerals, published date line right after it": (
+        "青石县白沙镇二〇二四年法治政府建设工作报告\n2025-01-08 09:30\n"
+        "一年来，白沙镇党委、政府高度重视法治政府建设。\n" + BODY,
+        "白沙镇",
+        "青石县",
+        "镇",
+        2024,
+        None,
+    ),
+    "no title; the text mentions last year and next year more than its own": (
+        "发布时间：2025-02-01\n"
+        "2024年，白沙镇坚持依法行政，较2023年相比成效明显，2023年的问题得到整改。\n" + BODY,
+        "白沙镇",
+        None,
+        "镇",
+        2024,
+        datetime.date(2025, 2, 1),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_year_and_issuer_of_a_web_copy(shape: str) -> None:
+    text, entity, parent, level, year, published = SHAPES[shape]
+
+    report = load_report(text)
+
+    assert (report.entity, report.parent_entity, report.level) == (entity, parent, level)
+    assert report.year == year
+    assert report.published == published
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_navigation_and_metadata_are_never_report_content(shape: str) -> None:
+    text = SHAPES[shape][0]
+
+    report = load_report(text)
+    summary = summarize_offline(report)
+
+    for furniture in ("索引号", "主题分类", "发布机构", "发布时间", "发布日期", "首页", "星期二"):
+        assert furniture not in report.text
+        assert furniture not in summary.digest
+        assert all(furniture not in item.summary for item in summary.achievements)
+    assert report.sections_of("achievements")[0].items[0].text.startswith("（一）加强组织领导")
+
+
+def test_metadata_is_kept_as_key_value_pairs() -> None:
+    report = load_report(
+        SHAPES["no title line, 索引号 table, body names the issuer, published the next year"][0]
+    )
+
+    assert report.metadata == {
+        "索引号": "11510100MB1234/2025-00031",
+        "主题分类": "政务公开",
+        "发布机构": "青川区柳溪街道办事处",
+        "成文日期": "2025-01-20",
+        "发布日期": "2025-03-12",
+        "浏览次数": "321",
+    }
+
+
+def test_metadata_lines_and_navigation_lines_are_told_from_content() -> None:
+    assert metadata_pairs("来源：某区司法局 发布时间：2025-03-12 10:20") == [
+        ("来源", "某区司法局"),
+        ("发布时间", "2025-03-12 10:20"),
+    ]
+    assert metadata_pairs("2024年，我镇认真落实上级来源：无") is None
+    assert metadata_pairs("（一）加强组织领导。召开会议6次。") is None
+    assert is_navigation("首页 > 政务公开 > 法治政府建设")
+    assert is_navigation("某市某区人民政府 2019年12月3日星期二")
+    assert is_navigation("【字体：大 中 小】 打印 关闭")
+    assert not is_navigation("2025年1月20日")  # a signature date at the end stays
+    assert is_navigation("2025年1月20日", leading=True)
+    assert not is_navigation("一是完善依法决策机制，二是规范行政执法。")
+
+
+def test_published_date_prefers_publication_over_the_date_written() -> None:
+    assert published_date({"成文日期": "2025-01-20", "发布日期": "2025年3月12日"}) == (
+        datetime.date(2025, 3, 12)
+    )
+    assert published_date({"PubDate": "2025-03-15 09:00"}) == datetime.date(2025, 3, 15)
+    assert published_date({"来源": "某区"}) is None
+    text, metadata = split_furniture("索引号：1\n正文第一段。\n发布时间：2025-01-02")
+    assert (text, metadata) == ("正文第一段。", {"索引号": "1", "发布时间": "2025-01-02"})
+
+
+# ------------------------------------------------------------------------- web pages (.html)
+
+PARAGRAPHS = "".join(
+    f"<p>{line}</p>"
+    for line in (
+        "2024年，青川区柳溪街道坚持以习近平法治思想为指导，扎实推进法治政府建设。",
+        *BODY.strip().split("\n"),
+    )
+)
+
+
+def _page(head: str, before: str, title: str) -> str:
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">{head}
+<title>青川区人民政府门户网站</title></head><body>
+<div class="header">青川区人民政府 2019年12月3日 星期二 <a href="/">首页</a></div>
+<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 法治政府建设</div>
+{before}
+<div class="article">{title}<div class="TRS_Editor">{PARAGRAPHS}</div></div>
+<div class="footer">主办：青川区人民政府办公室 网站标识码：5101000001</div>
+</body></html>"""
+
+
+HTML_SHAPES = {
+    "meta tags only, no title on the page": _page(
+        '<meta name="PubDate" content="2025-03-12 10:00"><meta name="ContentSource" '
+        'content="青川区柳溪街道办事处"><meta name="SiteName" content="青川区人民政府">',
+        "",
+        "",
+    ),
+    "metadata table outside the article, title in an h1": _page(
+        "",
+        '<table class="xxgk"><tr><td>索引号：</td><td>11510100MB1234/2025-00031</td>'
+        "<td>主题分类：</td><td>政务公开</td></tr><tr><td>发布机构：</td>"
+        "<td>青川区柳溪街道办事处</td><td>发布日期：</td><td>2025-03-12</td></tr></table>",
+        "<h1>柳溪街道法治政府建设年度报告</h1>",
+    ),
+    "firstpublishedtime meta and a 来源/发布时间 line in the article": _page(
+        '<meta name="firstpublishedtime" content="2025-03-12-10:00:00">',
+        "",
+        '<h1>关于2024年法治政府建设情况的报告</h1><div class="info">来源：青川区柳溪街道'
+        "　发布时间：2025-03-12</div>",
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HTML_SHAPES))
+def test_year_issuer_and_metadata_of_a_saved_web_page(shape: str, tmp_path: Path) -> None:
+    path = tmp_path / "art_2025_31.html"
+    path.write_text(HTML_SHAPES[shape], encoding="utf-8")
+
+    report = load_report(path)
+    summary = summarize_offline(report)
+
+    assert (report.entity, report.parent_entity, report.year) == ("柳溪街道", "青川区", 2024)
+    assert report.published == datetime.date(2025, 3, 12)
+    assert report.text.startswith(("2024年，青川区柳溪街道", "柳溪街道", "关于2024年"))
+    for furniture in ("索引号", "发布", "首页", "星期二", "2019", "网站标识码", "PubDate"):
+        assert furniture not in report.text
+        assert furniture not in summary.digest
+    assert "柳溪街道" in " ".join(report.metadata.values())
