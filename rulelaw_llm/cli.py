@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
         description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
     )
     export.add_argument(
-        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
     export.add_argument(
         "--to",
@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         description="按字段（指标、问题、原因、计划）计算精确率、召回率、F1，以及有出处比例、拒绝项和 token。",
     )
     evaluate.add_argument(
-        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
     evaluate.add_argument(
         "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
@@ -154,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
         description="生成单个自包含 HTML 文件：每份报告的原文高亮与字段，语料层面的表格、图表和套话提示。",
     )
     review.add_argument(
-        "results", metavar="结果", help="summarize（json/jsonl）或 batch 写出的结果文件"
+        "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
     )
     review.add_argument(
         "-o", "--output", required=True, metavar="审阅.html", help="要生成的 HTML 文件"

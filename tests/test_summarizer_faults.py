@@ -201,7 +201,7 @@ def test_reask_budget_exhausted_moves_the_item_to_rejected() -> None:
     assert rejected.kind == "indicator" and rejected.content["name"] == "完全无关的内容"
     assert "不在这个数字所在的分句" in rejected.reason
     # The quantity is not lost: it keeps its pre-pass number, span and rule name.
-    assert summary.indicators[0].value == 4 and summary.indicators[0].name == "召开法治专题学习会议"
+    assert summary.indicators[0].value == 4 and summary.indicators[0].name == "法治专题学习会议"
     # The second quantity of the same request was accepted from the last answer.
     assert summary.indicators[1].name == "参加法治培训"
     assert summary.coverage is not None
