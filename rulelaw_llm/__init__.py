@@ -3,8 +3,9 @@
 The public surface is re-exported here; everything else is an internal module.
 
 ``import rulelaw_llm`` stays light: the LLM backend (``Summarizer``, ``AsyncSummarizer``, and
-with them openai and instructor) is imported on first use, so the rules path
-(``load_report``, ``summarize_offline``) never loads the SDKs.
+with them openai and instructor) and the batch runner and cache (``BatchRunner``,
+``ResultCache``) are imported on first use, so the rules path (``load_report``,
+``summarize_offline``) never loads the SDKs.
 
 Logging: the library logs through the ``rulelaw_llm`` logger, which has a ``NullHandler``;
 nothing is printed unless the application configures logging. See ``rulelaw_llm.logs``.
@@ -13,8 +14,6 @@ nothing is printed unless the application configures logging. See ``rulelaw_llm.
 import logging as _logging
 import typing as _typing
 
-from rulelaw_llm.batch import BatchRunner
-from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
@@ -40,14 +39,22 @@ from rulelaw_llm.schema import (
 from rulelaw_llm.settings import Price, Settings
 
 if _typing.TYPE_CHECKING:
+    from rulelaw_llm.batch import BatchRunner
+    from rulelaw_llm.cache import ResultCache
     from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 # A library adds only a NullHandler to its own logger (Python logging HOWTO), so records
 # never reach ``logging.lastResort`` on stderr; applications decide what is shown.
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
-#: Public names whose modules import openai/instructor, loaded by ``__getattr__``.
-_LAZY = {"AsyncSummarizer": "rulelaw_llm.summarizer", "Summarizer": "rulelaw_llm.summarizer"}
+#: Public names loaded by ``__getattr__`` on first use: the LLM backend (openai/instructor)
+#: and the batch runner and cache (asyncio, sqlite3), which the rules path does not need.
+_LAZY = {
+    "AsyncSummarizer": "rulelaw_llm.summarizer",
+    "BatchRunner": "rulelaw_llm.batch",
+    "ResultCache": "rulelaw_llm.cache",
+    "Summarizer": "rulelaw_llm.summarizer",
+}
 
 __all__ = [
     "Achievement",

@@ -73,7 +73,15 @@ from rulelaw_llm.grounding import locate_quote
 from rulelaw_llm.normalize import fold, squash
 from rulelaw_llm.offline import text_digest
 from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
-from rulelaw_llm.schema import Achievement, Evidence, Indicator, Plan, Problem, ReportSummary, Usage
+from rulelaw_llm.schema import (
+    Achievement,
+    Evidence,
+    Indicator,
+    Plan,
+    Problem,
+    ReportSummary,
+    Usage,
+)
 
 __all__ = [
     "Agreement",

@@ -34,7 +34,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.schema import ReportSummary
 
 __all__ = [
@@ -216,7 +216,7 @@ def read_results(path: str | os.PathLike[str]) -> Results:
     except IsADirectoryError as error:
         raise InputError(f"{path} 是目录，不是结果文件：{EXPECTED}。") from error
     except OSError as error:
-        raise InputError(f"无法读取结果文件 {path}：{error.strerror}") from error
+        raise InputError(f"无法读取结果文件 {path}：{os_error_reason(error)}") from error
     if not data.strip():
         raise InputError(f"结果文件 {path} 是空的：{EXPECTED}。")
     try:
@@ -253,7 +253,7 @@ def _read_whole(path: Path, parsed: object) -> Results:
     if not any(_is_summary(item) for item in items):
         what = "JSON 数组" if isinstance(parsed, list) else "JSON"
         raise InputError(
-            f"{path} 是{what}，但不是 rulelaw-llm 的结果（没有 digest 和 provenance 字段）："
+            f"{path} 是 {what}，但不是 rulelaw-llm 的结果（没有 digest 和 provenance 字段）："
             f"{EXPECTED}。"
         )
     records: list[Record] = []
@@ -315,11 +315,11 @@ def _not_results(path: Path, line: str) -> str:
     elif path.suffix.lower() == ".py" or first.startswith(
         ("import ", "from ", "def ", "class ", "#!", '"""')
     ):
-        what = "Python 源代码"
+        what = " Python 源代码"
     elif path.suffix.lower() in (".txt", ".docx", ".pdf", ".html", ".htm", ".md"):
         what = "文本（可能是报告原文；报告请用 rulelaw-llm summarize 或 batch 处理）"
     else:
-        what = "文本，不是 JSON"
+        what = "文本（不是 JSON）"
     return f"{path} 是{what}，不是结果文件（第一行：「{shown}」）：{EXPECTED}。"
 
 

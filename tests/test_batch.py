@@ -415,3 +415,14 @@ def test_records_of_older_code_are_kept_on_resume_and_said(
     assert [r["code"] == "0000000000000000" for r in records] == [False, True, True, True, True]
     assert runner.stats.skipped == 1
     assert any("1 份报告" in warning and "另一版本" in warning for warning in runner.stats.warnings)
+
+
+def test_a_folder_is_searched_for_every_suffix_the_readers_read(tmp_path: Path) -> None:
+    from rulelaw_llm.readers import SUPPORTED_SUFFIXES
+
+    for suffix in (*SUPPORTED_SUFFIXES, ".doc", ".json", ".jsonl", ".py"):
+        (tmp_path / f"report{suffix.replace('.', '-')}{suffix}").write_bytes(b"x")
+
+    found = {path.suffix for path in expand_inputs([str(tmp_path)])}
+
+    assert found == set(SUPPORTED_SUFFIXES) >= {".txt", ".text", ".md", ".docx", ".pdf", ".html"}

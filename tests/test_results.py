@@ -279,9 +279,9 @@ REFUSED = {
     "empty": "是空的",
     "blank": "是空的",
     "report": "报告原文",
-    "python": "Python 源代码",
-    "json": "是JSON，但不是 rulelaw-llm 的结果",
-    "json-array": "是JSON 数组，但不是 rulelaw-llm 的结果",
+    "python": "是 Python 源代码",
+    "json": "是 JSON，但不是 rulelaw-llm 的结果",
+    "json-array": "是 JSON 数组，但不是 rulelaw-llm 的结果",
     "jsonl": "不是 rulelaw-llm 的结果记录",
     "binary": "不是 UTF-8 文本",
 }
