@@ -253,7 +253,7 @@ def render_check(report: CheckReport) -> str:
             f"用量{'有' if result.usage else '无'}；耗时 {result.seconds:.1f} 秒"
         )
     if report.unreachable:
-        lines += ["", f"无法完成检查：{report.unreachable}"]
+        lines += [""] * bool(report.results) + [f"无法完成检查：{report.unreachable}"]
         return "\n".join(lines)
     recommended = report.recommended_mode
     lines.append("")
