@@ -4,6 +4,7 @@ The public surface is re-exported here; everything else is an internal module.
 """
 
 from rulelaw_llm.categories import CATEGORIES
+from rulelaw_llm.detection import Detection, ReportStart, detect_reports
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
     BudgetExceededError,
@@ -33,6 +34,7 @@ __all__ = [
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
+    "Detection",
     "Evidence",
     "ExtractionError",
     "Indicator",
@@ -44,11 +46,13 @@ __all__ = [
     "ProviderError",
     "Quantity",
     "Report",
+    "ReportStart",
     "ReportSummary",
     "RulelawError",
     "Section",
     "Settings",
     "Summarizer",
+    "detect_reports",
     "find_quantities",
     "load_report",
     "summarize_offline",

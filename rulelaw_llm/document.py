@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rulelaw_llm.detection import detect_reports
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import chinese_to_number
@@ -88,6 +89,8 @@ class Report:
     """``fold(text)``: same length, simplified and half-width; detectors run on it."""
     published: datetime.date | None = None
     """When the report was published, from a web copy's 发布时间/发布日期/成文日期 or <meta>."""
+    warnings: tuple[str, ...] = ()
+    """What the reader noticed about the input as a whole: not a report, several reports."""
     metadata: dict[str, str] = field(default_factory=dict, hash=False)
     """A web copy's metadata table and <meta> tags (索引号, 发布机构, 来源, PubDate …).
 
@@ -853,7 +856,8 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
     """
     raw, path = read_source(source)
     name = path or "输入文本"
-    content, metadata = split_furniture(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
+    content, metadata = split_furniture(lines_as_given)
     text = clean_text(content)
     if not text.strip():
         if raw.strip():
@@ -884,6 +888,8 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
         entity, parent = _resolve_short_department(entity, text, metadata)
     year = _find_year(title_for_facts, folded, published)
     sections = tuple(_split_sections(text, folded, lines, body_line))
+    # Line numbers in the warnings are those of the input as given (before cleaning).
+    warnings = tuple(detect_reports(lines_as_given).warnings(name))
     return Report(
         text=text,
         title=title or title_for_facts,
@@ -895,5 +901,6 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
         source=path,
         folded=folded,
         published=published,
+        warnings=warnings,
         metadata=metadata,
     )
