@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Literal
 
 from rulelaw_llm.cache import ResultCache, cache_key
-from rulelaw_llm.document import Report, load_report
+from rulelaw_llm.detection import split_reports
+from rulelaw_llm.document import Report, load_report, report_from_text
 from rulelaw_llm.errors import ExtractionError, InputError, ProviderError, RulelawError
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.prompts import PROMPT_VERSION
+from rulelaw_llm.readers import read_source
 from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
 from rulelaw_llm.summarizer import AsyncSummarizer
 
@@ -169,6 +171,28 @@ def _read_done(output: Path, key: str, retry_failed: bool) -> set[tuple[str, str
     return done
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One report of a file that holds several (``batch --split``)."""
+
+    name: str
+    text: str
+    digest: str
+
+
+def _parts(path: Path) -> list[_Part]:
+    """The reports in the file at ``path``; an unreadable file gives none (and fails later)."""
+    try:
+        raw, _ = read_source(path)
+    except InputError:
+        return []
+    texts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    return [
+        _Part(f"{path}#{number}", text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        for number, text in enumerate(texts, start=1)
+    ]
+
+
 def _file_digest(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -180,7 +204,9 @@ class BatchRunner:
     """Summarize many reports into a JSONL file, resumably.
 
     ``summarizer=None`` uses the rules backend. ``concurrency`` bounds the reports in
-    flight. ``cache`` (a ``ResultCache``) serves repeated reports without tokens.
+    flight. ``cache`` (a ``ResultCache``) serves repeated reports without tokens. With
+    ``split``, a file holding several reports is processed as one input per report, named
+    ``FILE#1``, ``FILE#2`` … (each identified by the SHA-256 of its own text).
     """
 
     def __init__(
@@ -192,6 +218,7 @@ class BatchRunner:
         cache: ResultCache | None = None,
         retry_failed: bool = False,
         on_record: Callable[[BatchRecord, BatchStats], None] | None = None,
+        split: bool = False,
     ) -> None:
         if concurrency < 1:
             raise RulelawError("并发数必须至少为 1。")
@@ -201,6 +228,7 @@ class BatchRunner:
         self.cache = cache
         self.retry_failed = retry_failed
         self.on_record = on_record
+        self.split = split
         self.key = settings_key(summarizer)
         self.stats = BatchStats()
         self._stop = asyncio.Event()
@@ -215,24 +243,30 @@ class BatchRunner:
         paths = expand_inputs(inputs)
         self.output.parent.mkdir(parents=True, exist_ok=True)
         done = _read_done(self.output, self.key, self.retry_failed)
-        todo: list[tuple[Path, str | None]] = []
+        units: list[tuple[Path, str | None, _Part | None]] = []
         for path in paths:
-            digest = _file_digest(path)
-            if (str(path), digest) in done:
+            parts = await asyncio.to_thread(_parts, path) if self.split else []
+            if len(parts) > 1:
+                units += [(path, part.digest, part) for part in parts]
+            else:
+                units.append((path, _file_digest(path), None))
+        todo: list[tuple[Path, str | None, _Part | None]] = []
+        for path, digest, part in units:
+            if (part.name if part else str(path), digest) in done:
                 self.stats.skipped += 1
             else:
-                todo.append((path, digest))
-        self.stats.total = len(paths)
+                todo.append((path, digest, part))
+        self.stats.total = len(units)
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def work(path: Path, digest: str | None) -> None:
+        async def work(path: Path, digest: str | None, part: _Part | None) -> None:
             async with limit:
                 if self._stop.is_set():
                     return
-                await queue.put(await self._one(path, digest))
+                await queue.put(await self._one(path, digest, part))
 
-        tasks = [asyncio.create_task(work(path, digest)) for path, digest in todo]
+        tasks = [asyncio.create_task(work(*unit)) for unit in todo]
         finished: asyncio.Future[list[object]] = asyncio.gather(*tasks, return_exceptions=True)
         with self.output.open("a", encoding="utf-8") as handle:
             while not (finished.done() and queue.empty()):
@@ -265,27 +299,31 @@ class BatchRunner:
             self.stats.completion_tokens += usage.completion_tokens
             self.stats.cost += usage.cost or 0.0
 
-    async def _one(self, path: Path, digest: str | None) -> BatchRecord:
+    async def _one(self, path: Path, digest: str | None, part: _Part | None = None) -> BatchRecord:
         """Summarize one input; every failure becomes an error record, never a lost input."""
+        name = Path(part.name) if part is not None else path
         try:
-            report = await asyncio.to_thread(load_report, path)
+            if part is None:
+                report = await asyncio.to_thread(load_report, path)
+            else:
+                report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
             summary, cached = await self._summarize(report)
         except InputError as error:
-            return self._error(path, digest, error, attempts=0)
+            return self._error(name, digest, error, attempts=0)
         except ProviderError as error:
             if error.status_code in (401, 403, 404):
                 self.stop()  # a wrong key, permission or model name fails every report alike
-            return self._error(path, digest, error, attempts=1)
+            return self._error(name, digest, error, attempts=1)
         except (ExtractionError, RulelawError) as error:
-            return self._error(path, digest, error, attempts=1)
+            return self._error(name, digest, error, attempts=1)
         except asyncio.CancelledError:
             raise
         # A batch records every failure, even a bug of ours, rather than lose the input.
         except Exception as error:
-            return self._error(path, digest, error, attempts=1)
+            return self._error(name, digest, error, attempts=1)
         return BatchRecord(
             record="result",
-            input=str(path),
+            input=str(name),
             input_sha256=digest,
             settings_key=self.key,
             finished_at=_now(),

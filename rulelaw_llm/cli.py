@@ -9,11 +9,12 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rulelaw_llm.cache import ResultCache
-from rulelaw_llm.document import load_report
+from rulelaw_llm.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.errors import ConfigurationError, ExtractionError, InputError, RulelawError
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import find_quantities
@@ -29,6 +30,7 @@ _EPILOG = """示例：
   rulelaw-llm summarize 报告.txt --provider deepseek            # 需设置 DEEPSEEK_API_KEY
   rulelaw-llm digest 报告/*.txt --base-url http://10.0.0.5:8000/v1 --model qwen2.5-7b
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
+  rulelaw-llm split 合集.txt -o 报告/                           # 一个文件含多份报告时拆开
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
@@ -60,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         help="输出格式：json（默认；多个文件时为数组）、jsonl（每行一份）、markdown（便于阅读）",
     )
     summarize.add_argument("-o", "--output", metavar="OUT", help="写入文件而不是标准输出")
+    _input_options(summarize)
     _llm_options(summarize)
 
     digest = commands.add_parser(
@@ -69,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("files", nargs="+", metavar="FILE", help="报告文件（.txt）")
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
+    _input_options(digest)
     _llm_options(digest)
 
     batch = commands.add_parser(
@@ -88,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     batch.add_argument("--retry-failed", action="store_true", help="重试之前失败的报告")
+    batch.add_argument(
+        "--split",
+        action="store_true",
+        help="一个文件含多份报告时逐份处理（记为 文件#1、文件#2 …）",
+    )
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="PATH", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
@@ -130,6 +139,15 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("-o", "--output", required=True, metavar="review.html")
     review.add_argument("--gold", metavar="DIR", help="同时显示与金标准的比对")
 
+    split = commands.add_parser(
+        "split",
+        help="把含多份报告的文件拆成每份一个 .txt",
+        description="找出文件中每份报告的开头（标题、年度标题、重新开始的“一、”编号），"
+        "每份写成一个 UTF-8 .txt 文件，按序号、单位和年度命名；不会覆盖已有文件。",
+    )
+    split.add_argument("file", metavar="FILE")
+    split.add_argument("-o", "--output", required=True, metavar="DIR", help="输出目录")
+
     sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
     sections.add_argument("file", metavar="FILE")
     sections.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -140,6 +158,19 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("schema", help="输出结果的 JSON Schema（供其他工具使用）")
     return parser
+
+
+def _input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--split",
+        action="store_true",
+        help="一个文件含多份报告时，每份单独摘要（记为 文件#1、文件#2 …）",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="输入不像报告或含多份报告时报错（非零退出），而不只是提示",
+    )
 
 
 def _llm_options(command: argparse.ArgumentParser) -> None:
@@ -219,6 +250,25 @@ def _write(text: str, output: str | None) -> None:
         raise RulelawError(f"无法写入 {output}：{error.strerror}") from error
 
 
+#: Inputs longer than this (characters) show what is happening on stderr.
+LONG_INPUT_CHARS = 200_000
+
+
+def _reports(file: str, args: argparse.Namespace) -> list[Report]:
+    """The reports of one input file: one, or one per report with ``--split``.
+
+    Warnings about the input (not a report, several reports) go to stderr; with ``--strict``
+    they are errors.
+    """
+    reports = load_reports(file) if args.split else [load_report(file)]
+    for report in reports:
+        for warning in report.warnings:
+            if args.strict:
+                raise InputError(f"{warning}（--strict：未处理）")
+            print(f"rulelaw-llm: 提示：{warning}", file=sys.stderr)
+    return reports
+
+
 def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
     """Summarize every file; a file that fails is reported and the others go on."""
     summarizer = _summarizer(args)
@@ -226,10 +276,26 @@ def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
     failures = 0
     for file in args.files:
         try:
-            if summarizer is None:
-                results.append(summarize_offline(file))
-            else:
-                results.append(summarizer.summarize(file))
+            reports = _reports(file, args)
+            for number, report in enumerate(reports, start=1):
+                long_input = len(report.text) > LONG_INPUT_CHARS
+                began = time.monotonic()
+                if long_input or len(reports) > 1:
+                    print(
+                        f"rulelaw-llm: 正在处理 {report.source or file}"
+                        f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…",
+                        file=sys.stderr,
+                    )
+                if summarizer is None:
+                    results.append(summarize_offline(report))
+                else:
+                    results.append(summarizer.summarize(report))
+                if long_input:
+                    print(
+                        f"rulelaw-llm: 完成 {report.source or file}，"
+                        f"用时 {time.monotonic() - began:.1f} 秒。",
+                        file=sys.stderr,
+                    )
         except (InputError, ExtractionError) as error:
             failures += 1
             print(f"rulelaw-llm: {error}", file=sys.stderr)
@@ -250,7 +316,7 @@ def _summarize(args: argparse.Namespace) -> int:
             text = "\n\n---\n\n".join(to_markdown(result) for result in results)
         elif args.format == "jsonl":
             text = "\n".join(result.model_dump_json() for result in results)
-        elif len(args.files) == 1:
+        elif len(args.files) == 1 and len(results) == 1:
             text = _dump(results[0].model_dump(mode="json"))
         else:
             text = _dump([result.model_dump(mode="json") for result in results])
@@ -271,6 +337,7 @@ def _batch(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             cache=cache,
             retry_failed=args.retry_failed,
+            split=args.split,
         )
     finally:
         if cache is not None:
@@ -311,6 +378,15 @@ def _review(args: argparse.Namespace) -> int:
         Path(args.results), Path(args.output), gold_dir=Path(args.gold) if args.gold else None
     )
     print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
+    return 0
+
+
+def _split(args: argparse.Namespace) -> int:
+    written = split_report_file(args.file, args.output)
+    for path in written:
+        print(path)
+    count = "1 份报告（无需拆分）" if len(written) == 1 else f"{len(written)} 份报告"
+    print(f"rulelaw-llm: {args.file} 中有 {count}，已写入 {args.output}。", file=sys.stderr)
     return 0
 
 
@@ -396,6 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "eval": _eval,
         "review": _review,
+        "split": _split,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,

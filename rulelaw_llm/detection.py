@@ -98,7 +98,7 @@ class Detection:
                 f"第 {start.line} 行“{_shorten(start.title)}”" for start in self.starts
             )
             found.append(
-                f"{name} 中似乎有 {len(self.starts)} 份报告，分别从 {where} 开始："
+                f"{name} 中似乎有 {len(self.starts)} 份报告，分别从{where}开始："
                 "可用 rulelaw-llm split 拆分，或在 summarize/batch 时加 --split 逐份处理。"
             )
         return found

@@ -14,9 +14,10 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
-from rulelaw_llm.detection import detect_reports
+from rulelaw_llm.detection import detect_reports, split_reports
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import chinese_to_number
@@ -29,6 +30,9 @@ __all__ = [
     "Section",
     "SectionKind",
     "load_report",
+    "load_reports",
+    "report_from_text",
+    "split_report_file",
 ]
 
 SectionKind = Literal[
@@ -855,6 +859,70 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
     Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
     """
     raw, path = read_source(source)
+    return _analyse(raw, path)
+
+
+def report_from_text(text: str, *, source: str | None = None) -> Report:
+    """Analyse ``text`` as one report that was read from ``source`` (e.g. ``合集.txt#2``)."""
+    return _analyse(text, source)
+
+
+def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
+    """Read ``source`` and return one ``Report`` per report it holds.
+
+    A file that holds several reports (see ``detect_reports``) gives one ``Report`` for each,
+    in order, whose ``source`` is the file's name with ``#1``, ``#2`` … appended; a file
+    with one report gives a list of one, exactly ``load_report(source)``.
+    """
+    raw, path = read_source(source)
+    parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(parts) == 1:
+        return [_analyse(raw, path)]
+    name = path or "输入文本"
+    return [_analyse(part, f"{name}#{number}") for number, part in enumerate(parts, start=1)]
+
+
+def split_report_file(
+    source: str | os.PathLike[str] | bytes, directory: str | os.PathLike[str]
+) -> list[Path]:
+    """Write each report that ``source`` holds to its own UTF-8 .txt file in ``directory``.
+
+    Files are named ``01-青石镇-2024.txt`` (number, issuer, year as found). Nothing is
+    overwritten: if any of the files exists already, ``InputError`` is raised before writing.
+    """
+    raw, path = read_source(source)
+    parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} 已存在且不是目录：请指定一个目录（会自动创建）。")
+    names: list[Path] = []
+    for number, part in enumerate(parts, start=1):
+        report = _analyse(part, path)
+        label = "-".join(
+            piece
+            for piece in (
+                re.sub(r"[\\/:*?\"<>|\s]+", "", report.entity or "报告"),
+                str(report.year) if report.year else "",
+            )
+            if piece
+        )
+        names.append(target / f"{number:02d}-{label}.txt")
+    existing = [str(name) for name in names if name.exists()]
+    if existing:
+        raise InputError(
+            f"不会覆盖已有文件：{'、'.join(existing)}。请换一个目录，或先移走这些文件。"
+        )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, part in zip(names, parts, strict=True):
+            name.write_text(part if part.endswith("\n") else part + "\n", encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"无法写入 {target}：{error.strerror}") from error
+    return names
+
+
+def _analyse(raw: str, path: str | None) -> Report:
+    """Clean and analyse the raw text of a report read from ``path`` (or given as text)."""
     name = path or "输入文本"
     lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
     content, metadata = split_furniture(lines_as_given)

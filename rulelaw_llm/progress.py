@@ -40,6 +40,7 @@ def run_batch_with_progress(
     concurrency: int,
     cache: ResultCache | None,
     retry_failed: bool,
+    split: bool = False,
     console: Console | None = None,
 ) -> BatchStats:
     """Run a batch with a progress bar on stderr; returns the final counts."""
@@ -50,6 +51,7 @@ def run_batch_with_progress(
         concurrency=concurrency,
         cache=cache,
         retry_failed=retry_failed,
+        split=split,
     )
 
     async def main() -> None:

@@ -289,3 +289,36 @@ def test_requests_in_flight_never_exceed_the_summarizers_concurrency(tmp_path: P
     )
     assert len(_records(tmp_path / "out.jsonl")) == 10
     assert peak == 3  # reached, never exceeded, though 8 reports were in flight
+
+
+def test_split_makes_each_report_of_a_collection_an_input_of_its_own(tmp_path: Path) -> None:
+    samples = sorted(REPORTS.glob("*.txt"))
+    collection = tmp_path / "合集.txt"
+    collection.write_text(
+        "".join(path.read_text(encoding="utf-8").rstrip("\n") + "\n" for path in samples),
+        encoding="utf-8",
+    )
+    single = tmp_path / "single.txt"
+    single.write_text(samples[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    first = _run(BatchRunner(out, split=True), [str(collection), str(single)])
+    again = BatchRunner(out, split=True)
+    assert _run(again, [str(collection), str(single)]) == []
+
+    records = _records(out)
+    # Records are written as reports finish, in any order.
+    assert {record["input"]: record["summary"]["entity"] for record in records} == {
+        f"{collection}#1": "卡乡",
+        f"{collection}#2": "吕村镇",
+        f"{collection}#3": "申扎镇",
+        f"{collection}#4": "田家寨镇",
+        f"{collection}#5": "梧桐镇",
+        str(single): "卡乡",
+    }
+    assert len({record["input_sha256"] for record in records}) == 6
+    assert (len(first), again.stats.skipped, again.stats.total) == (6, 6, 6)
+    # Without --split the collection is one input (and its summary says it holds five).
+    whole = _run(BatchRunner(tmp_path / "whole.jsonl"), [str(collection)])
+    assert len(whole) == 1 and whole[0].summary is not None
+    assert any("5 份报告" in warning for warning in whole[0].summary.warnings)
