@@ -30,6 +30,10 @@ MIN_GENRE_WORDS = 5
 #: A report shorter than this (characters) is not counted as one of several: a title in the
 #: text of another report, or a heading, is not a report of its own.
 MIN_REPORT_CHARS = 300
+#: The genre is judged on the beginning of a text (enough for any report, fast on 5 MB).
+GENRE_SAMPLE_CHARS = 50_000
+#: A warning names at most this many starts.
+MAX_STARTS_SHOWN = 10
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_LINE = re.compile(r"(?:报告|工作总结|情况汇报)(?:[(（][^)）]{0,12}[)）])?$")
@@ -95,8 +99,11 @@ class Detection:
             )
         if len(self.starts) > 1:
             where = "；".join(
-                f"第 {start.line} 行“{_shorten(start.title)}”" for start in self.starts
+                f"第 {start.line} 行“{_shorten(start.title)}”"
+                for start in self.starts[:MAX_STARTS_SHOWN]
             )
+            if len(self.starts) > MAX_STARTS_SHOWN:
+                where += f"；…（其余 {len(self.starts) - MAX_STARTS_SHOWN} 份略）"
             found.append(
                 f"{name} 中似乎有 {len(self.starts)} 份报告，分别从{where}开始："
                 "可用 rulelaw-llm split 拆分，或在 summarize/batch 时加 --split 逐份处理。"
@@ -142,14 +149,15 @@ def detect_reports(text: str) -> Detection:
     complete run (一、二、…) — at the opening paragraph just before it. Starts closer than
     ``MIN_REPORT_CHARS`` to the next one are not counted.
     """
-    is_report, reason = _genre(text)
+    is_report, reason = _genre(text[:GENRE_SAMPLE_CHARS])
     lines = text.split("\n")
     offsets: list[int] = []
     position = 0
     for line in lines:
         offsets.append(position)
         position += len(line) + 1
-    folded_lines = [fold(line).strip() for line in lines]
+    # Titles, year headers and part headings are short lines: only those need folding.
+    folded_lines = [(fold(line) if len(line) <= 80 else line).strip() for line in lines]
 
     candidates: list[int] = []
     top_seen = 0
@@ -184,8 +192,10 @@ def detect_reports(text: str) -> Detection:
         elif value == top_seen + 1:
             top_seen = value
 
+    offsets.append(position)  # the end of the text, for the last line's end
+
     def characters(begin: int, end: int | None = None) -> int:
-        return sum(len(line) + 1 for line in lines[begin:end])
+        return offsets[len(lines) if end is None else end] - offsets[begin]
 
     first_text = next((index for index, line in enumerate(lines) if line.strip()), 0)
     starts = [first_text]

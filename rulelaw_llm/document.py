@@ -7,6 +7,7 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import itertools
@@ -266,6 +267,14 @@ def _lines(text: str, folded: str) -> tuple[_Line, ...]:
         lines.append(_Line(position, end, raw, folded[position:end]))
         position = end + 1
     return tuple(lines)
+
+
+def _lines_between(lines: Sequence[_Line], start: int, end: int) -> Sequence[_Line]:
+    """The lines that begin in ``[start, end)`` (found by bisection: files with many reports
+    have thousands of sections, and scanning every line for each was quadratic)."""
+    first = bisect.bisect_left(lines, start, key=lambda line: line.start)
+    last = bisect.bisect_left(lines, end, key=lambda line: line.start)
+    return lines[first:last]
 
 
 def _part_heading(line: _Line) -> tuple[SectionKind | None, str] | None:
@@ -738,8 +747,8 @@ _CAUSE_LABEL = re.compile(
 
 def _causes_start(lines: Sequence[_Line], start: int, end: int) -> tuple[_Line, int] | None:
     """A line inside a problems part that opens its stated causes (原因：… / （二）原因分析)."""
-    for line in lines:
-        if start < line.start < end and line.text:
+    for line in _lines_between(lines, start + 1, end):
+        if line.text:
             match = _CAUSE_LABEL.match(line.folded)
             if match and (
                 match.end() == len(line.folded)
@@ -780,7 +789,7 @@ def _item(text: str, marker_start: int, marker_end: int, end: int, marker: str) 
 
 
 def _find_items(text: str, folded: str, start: int, end: int) -> Iterator[Item]:
-    lines = [line for line in _lines(text, folded) if start <= line.start < end and line.text]
+    lines = [line for line in _lines_between(_lines(text, folded), start, end) if line.text]
     # Lines inside the range that start a numbered block, by family.
     found: list[tuple[_Line, str, int | None, re.Match[str]]] = []
     for line in lines:

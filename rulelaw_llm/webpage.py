@@ -118,6 +118,7 @@ _TOOL_LABEL = re.compile(r"[【\[]?(?:分享到|分享|字体|字号|打印|关�
 #: Cells of a table row: a tab, a full-width space or a run of two or more spaces between them.
 _CELL_BREAK = re.compile(r"\t|\u3000|\s{2,}")
 _CANONICAL = {key.lower(): key for key in _KEYS}
+_STARTS_WITH_KEY = re.compile(rf"[【\[]?(?:{_KEY_ALTERNATIVES})", re.IGNORECASE)
 
 _DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)"
@@ -155,7 +156,7 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     when it starts with a key: ``来源`` in the middle of a sentence is content.
     """
     stripped = line.strip()
-    if not stripped:
+    if not stripped or not _STARTS_WITH_KEY.match(stripped):
         return None
     matches = list(_KEY_WITH_COLON.finditer(stripped))
     if matches and matches[0].start() <= 1:
