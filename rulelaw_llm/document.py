@@ -573,6 +573,8 @@ _OWN_YEAR = re.compile(
     r"(?:^|\n|现将|关于|回顾|总结|[，,。])\s*(20\d{2})年(?:度)?(?:以来|，|,|是|我|全|在|上半年|"
     r"法治|依法|工作|共|累计|[\u4e00-\u9fff]{0,12}(?:坚持|深入|认真|紧紧|围绕|聚焦))"
 )
+#: After a year: it is the point of comparison (2023年相比, 2023年同期), not the year reported on.
+_COMPARED = re.compile(r"(?:的)?(?:相比|同期|同比|比较|基础上)")
 #: A year named as the next one, in plans (2025年工作计划, 2025年，我镇将…).
 _PLAN_YEAR = re.compile(r"(20\d{2})年(?:度)?.{0,8}(?:计划|打算|安排|要点|思路|将)")
 
@@ -591,8 +593,8 @@ def _find_year(title: str | None, folded: str, published: datetime.date | None) 
         return int(own.group(1))
     planned = {match.start(1) for match in _PLAN_YEAR.finditer(text)}
     counts: dict[int, int] = {}
-    for match in re.finditer(r"(?<!\d)(20\d{2})年", text):
-        if match.start(1) not in planned:
+    for match in re.finditer(r"(?<![\d较比与同由从])(20\d{2})年", text):
+        if match.start(1) not in planned and not _COMPARED.match(text, match.end()):
             year = int(match.group(1))
             counts[year] = counts.get(year, 0) + 1
     if counts:
