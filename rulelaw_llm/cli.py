@@ -401,6 +401,9 @@ def _sections(args: argparse.Namespace) -> int:
         "parent_entity": report.parent_entity,
         "level": report.level,
         "year": report.year,
+        "published": report.published.isoformat() if report.published else None,
+        "metadata": report.metadata,
+        "warnings": list(report.warnings),
         "sections": [
             {
                 "kind": section.kind,

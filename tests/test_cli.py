@@ -229,3 +229,24 @@ def test_a_long_input_shows_progress_on_stderr(
     err = capsys.readouterr().err
     assert "正在处理" in err and "字）…" in err
     assert "完成" in err and "用时" in err
+
+
+def test_sections_shows_the_metadata_of_a_web_copy_apart_from_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "web.txt"
+    page.write_text(
+        "索引号：1142/2025-1\n发布时间：2025-03-12\n" + Path(SHENZHA).read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+
+    assert main(["sections", str(page), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["published"], data["metadata"], data["warnings"]) == (
+        "2025-03-12",
+        {"索引号": "1142/2025-1", "发布时间": "2025-03-12"},
+        [],
+    )
+    assert data["title"] == "申扎镇2024年法治政府建设工作报告"  # not a metadata line
+    assert main(["sections", str(page)]) == 0
+    assert "发布：2025-03-12  元数据：索引号：1142/2025-1" in capsys.readouterr().out
