@@ -206,7 +206,8 @@ class BatchRunner:
     ``summarizer=None`` uses the rules backend. ``concurrency`` bounds the reports in
     flight. ``cache`` (a ``ResultCache``) serves repeated reports without tokens. With
     ``split``, a file holding several reports is processed as one input per report, named
-    ``FILE#1``, ``FILE#2`` … (each identified by the SHA-256 of its own text).
+    ``FILE#1``, ``FILE#2`` … (each identified by the SHA-256 of its own text). With
+    ``strict``, an input that does not look like one report is an error record.
     """
 
     def __init__(
@@ -219,6 +220,7 @@ class BatchRunner:
         retry_failed: bool = False,
         on_record: Callable[[BatchRecord, BatchStats], None] | None = None,
         split: bool = False,
+        strict: bool = False,
     ) -> None:
         if concurrency < 1:
             raise RulelawError("并发数必须至少为 1。")
@@ -229,6 +231,7 @@ class BatchRunner:
         self.retry_failed = retry_failed
         self.on_record = on_record
         self.split = split
+        self.strict = strict
         self.key = settings_key(summarizer)
         self.stats = BatchStats()
         self._stop = asyncio.Event()
@@ -307,6 +310,8 @@ class BatchRunner:
                 report = await asyncio.to_thread(load_report, path)
             else:
                 report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
+            if self.strict and report.warnings:
+                raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
             summary, cached = await self._summarize(report)
         except InputError as error:
             return self._error(name, digest, error, attempts=0)

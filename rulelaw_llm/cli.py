@@ -97,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="一个文件含多份报告时逐份处理（记为 文件#1、文件#2 …）",
     )
+    batch.add_argument(
+        "--strict",
+        action="store_true",
+        help="输入不像报告或含多份报告时记为失败，而不只是提示",
+    )
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="PATH", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
@@ -338,6 +343,7 @@ def _batch(args: argparse.Namespace) -> int:
             cache=cache,
             retry_failed=args.retry_failed,
             split=args.split,
+            strict=args.strict,
         )
     finally:
         if cache is not None:

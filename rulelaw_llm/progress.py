@@ -41,6 +41,7 @@ def run_batch_with_progress(
     cache: ResultCache | None,
     retry_failed: bool,
     split: bool = False,
+    strict: bool = False,
     console: Console | None = None,
 ) -> BatchStats:
     """Run a batch with a progress bar on stderr; returns the final counts."""
@@ -52,6 +53,7 @@ def run_batch_with_progress(
         cache=cache,
         retry_failed=retry_failed,
         split=split,
+        strict=strict,
     )
 
     async def main() -> None:

@@ -322,3 +322,19 @@ def test_split_makes_each_report_of_a_collection_an_input_of_its_own(tmp_path: P
     whole = _run(BatchRunner(tmp_path / "whole.jsonl"), [str(collection)])
     assert len(whole) == 1 and whole[0].summary is not None
     assert any("5 份报告" in warning for warning in whole[0].summary.warnings)
+
+
+def test_strict_records_an_input_that_is_not_one_report_as_an_error(tmp_path: Path) -> None:
+    collection = tmp_path / "合集.txt"
+    collection.write_text(
+        "".join(path.read_text(encoding="utf-8") + "\n" for path in sorted(REPORTS.glob("*.txt"))),
+        encoding="utf-8",
+    )
+    single = REPORTS / "ka-xiang-2024.txt"
+
+    records = _run(BatchRunner(tmp_path / "out.jsonl", strict=True), [str(collection), str(single)])
+
+    outcome = {record.input: (record.record, record.error_type) for record in records}
+    assert outcome == {str(collection): ("error", "InputError"), str(single): ("result", None)}
+    (error,) = [record for record in records if record.record == "error"]
+    assert error.message is not None and "5 份报告" in error.message and "--strict" in error.message
