@@ -190,9 +190,9 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
 def is_navigation(line: str, *, leading: bool = False) -> bool:
     """Whether ``line`` is page navigation: a breadcrumb, a dated site header, page tools.
 
-    With ``leading`` (the line stands before the report's first line of text), a line that
-    is only a date or a date and time counts too: at the end of a report the same line is
-    its signature date and stays.
+    With ``leading`` (the line stands in the title block, before the first sentence), a line
+    that is only a date or a date and time counts too (kept as the metadata ``日期``): at the
+    end of a report the same line is its signature date and stays.
     """
     stripped = line.strip()
     if not stripped:
@@ -208,7 +208,12 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
             r"[。，,；;]", stripped
         ):
             return True
-    if date and _WEEKDAY.search(stripped) and len(stripped) <= 40:
+    if (
+        date
+        and _WEEKDAY.search(stripped)
+        and len(stripped) <= 40
+        and not re.search(r"[。，,；;]", stripped)
+    ):
         return True  # a site header showing today's date: never a date of the report
     if re.search(r"打印|关闭|字体|字号|分享|收藏|返回顶部", stripped) and not _PAGE_TOOL_WORDS.sub(
         "", stripped
@@ -238,9 +243,12 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
                     metadata[key] = value
             continue
         if is_navigation(line, leading=leading):
+            if leading and _DATE.search(line) and not _WEEKDAY.search(line):
+                # A bare date (and time) above the text, as pages show the publication date.
+                metadata.setdefault("日期", line.strip())
             continue
-        if line.strip():
-            leading = False
+        if re.search(r"[。，,；;！？!?]", line):
+            leading = False  # the title block (title, issuer, dates) ends with the first sentence
         kept.append(line)
     return "\n".join(kept), metadata
 

@@ -132,7 +132,7 @@ SHAPES: dict[str, tuple[str, str, str | None, str, int, datetime.date | None]] =
         "青石县",
         "镇",
         2024,
-        None,
+        datetime.date(2025, 1, 8),
     ),
     "no title; the text mentions last year and next year more than its own": (
         "发布时间：2025-02-01\n"
