@@ -46,6 +46,8 @@ _MARKER = re.compile(
     r"^(?:[(][一二三四五六七八九十\d]{1,3}[)]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])"
 )
 _TOP_PART = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.,]")
+#: The later parts of a report: a numbering run that reaches one of them is a report's.
+_LATER_PART = re.compile(r"问题|不足|短板|差距|计划|打算|安排|下一步|下步")
 _OPENING = re.compile(r"^(?:20\d{2}年|今年以来|一年来|近年来|本年度|\d{4}年度)")
 _NUMERALS = {
     "一": 1,
@@ -147,7 +149,9 @@ def detect_reports(text: str) -> Detection:
     the title is split over two lines), at a line holding only a year (2024年), or, for a
     report without a title, where the top-level numbering starts again at 一、 after a
     complete run (一、二、…) — at the opening paragraph just before it. Starts closer than
-    ``MIN_REPORT_CHARS`` to the next one are not counted.
+    ``MIN_REPORT_CHARS`` to the next one are not counted. A restart counts only when the new
+    run reaches a problems or plans part (二、存在的问题), so that a sub-list numbered 一、二、
+    inside one part is not taken for another report.
     """
     is_report, reason = _genre(text[:GENRE_SAMPLE_CHARS])
     lines = text.split("\n")
@@ -162,6 +166,7 @@ def detect_reports(text: str) -> Detection:
     candidates: list[int] = []
     top_seen = 0
     last_start = -1
+    restart: int | None = None
     for index, folded in enumerate(folded_lines):
         if _is_title(folded) or _YEAR_HEADER.match(folded):
             start = index
@@ -180,17 +185,22 @@ def detect_reports(text: str) -> Detection:
             candidates.append(start)
             last_start = index
             top_seen = 0
+            restart = None
             continue
         part = _TOP_PART.match(folded)
         if part is None:
             continue
         value = _NUMERALS.get(part.group(1), 0)
         if value == 1 and top_seen >= 2:
-            candidates.append(_opening_before(folded_lines, index, last_start))
+            # Tentative: a sub-list numbered 一、二、 inside a part restarts the numbering too.
+            restart = _opening_before(folded_lines, index, last_start)
             last_start = index
             top_seen = 1
         elif value == top_seen + 1:
             top_seen = value
+            if restart is not None and value >= 2 and _LATER_PART.search(folded):
+                candidates.append(restart)  # confirmed: the new run has its 存在问题/计划 part
+                restart = None
 
     offsets.append(position)  # the end of the text, for the last line's end
 
