@@ -119,10 +119,10 @@ def test_a_sub_list_numbered_again_inside_a_part_is_not_another_report() -> None
     item = "召开法治专题学习会议6次，开展依法行政培训3场，调解矛盾纠纷12件，规范行政执法行为。"
     text = (
         "青石镇2024年法治政府建设情况报告\n2024年，青石镇坚持依法行政。\n"
-        f"一、主要举措和成效\n（一）加强组织领导。{item * 3}\n"
+        f"一、主要举措和成效\n（一）加强组织领导。{item * 8}\n"
         f"二、存在的问题\n（一）法治宣传形式单一。{item}\n"
-        f"三、下一步工作计划\n一、加强普法宣传。{item * 2}\n二、规范行政执法。{item * 2}\n"
-        f"三、推进依法决策。{item * 2}\n"
+        f"三、下一步工作计划\n一、加强普法宣传。{item * 4}\n二、规范行政执法。{item * 4}\n"
+        f"三、推进依法决策。{item * 4}\n"
     )
 
     detection = detect_reports(text)
