@@ -15,6 +15,7 @@ import logging as _logging
 import typing as _typing
 
 from rulelaw_llm.categories import CATEGORIES
+from rulelaw_llm.detection import Detection, ReportStart, detect_reports
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
     BudgetExceededError,
@@ -63,6 +64,7 @@ __all__ = [
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
+    "Detection",
     "Evidence",
     "ExtractionError",
     "Indicator",
@@ -74,6 +76,7 @@ __all__ = [
     "ProviderError",
     "Quantity",
     "Report",
+    "ReportStart",
     "ReportSummary",
     "ResultCache",
     "Results",
@@ -81,6 +84,7 @@ __all__ = [
     "Section",
     "Settings",
     "Summarizer",
+    "detect_reports",
     "find_quantities",
     "load_report",
     "read_results",

@@ -11,7 +11,8 @@ settings are skipped (failed ones are retried on request). Records made by older
 code are kept (a resume never redoes work silently; the run warns about them), while the
 result cache, whose key covers the code, never serves them. A run killed at any moment
 leaves at worst a truncated last line, which the next run cuts off before appending, so the
-file ends with exactly one record per input.
+file ends with exactly one record per input. With ``split``, a file holding several reports is
+one input per report, named ``FILE#1``, ``FILE#2`` … and identified by its own text's hash.
 
     async for record in BatchRunner("out.jsonl", summarizer=AsyncSummarizer(...)).run(paths):
         ...
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rulelaw_llm.cache import ResultCache, cache_key, code_fingerprint
-from rulelaw_llm.document import Report, load_report
+from rulelaw_llm.detection import split_reports
+from rulelaw_llm.document import Report, load_report, report_from_text
 from rulelaw_llm.errors import (
     ExtractionError,
     InputError,
@@ -42,7 +44,7 @@ from rulelaw_llm.errors import (
 )
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.prompts import PROMPT_VERSION
-from rulelaw_llm.readers import SUPPORTED_SUFFIXES
+from rulelaw_llm.readers import SUPPORTED_SUFFIXES, read_source
 from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, read_results
 from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
 
@@ -191,6 +193,29 @@ def _read_previous(output: Path, key: str, retry_failed: bool) -> _Previous:
     return previous
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One report of a file that holds several (``batch --split``)."""
+
+    name: str
+    text: str
+    digest: str
+
+
+def _parts(path: Path) -> list[_Part]:
+    """The reports in the file at ``path``; an unreadable file gives none (and fails later)."""
+    try:
+        raw, _ = read_source(path)
+    except InputError:
+        return []
+    texts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    resolved = path.resolve()
+    return [
+        _Part(f"{resolved}#{number}", text, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        for number, text in enumerate(texts, start=1)
+    ]
+
+
 def _file_digest(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -202,7 +227,10 @@ class BatchRunner:
     """Summarize many reports into a JSONL file, resumably.
 
     ``summarizer=None`` uses the rules backend. ``concurrency`` bounds the reports in
-    flight. ``cache`` (a ``ResultCache``) serves repeated reports without tokens.
+    flight. ``cache`` (a ``ResultCache``) serves repeated reports without tokens. With
+    ``split``, a file holding several reports is processed as one input per report, named
+    ``FILE#1``, ``FILE#2`` … (each identified by the SHA-256 of its own text). With
+    ``strict``, an input that does not look like one report is an error record.
     """
 
     def __init__(
@@ -214,6 +242,8 @@ class BatchRunner:
         cache: ResultCache | None = None,
         retry_failed: bool = False,
         on_record: Callable[[BatchRecord, BatchStats], None] | None = None,
+        split: bool = False,
+        strict: bool = False,
     ) -> None:
         if concurrency < 1:
             raise RulelawError("并发数必须至少为 1。")
@@ -223,6 +253,8 @@ class BatchRunner:
         self.cache = cache
         self.retry_failed = retry_failed
         self.on_record = on_record
+        self.split = split
+        self.strict = strict
         self.key = settings_key(summarizer)
         self.code = code_fingerprint()
         self.stats = BatchStats()
@@ -240,12 +272,17 @@ class BatchRunner:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         previous = _read_previous(self.output, self.key, self.retry_failed)
         owners = dict(previous.owners)
-        todo: list[tuple[Path, str | None, int]] = []
+        units: list[tuple[Path, Path, str | None, _Part | None]] = []
+        for path in paths:
+            parts = await asyncio.to_thread(_parts, path) if self.split else []
+            if len(parts) > 1:
+                units += [(path, Path(part.name), part.digest, part) for part in parts]
+            else:
+                units.append((path, path.resolve(), _file_digest(path), None))
+        todo: list[tuple[Path, str | None, int, _Part | None]] = []
         duplicates: list[BatchRecord] = []
         older_code = 0
-        for path in paths:
-            resolved = path.resolve()
-            digest = _file_digest(path)
+        for path, resolved, digest, part in units:
             identity = (resolved, digest)
             if identity in previous.done:
                 self.stats.skipped += 1
@@ -257,24 +294,24 @@ class BatchRunner:
                 continue
             if digest is not None:
                 owners[digest] = resolved
-            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1))
+            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1, part))
         if older_code:
             self.stats.warnings.append(
                 f"{older_code} 份报告在 {self.output} 中已有由另一版本的 rulelaw-llm 生成的记录，"
                 "按续跑规则保留、未重新处理；要用当前版本重新生成，请写入新的结果文件"
                 "（缓存不会提供旧版本的结果）。"
             )
-        self.stats.total = len(paths)
+        self.stats.total = len(units)
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
         for record in duplicates:
             queue.put_nowait(record)
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def work(path: Path, digest: str | None, attempts: int) -> None:
+        async def work(path: Path, digest: str | None, attempts: int, part: _Part | None) -> None:
             async with limit:
                 if self._stop.is_set():
                     return
-                await queue.put(await self._one(path, digest, attempts))
+                await queue.put(await self._one(path, digest, attempts, part))
 
         tasks = [asyncio.create_task(work(*job)) for job in todo]
         finished: asyncio.Future[list[object]] = asyncio.gather(*tasks, return_exceptions=True)
@@ -316,10 +353,18 @@ class BatchRunner:
             self.stats.completion_tokens += usage.completion_tokens
             self.stats.cost += usage.cost or 0.0
 
-    async def _one(self, path: Path, digest: str | None, attempts: int) -> BatchRecord:
+    async def _one(
+        self, path: Path, digest: str | None, attempts: int, part: _Part | None = None
+    ) -> BatchRecord:
         """Summarize one input; every failure becomes an error record, never a lost input."""
+        name = Path(part.name) if part is not None else path
         try:
-            report = await asyncio.to_thread(load_report, path)
+            if part is None:
+                report = await asyncio.to_thread(load_report, path)
+            else:
+                report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
+            if self.strict and report.warnings:
+                raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
             summary, cached = await self._summarize(report)
         except ProviderUnreachableError as error:
             # A server that cannot be reached fails every report alike: stop after a run.
@@ -330,23 +375,23 @@ class BatchRunner:
                     f"请检查 base_url 和服务是否已启动，然后重新运行同一命令继续。{error}"
                 )
                 self.stop()
-            return self._error(path, digest, error, attempts)
+            return self._error(name, digest, error, attempts)
         except ProviderError as error:
             if error.status_code in (401, 403, 404):
                 self.stats.stop_reason = f"已停止：{error}"
                 self.stop()  # a wrong key, permission or model name fails every report alike
-            return self._error(path, digest, error, attempts)
+            return self._error(name, digest, error, attempts)
         except (InputError, ExtractionError, RulelawError) as error:
-            return self._error(path, digest, error, attempts)
+            return self._error(name, digest, error, attempts)
         except asyncio.CancelledError:
             raise
         # A batch records every failure, even a bug of ours, rather than lose the input.
         except Exception as error:
-            return self._error(path, digest, error, attempts)
+            return self._error(name, digest, error, attempts)
         self._unreachable_in_a_row = 0
         return BatchRecord(
             record="result",
-            input=str(path.resolve()),
+            input=str(name.resolve()),
             input_sha256=digest,
             settings_key=self.key,
             finished_at=_now(),

@@ -9,13 +9,14 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser
 from rulelaw_llm.cache import ResultCache
-from rulelaw_llm.document import load_report
+from rulelaw_llm.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
@@ -45,6 +46,7 @@ _EPILOG = """示例：
   rulelaw-llm summarize 报告.txt --provider deepseek            # 需设置 DEEPSEEK_API_KEY
   rulelaw-llm digest 报告/*.txt --base-url http://10.0.0.5:8000/v1 --model qwen2.5-7b
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
+  rulelaw-llm split 合集.txt -o 报告/                           # 一个文件含多份报告时拆开
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         help="输出格式：json（默认；多个文件时为数组）、jsonl（每行一份）、markdown（便于阅读）",
     )
     summarize.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
+    _input_options(summarize)
     _llm_options(summarize)
 
     digest = commands.add_parser(
@@ -91,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="文件", help="报告文件（.txt、.docx、.pdf、.html）"
     )
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
+    _input_options(digest)
     _llm_options(digest)
 
     batch = commands.add_parser(
@@ -110,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     batch.add_argument("--retry-failed", action="store_true", help="重试之前失败的报告")
+    batch.add_argument(
+        "--split",
+        action="store_true",
+        help="一个文件含多份报告时逐份处理（记为 文件#1、文件#2 …）",
+    )
+    batch.add_argument(
+        "--strict",
+        action="store_true",
+        help="输入不像报告或含多份报告时记为失败，而不只是提示",
+    )
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="路径", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
@@ -163,6 +177,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--gold", metavar="目录", help="同时显示与金标准的比对")
 
+    split = commands.add_parser(
+        "split",
+        help="把含多份报告的文件拆成每份一个 .txt",
+        description="找出文件中每份报告的开头（标题、年度标题、重新开始的“一、”编号），"
+        "每份写成一个 UTF-8 .txt 文件，按序号、单位和年度命名；不会覆盖已有文件。",
+    )
+    split.add_argument("file", metavar="文件", help="含多份报告的文件")
+    split.add_argument("-o", "--output", required=True, metavar="目录", help="输出目录")
+
     sections = commands.add_parser(
         "sections",
         help="显示报告如何被划分为各部分和条目",
@@ -198,6 +221,19 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--model", help="模型名称")
     group.add_argument("--base-url", help="OpenAI 兼容接口地址")
     return parser
+
+
+def _input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--split",
+        action="store_true",
+        help="一个文件含多份报告时，每份单独摘要（记为 文件#1、文件#2 …）",
+    )
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="输入不像报告或含多份报告时报错（非零退出），而不只是提示",
+    )
 
 
 def _llm_options(command: argparse.ArgumentParser) -> None:
@@ -289,6 +325,25 @@ def _write(text: str, output: str | None) -> None:
         raise RulelawError(f"无法写入 {output}：{os_error_reason(error)}") from error
 
 
+#: Inputs longer than this (characters) show what is happening on stderr.
+LONG_INPUT_CHARS = 200_000
+
+
+def _reports(file: str, args: argparse.Namespace) -> list[Report]:
+    """The reports of one input file: one, or one per report with ``--split``.
+
+    Warnings about the input (not a report, several reports) go to stderr; with ``--strict``
+    they are errors.
+    """
+    reports = load_reports(file) if args.split else [load_report(file)]
+    for report in reports:
+        for warning in report.warnings:
+            if args.strict:
+                raise InputError(f"{warning}（--strict：未处理）")
+            print(f"rulelaw-llm: 提示：{warning}", file=sys.stderr)
+    return reports
+
+
 def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
     """Summarize every file; a file that fails is reported and the others go on."""
     summarizer = _summarizer(args)
@@ -296,10 +351,26 @@ def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
     failures = 0
     for file in args.files:
         try:
-            if summarizer is None:
-                results.append(summarize_offline(file))
-            else:
-                results.append(summarizer.summarize(file))
+            reports = _reports(file, args)
+            for number, report in enumerate(reports, start=1):
+                long_input = len(report.text) > LONG_INPUT_CHARS
+                began = time.monotonic()
+                if long_input or len(reports) > 1:
+                    print(
+                        f"rulelaw-llm: 正在处理 {report.source or file}"
+                        f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…",
+                        file=sys.stderr,
+                    )
+                if summarizer is None:
+                    results.append(summarize_offline(report))
+                else:
+                    results.append(summarizer.summarize(report))
+                if long_input:
+                    print(
+                        f"rulelaw-llm: 完成 {report.source or file}，"
+                        f"用时 {time.monotonic() - began:.1f} 秒。",
+                        file=sys.stderr,
+                    )
         except (InputError, ExtractionError) as error:
             failures += 1
             print(f"rulelaw-llm: {error}", file=sys.stderr)
@@ -321,7 +392,7 @@ def _summarize(args: argparse.Namespace) -> int:
         elif args.format == "jsonl":
             text = summaries_to_jsonl(results)
         else:
-            text = summaries_to_json(results, as_array=len(args.files) > 1)
+            text = summaries_to_json(results, as_array=len(args.files) > 1 or len(results) > 1)
         _write(text, args.output)
     return 1 if failures else 0
 
@@ -339,6 +410,8 @@ def _batch(args: argparse.Namespace) -> int:
             concurrency=args.concurrency,
             cache=cache,
             retry_failed=args.retry_failed,
+            split=args.split,
+            strict=args.strict,
         )
     finally:
         if cache is not None:
@@ -385,6 +458,15 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _split(args: argparse.Namespace) -> int:
+    written = split_report_file(args.file, args.output)
+    for path in written:
+        print(path)
+    count = "1 份报告（无需拆分）" if len(written) == 1 else f"{len(written)} 份报告"
+    print(f"rulelaw-llm: {args.file} 中有 {count}，已写入 {args.output}。", file=sys.stderr)
+    return 0
+
+
 def _sections(args: argparse.Namespace) -> int:
     report = load_report(args.file)
     if not args.json:
@@ -396,6 +478,9 @@ def _sections(args: argparse.Namespace) -> int:
         "parent_entity": report.parent_entity,
         "level": report.level,
         "year": report.year,
+        "published": report.published.isoformat() if report.published else None,
+        "metadata": report.metadata,
+        "warnings": list(report.warnings),
         "sections": [
             {
                 "kind": section.kind,
@@ -495,6 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export": _export,
         "eval": _eval,
         "review": _review,
+        "split": _split,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,

@@ -7,6 +7,7 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 import itertools
@@ -14,8 +15,10 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
+from rulelaw_llm.detection import detect_reports, split_reports
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import chinese_to_number
@@ -28,6 +31,9 @@ __all__ = [
     "Section",
     "SectionKind",
     "load_report",
+    "load_reports",
+    "report_from_text",
+    "split_report_file",
 ]
 
 SectionKind = Literal[
@@ -88,6 +94,8 @@ class Report:
     """``fold(text)``: same length, simplified and half-width; detectors run on it."""
     published: datetime.date | None = None
     """When the report was published, from a web copy's 发布时间/发布日期/成文日期 or <meta>."""
+    warnings: tuple[str, ...] = ()
+    """What the reader noticed about the input as a whole: not a report, several reports."""
     metadata: dict[str, str] = field(default_factory=dict, hash=False)
     """A web copy's metadata table and <meta> tags (索引号, 发布机构, 来源, PubDate …).
 
@@ -259,6 +267,14 @@ def _lines(text: str, folded: str) -> tuple[_Line, ...]:
         lines.append(_Line(position, end, raw, folded[position:end]))
         position = end + 1
     return tuple(lines)
+
+
+def _lines_between(lines: Sequence[_Line], start: int, end: int) -> Sequence[_Line]:
+    """The lines that begin in ``[start, end)`` (found by bisection: files with many reports
+    have thousands of sections, and scanning every line for each was quadratic)."""
+    first = bisect.bisect_left(lines, start, key=lambda line: line.start)
+    last = bisect.bisect_left(lines, end, key=lambda line: line.start)
+    return lines[first:last]
 
 
 def _part_heading(line: _Line) -> tuple[SectionKind | None, str] | None:
@@ -557,6 +573,8 @@ _OWN_YEAR = re.compile(
     r"(?:^|\n|现将|关于|回顾|总结|[，,。])\s*(20\d{2})年(?:度)?(?:以来|，|,|是|我|全|在|上半年|"
     r"法治|依法|工作|共|累计|[\u4e00-\u9fff]{0,12}(?:坚持|深入|认真|紧紧|围绕|聚焦))"
 )
+#: After a year: it is the point of comparison (2023年相比, 2023年同期), not the year reported on.
+_COMPARED = re.compile(r"(?:的)?(?:相比|同期|同比|比较|基础上)")
 #: A year named as the next one, in plans (2025年工作计划, 2025年，我镇将…).
 _PLAN_YEAR = re.compile(r"(20\d{2})年(?:度)?.{0,8}(?:计划|打算|安排|要点|思路|将)")
 
@@ -575,8 +593,8 @@ def _find_year(title: str | None, folded: str, published: datetime.date | None) 
         return int(own.group(1))
     planned = {match.start(1) for match in _PLAN_YEAR.finditer(text)}
     counts: dict[int, int] = {}
-    for match in re.finditer(r"(?<!\d)(20\d{2})年", text):
-        if match.start(1) not in planned:
+    for match in re.finditer(r"(?<![\d较比与同由从])(20\d{2})年", text):
+        if match.start(1) not in planned and not _COMPARED.match(text, match.end()):
             year = int(match.group(1))
             counts[year] = counts.get(year, 0) + 1
     if counts:
@@ -731,8 +749,8 @@ _CAUSE_LABEL = re.compile(
 
 def _causes_start(lines: Sequence[_Line], start: int, end: int) -> tuple[_Line, int] | None:
     """A line inside a problems part that opens its stated causes (原因：… / （二）原因分析)."""
-    for line in lines:
-        if start < line.start < end and line.text:
+    for line in _lines_between(lines, start + 1, end):
+        if line.text:
             match = _CAUSE_LABEL.match(line.folded)
             if match and (
                 match.end() == len(line.folded)
@@ -773,7 +791,7 @@ def _item(text: str, marker_start: int, marker_end: int, end: int, marker: str) 
 
 
 def _find_items(text: str, folded: str, start: int, end: int) -> Iterator[Item]:
-    lines = [line for line in _lines(text, folded) if start <= line.start < end and line.text]
+    lines = [line for line in _lines_between(_lines(text, folded), start, end) if line.text]
     # Lines inside the range that start a numbered block, by family.
     found: list[tuple[_Line, str, int | None, re.Match[str]]] = []
     for line in lines:
@@ -852,8 +870,73 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
     Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
     """
     raw, path = read_source(source)
+    return _analyse(raw, path)
+
+
+def report_from_text(text: str, *, source: str | None = None) -> Report:
+    """Analyse ``text`` as one report that was read from ``source`` (e.g. ``合集.txt#2``)."""
+    return _analyse(text, source)
+
+
+def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
+    """Read ``source`` and return one ``Report`` per report it holds.
+
+    A file that holds several reports (see ``detect_reports``) gives one ``Report`` for each,
+    in order, whose ``source`` is the file's name with ``#1``, ``#2`` … appended; a file
+    with one report gives a list of one, exactly ``load_report(source)``.
+    """
+    raw, path = read_source(source)
+    parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(parts) == 1:
+        return [_analyse(raw, path)]
     name = path or "输入文本"
-    content, metadata = split_furniture(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    return [_analyse(part, f"{name}#{number}") for number, part in enumerate(parts, start=1)]
+
+
+def split_report_file(
+    source: str | os.PathLike[str] | bytes, directory: str | os.PathLike[str]
+) -> list[Path]:
+    """Write each report that ``source`` holds to its own UTF-8 .txt file in ``directory``.
+
+    Files are named ``01-青石镇-2024.txt`` (number, issuer, year as found). Nothing is
+    overwritten: if any of the files exists already, ``InputError`` is raised before writing.
+    """
+    raw, path = read_source(source)
+    parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target} 已存在且不是目录：请指定一个目录（会自动创建）。")
+    names: list[Path] = []
+    for number, part in enumerate(parts, start=1):
+        report = _analyse(part, path)
+        label = "-".join(
+            piece
+            for piece in (
+                re.sub(r"[\\/:*?\"<>|\s]+", "", report.entity or "报告"),
+                str(report.year) if report.year else "",
+            )
+            if piece
+        )
+        names.append(target / f"{number:02d}-{label}.txt")
+    existing = [str(name) for name in names if name.exists()]
+    if existing:
+        raise InputError(
+            f"不会覆盖已有文件：{'、'.join(existing)}。请换一个目录，或先移走这些文件。"
+        )
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, part in zip(names, parts, strict=True):
+            name.write_text(part if part.endswith("\n") else part + "\n", encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"无法写入 {target}：{error.strerror}") from error
+    return names
+
+
+def _analyse(raw: str, path: str | None) -> Report:
+    """Clean and analyse the raw text of a report read from ``path`` (or given as text)."""
+    name = path or "输入文本"
+    lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
+    content, metadata = split_furniture(lines_as_given)
     text = clean_text(content)
     if not text.strip():
         if raw.strip():
@@ -884,6 +967,8 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
         entity, parent = _resolve_short_department(entity, text, metadata)
     year = _find_year(title_for_facts, folded, published)
     sections = tuple(_split_sections(text, folded, lines, body_line))
+    # Line numbers in the warnings are those of the input as given (before cleaning).
+    warnings = tuple(detect_reports(lines_as_given).warnings(name))
     return Report(
         text=text,
         title=title or title_for_facts,
@@ -895,5 +980,6 @@ def load_report(source: str | os.PathLike[str] | bytes) -> Report:
         source=path,
         folded=folded,
         published=published,
+        warnings=warnings,
         metadata=metadata,
     )

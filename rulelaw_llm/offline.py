@@ -148,7 +148,7 @@ def summarize_offline(
     their parts' items, achievements from the items of part 1 (and of the 第一责任人 part).
     """
     report = as_report(source)
-    warnings: list[str] = []
+    warnings: list[str] = list(report.warnings)
 
     achievements = [
         Achievement(category=_category(item, summary), summary=summary, evidence=evidence)

@@ -44,6 +44,8 @@ def run_batch_with_progress(
     concurrency: int,
     cache: ResultCache | None,
     retry_failed: bool,
+    split: bool = False,
+    strict: bool = False,
     console: Console | None = None,
 ) -> BatchStats:
     """Run a batch with a progress bar on stderr; returns the final counts."""
@@ -54,6 +56,8 @@ def run_batch_with_progress(
         concurrency=concurrency,
         cache=cache,
         retry_failed=retry_failed,
+        split=split,
+        strict=strict,
     )
 
     async def main() -> None:

@@ -132,8 +132,14 @@ def outline(report: Report) -> str:
         f"单位：{report.entity or '（未识别）'}"
         + (f"（上级：{report.parent_entity}）" if report.parent_entity else "")
         + f"  层级：{report.level or '—'}  年度：{report.year or '—'}",
-        "",
     ]
+    if report.published or report.metadata:
+        lines.append(
+            f"发布：{report.published or '—'}  元数据："
+            + ("；".join(f"{key}：{value}" for key, value in report.metadata.items()) or "—")
+        )
+    lines += [f"提示：{warning}" for warning in report.warnings]
+    lines.append("")
     for section in report.sections:
         heading = section.heading or "（无标题）"
         lines.append(

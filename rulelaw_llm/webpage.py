@@ -118,6 +118,7 @@ _TOOL_LABEL = re.compile(r"[【\[]?(?:分享到|分享|字体|字号|打印|关�
 #: Cells of a table row: a tab, a full-width space or a run of two or more spaces between them.
 _CELL_BREAK = re.compile(r"\t|\u3000|\s{2,}")
 _CANONICAL = {key.lower(): key for key in _KEYS}
+_STARTS_WITH_KEY = re.compile(rf"[【\[]?(?:{_KEY_ALTERNATIVES})", re.IGNORECASE)
 
 _DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)"
@@ -155,7 +156,7 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     when it starts with a key: ``来源`` in the middle of a sentence is content.
     """
     stripped = line.strip()
-    if not stripped:
+    if not stripped or not _STARTS_WITH_KEY.match(stripped):
         return None
     matches = list(_KEY_WITH_COLON.finditer(stripped))
     if matches and matches[0].start() <= 1:
@@ -189,9 +190,9 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
 def is_navigation(line: str, *, leading: bool = False) -> bool:
     """Whether ``line`` is page navigation: a breadcrumb, a dated site header, page tools.
 
-    With ``leading`` (the line stands before the report's first line of text), a line that
-    is only a date or a date and time counts too: at the end of a report the same line is
-    its signature date and stays.
+    With ``leading`` (the line stands in the title block, before the first sentence), a line
+    that is only a date or a date and time counts too (kept as the metadata ``日期``): at the
+    end of a report the same line is its signature date and stays.
     """
     stripped = line.strip()
     if not stripped:
@@ -207,7 +208,12 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
             r"[。，,；;]", stripped
         ):
             return True
-    if date and _WEEKDAY.search(stripped) and len(stripped) <= 40:
+    if (
+        date
+        and _WEEKDAY.search(stripped)
+        and len(stripped) <= 40
+        and not re.search(r"[。，,；;]", stripped)
+    ):
         return True  # a site header showing today's date: never a date of the report
     if re.search(r"打印|关闭|字体|字号|分享|收藏|返回顶部", stripped) and not _PAGE_TOOL_WORDS.sub(
         "", stripped
@@ -237,9 +243,12 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
                     metadata[key] = value
             continue
         if is_navigation(line, leading=leading):
+            if leading and _DATE.search(line) and not _WEEKDAY.search(line):
+                # A bare date (and time) above the text, as pages show the publication date.
+                metadata.setdefault("日期", line.strip())
             continue
-        if line.strip():
-            leading = False
+        if re.search(r"[。，,；;！？!?]", line):
+            leading = False  # the title block (title, issuer, dates) ends with the first sentence
         kept.append(line)
     return "\n".join(kept), metadata
 

@@ -426,3 +426,52 @@ def test_a_folder_is_searched_for_every_suffix_the_readers_read(tmp_path: Path) 
     found = {path.suffix for path in expand_inputs([str(tmp_path)])}
 
     assert found == set(SUPPORTED_SUFFIXES) >= {".txt", ".text", ".md", ".docx", ".pdf", ".html"}
+
+
+def test_split_makes_each_report_of_a_collection_an_input_of_its_own(tmp_path: Path) -> None:
+    samples = sorted(REPORTS.glob("*.txt"))
+    collection = tmp_path / "合集.txt"
+    collection.write_text(
+        "".join(path.read_text(encoding="utf-8").rstrip("\n") + "\n" for path in samples),
+        encoding="utf-8",
+    )
+    single = tmp_path / "single.txt"
+    single.write_text(samples[0].read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    first = _run(BatchRunner(out, split=True), [str(collection), str(single)])
+    again = BatchRunner(out, split=True)
+    assert _run(again, [str(collection), str(single)]) == []
+
+    records = _records(out)
+    # Records are written as reports finish, in any order.
+    assert {record["input"]: record["summary"]["entity"] for record in records} == {
+        f"{collection}#1": "卡乡",
+        f"{collection}#2": "吕村镇",
+        f"{collection}#3": "申扎镇",
+        f"{collection}#4": "田家寨镇",
+        f"{collection}#5": "梧桐镇",
+        str(single): "卡乡",
+    }
+    assert len({record["input_sha256"] for record in records}) == 6
+    assert (len(first), again.stats.skipped, again.stats.total) == (6, 6, 6)
+    # Without --split the collection is one input (and its summary says it holds five).
+    whole = _run(BatchRunner(tmp_path / "whole.jsonl"), [str(collection)])
+    assert len(whole) == 1 and whole[0].summary is not None
+    assert any("5 份报告" in warning for warning in whole[0].summary.warnings)
+
+
+def test_strict_records_an_input_that_is_not_one_report_as_an_error(tmp_path: Path) -> None:
+    collection = tmp_path / "合集.txt"
+    collection.write_text(
+        "".join(path.read_text(encoding="utf-8") + "\n" for path in sorted(REPORTS.glob("*.txt"))),
+        encoding="utf-8",
+    )
+    single = REPORTS / "ka-xiang-2024.txt"
+
+    records = _run(BatchRunner(tmp_path / "out.jsonl", strict=True), [str(collection), str(single)])
+
+    outcome = {record.input: (record.record, record.error_type) for record in records}
+    assert outcome == {str(collection): ("error", "InputError"), str(single): ("result", None)}
+    (error,) = [record for record in records if record.record == "error"]
+    assert error.message is not None and "5 份报告" in error.message and "--strict" in error.message

@@ -117,3 +117,136 @@ def test_a_named_provider_without_its_key_is_a_one_line_error(
     assert main(["summarize", SHENZHA, "--provider", "deepseek"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "DEEPSEEK_API_KEY" in err[0]
+
+
+def _five_reports_in_one_file(tmp_path: Path) -> Path:
+    path = tmp_path / "合集.txt"
+    path.write_text(
+        "".join(
+            (REPORTS / f"{sample}.txt").read_text(encoding="utf-8").rstrip("\n") + "\n"
+            for sample in sorted(path.stem for path in REPORTS.glob("*.txt"))
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_several_reports_in_one_file_are_named_on_stderr_and_strict_refuses_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collection = str(_five_reports_in_one_file(tmp_path))
+
+    assert main(["summarize", collection, "--offline"]) == 0
+    err = capsys.readouterr().err
+    assert "中似乎有 5 份报告" in err and "行“吕村镇人民政府”" in err
+
+    assert main(["summarize", collection, "--offline", "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--strict" in captured.err and len(captured.err.strip().splitlines()) == 1
+
+
+def test_a_file_that_is_not_a_report_is_a_warning_and_with_strict_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = tmp_path / "cli.txt"
+    code.write_text(Path(main.__code__.co_filename).read_text(encoding="utf-8"), encoding="utf-8")
+
+    assert main(["digest", str(code), "--offline"]) == 0
+    assert "看起来不是法治政府建设报告" in capsys.readouterr().err
+    assert main(["digest", str(code), "--offline", "--strict"]) == 1
+    assert "看起来不是法治政府建设报告" in capsys.readouterr().err
+    assert main(["summarize", SHENZHA, "--offline", "--strict"]) == 0
+
+
+def test_split_on_summarize_gives_one_summary_per_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collection = _five_reports_in_one_file(tmp_path)
+
+    assert main(["summarize", str(collection), "--offline", "--split"]) == 0
+    summaries = json.loads(capsys.readouterr().out)
+
+    assert [summary["entity"] for summary in summaries] == [
+        "卡乡",
+        "吕村镇",
+        "申扎镇",
+        "田家寨镇",
+        "梧桐镇",
+    ]
+    assert [summary["provenance"]["source"] for summary in summaries] == [
+        f"{collection}#{number}" for number in range(1, 6)
+    ]
+    assert all("份报告" not in " ".join(summary["warnings"]) for summary in summaries)
+
+
+def test_split_writes_one_file_per_report_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collection = _five_reports_in_one_file(tmp_path)
+    out = tmp_path / "拆分"
+
+    assert main(["split", str(collection), "-o", str(out)]) == 0
+    names = sorted(path.name for path in out.iterdir())
+    assert names == [
+        "01-卡乡-2024.txt",
+        "02-吕村镇-2024.txt",
+        "03-申扎镇-2024.txt",
+        "04-田家寨镇-2024.txt",
+        "05-梧桐镇-2024.txt",
+    ]
+    for name, sample in zip(names, sorted(REPORTS.glob("*.txt")), strict=True):
+        # Round trip: each part is the sample it came from, and reads the same.
+        assert (out / name).read_text(encoding="utf-8").strip() == sample.read_text(
+            encoding="utf-8"
+        ).strip()
+    before = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    capsys.readouterr()
+
+    assert main(["split", str(collection), "-o", str(out)]) == 1
+    assert "不会覆盖已有文件" in capsys.readouterr().err
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == before
+
+
+def test_a_long_input_shows_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Long, but with few numbers: the rules' indicator naming grows with the square of the
+    # number of quantities, which is not what this test is about.
+    item = (
+        "（一）加强组织领导。坚持依法行政，规范行政执法行为，推进矛盾纠纷调解，提升干部法治素养。\n"
+    )
+    long_report = tmp_path / "long.txt"
+    long_report.write_text(
+        "青石镇2024年法治政府建设情况报告\n2024年，青石镇坚持依法行政。\n一、主要举措和成效\n"
+        + item * 5000
+        + "二、存在的问题\n（一）法治宣传形式单一。\n三、下一步工作计划\n（一）加强普法。\n",
+        encoding="utf-8",
+    )
+
+    assert main(["digest", str(long_report), "--offline"]) == 0
+
+    err = capsys.readouterr().err
+    assert "正在处理" in err and "字）…" in err
+    assert "完成" in err and "用时" in err
+
+
+def test_sections_shows_the_metadata_of_a_web_copy_apart_from_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "web.txt"
+    page.write_text(
+        "索引号：1142/2025-1\n发布时间：2025-03-12\n" + Path(SHENZHA).read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+
+    assert main(["sections", str(page), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["published"], data["metadata"], data["warnings"]) == (
+        "2025-03-12",
+        {"索引号": "1142/2025-1", "发布时间": "2025-03-12"},
+        [],
+    )
+    assert data["title"] == "申扎镇2024年法治政府建设工作报告"  # not a metadata line
+    assert main(["sections", str(page)]) == 0
+    assert "发布：2025-03-12  元数据：索引号：1142/2025-1" in capsys.readouterr().out

@@ -132,7 +132,7 @@ SHAPES: dict[str, tuple[str, str, str | None, str, int, datetime.date | None]] =
         "青石县",
         "镇",
         2024,
-        None,
+        datetime.date(2025, 1, 8),
     ),
     "no title; the text mentions last year and next year more than its own": (
         "发布时间：2025-02-01\n"
@@ -142,6 +142,17 @@ SHAPES: dict[str, tuple[str, str, str | None, str, int, datetime.date | None]] =
         "镇",
         2024,
         datetime.date(2025, 2, 1),
+    ),
+    "only comparison years in the text, 来源 is the county's website": (
+        "来源：青石县人民政府网　发布时间：2025-03-20\n"
+        "今年以来，我县坚持以习近平法治思想为指导。与2023年相比，行政复议案件下降三成，"
+        "较2023年增加调解员20名，2023年同期的积案全部化解。\n"
+        + BODY.replace("较2023年相比，", "").replace("2025年", "明年"),
+        "青石县",
+        None,
+        "县",
+        2024,
+        datetime.date(2025, 3, 20),
     ),
 }
 
