@@ -426,3 +426,28 @@ def test_a_folder_is_searched_for_every_suffix_the_readers_read(tmp_path: Path) 
     found = {path.suffix for path in expand_inputs([str(tmp_path)])}
 
     assert found == set(SUPPORTED_SUFFIXES) >= {".txt", ".text", ".md", ".docx", ".pdf", ".html"}
+
+
+def test_every_input_is_accounted_for_in_the_counts(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (REPORTS / "ka-xiang-2024.txt").read_text("utf-8")
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(text, "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "c.txt").write_text((REPORTS / "wutong-zhen-2024.txt").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out.jsonl"
+    _run(BatchRunner(out), [str(folder / "c.txt")])
+
+    runner = BatchRunner(out)
+    _run(runner, [str(folder)])
+
+    stats = runner.stats
+    assert (stats.total, stats.skipped, stats.done, stats.failed, stats.duplicates) == (
+        4,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert stats.finished == stats.total - stats.skipped  # what the progress bar completes to
