@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import heapq
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -127,7 +126,9 @@ def batch_inputs(folder: Path, count: int, slugs: list[str]) -> list[Path]:
         slug = slugs[index % len(slugs)]
         path = folder / f"{index:03d}-{slug}.txt"
         if not path.exists():
-            shutil.copyfile(REPORTS / f"{slug}.txt", path)
+            # Distinct bytes (the batch runner summarizes identical files once and records
+            # the others as duplicates), the same cleaned text (the replayed answers need it).
+            path.write_bytes((REPORTS / f"{slug}.txt").read_bytes() + b"\n" + b" " * index)
         paths.append(path)
     return paths
 

@@ -128,6 +128,11 @@ class BatchStats:
     warnings: list[str] = field(default_factory=list)
     """What the user should know though nothing failed: duplicates, records of older code."""
 
+    @property
+    def finished(self) -> int:
+        """Inputs that got a record in this run: summarized, failed or found to be duplicates."""
+        return self.done + self.failed + self.duplicates
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

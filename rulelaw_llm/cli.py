@@ -421,7 +421,7 @@ def _batch(args: argparse.Namespace) -> int:
         return 1
     if stats.interrupted:
         print(
-            f"rulelaw-llm: 已中断：已完成的 {stats.done + stats.failed} 份已写入 {args.output}；"
+            f"rulelaw-llm: 已中断：已完成的 {stats.finished} 份已写入 {args.output}；"
             "重新运行同一命令即可继续。",
             file=sys.stderr,
         )

@@ -77,9 +77,7 @@ def run_batch_with_progress(
 
                 def update(record: BatchRecord, stats: BatchStats) -> None:
                     todo = stats.total - stats.skipped
-                    progress.update(
-                        task, total=todo, completed=stats.done + stats.failed, line=_line(stats)
-                    )
+                    progress.update(task, total=todo, completed=stats.finished, line=_line(stats))
 
                 runner.on_record = update
                 async for _ in runner.run(inputs):
@@ -88,7 +86,7 @@ def run_batch_with_progress(
                 progress.update(
                     task,
                     total=todo,
-                    completed=runner.stats.done + runner.stats.failed,
+                    completed=runner.stats.finished,
                     line=_line(runner.stats),
                 )
         finally:

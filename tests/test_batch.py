@@ -475,3 +475,28 @@ def test_strict_records_an_input_that_is_not_one_report_as_an_error(tmp_path: Pa
     assert outcome == {str(collection): ("error", "InputError"), str(single): ("result", None)}
     (error,) = [record for record in records if record.record == "error"]
     assert error.message is not None and "5 份报告" in error.message and "--strict" in error.message
+
+
+def test_every_input_is_accounted_for_in_the_counts(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (REPORTS / "ka-xiang-2024.txt").read_text("utf-8")
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(text, "utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "c.txt").write_text((REPORTS / "wutong-zhen-2024.txt").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out.jsonl"
+    _run(BatchRunner(out), [str(folder / "c.txt")])
+
+    runner = BatchRunner(out)
+    _run(runner, [str(folder)])
+
+    stats = runner.stats
+    assert (stats.total, stats.skipped, stats.done, stats.failed, stats.duplicates) == (
+        4,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert stats.finished == stats.total - stats.skipped  # what the progress bar completes to
