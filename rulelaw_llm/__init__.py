@@ -16,7 +16,7 @@ import typing as _typing
 
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.detection import Detection, ReportStart, detect_reports
-from rulelaw_llm.document import Item, Report, Section, load_report
+from rulelaw_llm.document import Item, Report, Section, load_report, load_reports
 from rulelaw_llm.errors import (
     BudgetExceededError,
     ConfigurationError,
@@ -87,6 +87,7 @@ __all__ = [
     "detect_reports",
     "find_quantities",
     "load_report",
+    "load_reports",
     "read_results",
     "summarize_offline",
     "to_markdown",
