@@ -1,7 +1,7 @@
 /* The review page's script (rulelaw_llm.review inlines it; the page's CSP allows it by hash).
  *
  * Report bodies are not in the DOM when the page loads: each one is gzipped JSON in base64
- * in <script type="text/plain" id="data-rN"> (HTML rendered and escaped by Python, and the
+ * in a text/plain script element with id "data-rN" (HTML rendered and escaped by Python, and the
  * fields of its items), inflated and inserted the first time its view is shown. The corpus
  * table is sorted, grouped and filtered here; the search box filters the navigation too.
  */
