@@ -129,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("results", metavar="RESULTS.jsonl")
     review.add_argument("-o", "--output", required=True, metavar="review.html")
     review.add_argument("--gold", metavar="DIR", help="同时显示与金标准的比对")
+    review.add_argument(
+        "--audit",
+        metavar="AUDIT.json",
+        help="同时显示审核结果（rulelaw-llm audit --format json 的输出）：每份报告的发现和得分、按检查代码的汇总",
+    )
 
     sections = commands.add_parser("sections", help="显示报告如何被划分为各部分和条目")
     sections.add_argument("file", metavar="FILE")
@@ -305,10 +310,14 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from rulelaw_llm.review import write_review
+    from rulelaw_llm.review import read_audits, write_review
 
+    audits = read_audits(Path(args.audit)) if args.audit else None
     path = write_review(
-        Path(args.results), Path(args.output), gold_dir=Path(args.gold) if args.gold else None
+        Path(args.results),
+        Path(args.output),
+        gold_dir=Path(args.gold) if args.gold else None,
+        audits=audits,
     )
     print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
     return 0

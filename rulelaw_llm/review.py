@@ -127,19 +127,20 @@ BOILERPLATE_SHOWN = 10
 #: How many members of a boilerplate cluster are listed at most (the rest are counted).
 BOILERPLATE_LISTED = 50
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-#: Chinese names of the audit's finding codes (AUDIT.md documents each check).
+#: Chinese names of the audit's finding codes, as ``rulelaw_llm.audit.CODE_LABELS`` has them
+#: (AUDIT.md documents each check); kept here so the page does not depend on the audit module.
 FINDING_LABELS = {
     "missing_part": "缺少必备部分",
     "late_publication": "逾期公开",
     "unknown_publication_date": "发布日期不明",
     "title_nonstandard": "标题不规范",
     "unnamed_issuer": "未写明报告主体",
-    "boilerplate": "套话",
-    "problem_without_cause": "问题未说明原因",
-    "problem_without_plan": "问题没有对应措施",
+    "boilerplate": "套话（与其他报告雷同）",
+    "problem_without_cause": "问题未写原因",
+    "problem_without_plan": "问题无对应措施",
     "vague_plan": "计划空泛",
-    "few_indicators": "具体数字少",
-    "topic_gap": "未涉及的主题",
+    "few_indicators": "数据偏少",
+    "topic_gap": "未涉及主题",
     "plan_not_followed": "上年计划未见落实",
 }
 _MARKER = re.compile(
@@ -232,7 +233,10 @@ def _audit_from_json(data: object, where: str) -> _AuditRecord:
     score = data.get("score")
     value = score.get("value") if isinstance(score, dict) else None
     if not isinstance(value, int):
-        raise InputError(f"{where}（{data['input']}）缺少 score.value，无法读取。")
+        raise InputError(
+            f"{where}（{data['input']}）不是审核结果（缺少 score.value）："
+            "请传入 rulelaw-llm audit --format json 的输出。"
+        )
     return _AuditRecord(data["input"], findings, _ScoreRecord(value))
 
 

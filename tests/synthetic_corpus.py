@@ -59,7 +59,7 @@ def write_corpus(folder: Path, count: int) -> Path:
             level = _LEVELS[i % len(_LEVELS)]
             county = f"{_name(i // 25 + 7)}县"
             if level == "部门":
-                entity = f"{county}{_DEPARTMENTS[i % len(_DEPARTMENTS)]}"
+                entity = f"{county}{_DEPARTMENTS[(i // len(_LEVELS)) % len(_DEPARTMENTS)]}"
                 parent = f"{county}人民政府"
             else:
                 entity = f"{_name(i)}{level}"
