@@ -1016,6 +1016,14 @@ def _search_key(view: _View) -> str:
     return " ".join(part for part in parts if part).lower()
 
 
+def _codes(view: _View) -> str:
+    """The ``data-codes`` attribute: the audit's finding codes, for the findings filter."""
+    if view.audit is None:
+        return ""
+    codes = sorted({finding.code for finding in view.audit.findings})
+    return f' data-codes=" {escape(" ".join(codes))} "'
+
+
 def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> str:
     rows = []
     for order, view in enumerate(views):
@@ -1060,7 +1068,8 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
             f'<tr data-testid="corpus-row"{hidden} data-order="{order}" '
             f'data-search="{escape(_search_key(view))}" '
             f'data-level="{escape(summary.level or "")}" '
-            f'data-parent="{escape(summary.parent_entity or "")}">{"".join(cells)}</tr>'
+            f'data-parent="{escape(summary.parent_entity or "")}"{_codes(view)}>'
+            f"{''.join(cells)}</tr>"
         )
     header: list[tuple[str, bool]] = [("报告", False), ("上级", False), ("层级", False)]
     header += [("年度", True), ("模型", False)]
@@ -1083,6 +1092,8 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
         '<div class="tools"><label>分组：<select data-testid="group-by">'
         '<option value="">不分组</option><option value="level">按层级</option>'
         '<option value="parent">按上级（县区 / 部门所属政府）</option></select></label>'
+        '<span class="chip" data-testid="code-filter" hidden>只显示有“<span></span>”的报告 '
+        '<button type="button" data-testid="clear-code-filter" aria-label="取消">×</button></span>'
         '<span class="hint">点击列名排序；顶部搜索框按名称筛选。</span></div>'
     )
     more = (
@@ -1112,7 +1123,9 @@ def _findings_section(views: list[_View]) -> str:
         for finding in view.audit.findings:
             severities[finding.code][finding.severity] += 1
     rows = "".join(
-        f'<tr data-testid="finding-row" data-code="{escape(code)}"><td>{escape(code)}</td>'
+        f'<tr data-testid="finding-row" data-code="{escape(code)}"><td>'
+        f'<button type="button" class="code-filter" data-code="{escape(code)}" '
+        f'title="只显示有这项发现的报告">{escape(code)}</button></td>'
         f"<td>{escape(FINDING_LABELS.get(code, code))}</td>"
         f"<td>{''.join(_severity_chip(s) for s in SEVERITY_LABELS if severities[code][s])}</td>"
         f'<td class="number">{reports[code]}</td><td class="number">{count}</td></tr>'
@@ -1124,7 +1137,7 @@ def _findings_section(views: list[_View]) -> str:
     note = f"；{missing} 份报告没有审核结果" if missing else ""
     return (
         f'<section class="box" data-testid="findings"><h3>审核发现（按检查代码）</h3>'
-        f'<p class="hint">已审核 {audited} 份报告{median}{note}。</p>'
+        f'<p class="hint">已审核 {audited} 份报告{median}{note}。点击代码，报告表只显示有这项发现的报告。</p>'
         "<table><thead><tr><th>代码</th><th>检查</th><th>严重程度</th><th>报告数</th>"
         f"<th>发现数</th></tr></thead><tbody>{rows or '<tr><td colspan=5>没有发现</td></tr>'}"
         "</tbody></table></section>"

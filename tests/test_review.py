@@ -502,7 +502,7 @@ def test_audits_show_findings_per_report_and_a_table_by_code(tmp_path: Path) -> 
     table = page[page.index('data-testid="findings"') :]
     table = table[: table.index("</section>")]
     rows = re.findall(
-        r'data-code="(\w+)"><td>\w+</td><td>([^<]+)</td>.*?<td class="number">(\d+)</td><td class="number">(\d+)</td>',
+        r'data-code="(\w+)"><td><button[^>]*>\w+</button></td><td>([^<]+)</td>.*?<td class="number">(\d+)</td><td class="number">(\d+)</td>',
         table,
     )
     assert rows == [
@@ -712,3 +712,24 @@ def test_a_deep_link_shows_the_title_below_the_sticky_header(
     assert header is not None and box is not None
     assert box["y"] >= header["y"] + header["height"]
     assert box["y"] < 200  # and it was scrolled to, not left at the bottom
+
+
+def test_audit_findings_filter_the_corpus_table_in_chromium(tmp_path: Path, page: Page) -> None:
+    results, audits = _audited(tmp_path)
+    review = write_review(results, tmp_path / "review.html", audits=audits)
+    console = _Console(page)
+    page.goto(review.as_uri())
+    rows = page.locator("[data-testid=corpus-row]:visible")
+    assert rows.count() == 2
+    page.click("button.code-filter[data-code=vague_plan]")  # only 梧桐镇 has a vague plan
+    assert rows.locator("a").all_inner_texts() == ["梧桐镇"]
+    assert "vague_plan" in page.locator("[data-testid=code-filter]").inner_text()
+    assert page.locator("[data-testid=search-count]").inner_text() == "匹配 1 / 2 份"
+    page.click("[data-testid=clear-code-filter]")
+    assert rows.count() == 2 and not page.locator("[data-testid=code-filter]").is_visible()
+    rows.locator("a", has_text="梧桐镇").click()
+    box = page.locator(".view.active [data-testid=audit]")
+    assert "得分 71" in box.inner_text()
+    assert box.locator("[data-testid=finding]").count() == 3
+    assert box.locator("b").count() == 0  # a finding's markup is text
+    assert console.errors == []

@@ -255,6 +255,7 @@
 
   /* Show the rows that match the search, in the current order, at most `limit` of them:
      a table of 1,000 rows costs seconds of layout, one of TABLE_PAGE rows does not. */
+  var code = "";
   var pageSize = table ? Number(table.getAttribute("data-page-size")) || 200 : 200;
   var limit = pageSize;
 
@@ -281,7 +282,8 @@
         head = row; headMatching = 0; headShown = 0;
         return;
       }
-      var hit = !query || row.getAttribute("data-search").indexOf(query) >= 0;
+      var hit = (!query || row.getAttribute("data-search").indexOf(query) >= 0) &&
+        (!code || (row.getAttribute("data-codes") || "").indexOf(" " + code + " ") >= 0);
       var visible = hit && shown < limit;
       if (hit) { matching += 1; headMatching += 1; }
       if (visible) { shown += 1; headShown += 1; }
@@ -293,7 +295,12 @@
     });
     var counter = document.querySelector("[data-testid=search-count]");
     if (counter) {
-      counter.textContent = query ? "匹配 " + matching + " / " + rows.length + " 份" : rows.length + " 份报告";
+      counter.textContent = query || code ? "匹配 " + matching + " / " + rows.length + " 份" : rows.length + " 份报告";
+    }
+    var chip = document.querySelector("[data-testid=code-filter]");
+    if (chip) {
+      show(chip, Boolean(code));
+      chip.querySelector("span").textContent = code;
     }
     var more = document.querySelector("[data-testid=show-more]");
     if (more) {
@@ -333,6 +340,16 @@
   if (more) { more.addEventListener("click", function () { limit += pageSize; filter(); }); }
   var all = document.querySelector("[data-testid=show-all]");
   if (all) { all.addEventListener("click", function () { limit = Infinity; filter(); }); }
+  document.querySelectorAll("button.code-filter").forEach(function (button) {
+    button.addEventListener("click", function () {
+      code = button.getAttribute("data-code");
+      limit = pageSize;
+      filter();
+      if (table) { table.scrollIntoView({block: "start"}); }
+    });
+  });
+  var clear = document.querySelector("[data-testid=clear-code-filter]");
+  if (clear) { clear.addEventListener("click", function () { code = ""; filter(); }); }
 
   /* ------------------------------------------------------------- events */
 
