@@ -14,7 +14,8 @@ every external load and every script but the page's own (by its hash).
   rest as "其他"); *boilerplate* flags: problems or plans of different reports whose
   evidence quotes are nearly identical (``fuzz.ratio`` ≥ 80 on the quotes folded and
   stripped of punctuation, whitespace and a leading item marker such as （一） or 一是);
-  with ``audits``, the findings by code; with ``gold_dir``, the evaluation table.
+  with ``audits``, the findings by code (a code filters the table to the reports that have
+  it); with ``gold_dir``, the evaluation table.
 * **One view per report**, built the first time it is shown from JSON embedded in the page
   (so a page of 1,000 reports loads fast): digest and metadata, the audit's findings, the
   full cleaned text re-read from the input file with every grounded evidence span
