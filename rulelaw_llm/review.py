@@ -880,7 +880,7 @@ def _audit_box(audit: AuditLike) -> str:
             for evidence in finding.evidence
         )
         looked = (
-            f'<p class="hint">查找了：{escape(finding.looked_for)}</p>'
+            f'<p class="hint" title="查找了什么">{escape(finding.looked_for)}</p>'
             if finding.looked_for
             else ""
         )
@@ -890,9 +890,11 @@ def _audit_box(audit: AuditLike) -> str:
             f'<span class="chip">{escape(FINDING_LABELS.get(finding.code, finding.code))}</span>'
             f"{escape(finding.message)}{f'<ul>{quotes}</ul>' if quotes else ''}{looked}</li>"
         )
+    # Open, since the findings are what an office acts on; it folds like the rejected items.
     return (
-        f'<section class="box" data-testid="audit"><h4>审核：得分 {audit.score.value}，'
-        f"发现 {len(audit.findings)} 项</h4><ul>{''.join(entries) or _NONE}</ul></section>"
+        f'<details class="box" data-testid="audit" open><summary><h4>审核：得分 '
+        f"{audit.score.value}，发现 {len(audit.findings)} 项</h4></summary>"
+        f"<ul>{''.join(entries) or _NONE}</ul></details>"
     )
 
 

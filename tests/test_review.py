@@ -479,7 +479,7 @@ def _audited(tmp_path: Path) -> tuple[Path, list[AuditInput]]:
                 "missing_part",
                 "error",
                 "未写明党政主要负责人履行第一责任人职责情况。",
-                looked_for="标题和正文中的“第一责任人”",
+                looked_for="查找了标题和正文中的“第一责任人”，未找到。",
             ),
             FindingInput(
                 "vague_plan", "warning", "计划没有可衡量的目标<b>", [_at(text, text[100:120])]
@@ -513,7 +513,7 @@ def test_audits_show_findings_per_report_and_a_table_by_code(tmp_path: Path) -> 
     wutong = report_html(page, "r1")
     assert "审核：得分 71，发现 3 项" in wutong
     assert wutong.count('data-testid="finding"') == 3
-    assert "查找了：标题和正文中的“第一责任人”" in wutong
+    assert "查找了标题和正文中的“第一责任人”，未找到。</p>" in wutong
     assert "计划没有可衡量的目标&lt;b&gt;" in wutong
     assert "审核：得分 85" in report_html(page, "r2")
     header = re.findall(r'class="sort" data-testid="sort">([^<]+)<', page)
