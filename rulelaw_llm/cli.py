@@ -176,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="审阅.html", help="要生成的 HTML 文件"
     )
     review.add_argument("--gold", metavar="目录", help="同时显示与金标准的比对")
+    review.add_argument(
+        "--audit",
+        metavar="审核.json",
+        help="同时显示审核结果（rulelaw-llm audit --format json 的输出）：每份报告的发现和得分、按检查代码的汇总",
+    )
 
     split = commands.add_parser(
         "split",
@@ -449,10 +454,14 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from rulelaw_llm.review import write_review
+    from rulelaw_llm.review import read_audits, write_review
 
+    audits = read_audits(Path(args.audit)) if args.audit else None
     path = write_review(
-        Path(args.results), Path(args.output), gold_dir=Path(args.gold) if args.gold else None
+        Path(args.results),
+        Path(args.output),
+        gold_dir=Path(args.gold) if args.gold else None,
+        audits=audits,
     )
     print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
     return 0

@@ -1,21 +1,29 @@
 """The review page: one self-contained HTML file to check results against the reports.
 
 ``write_review(results, "review.html")`` writes a single file that opens by double-click:
-no network, no CDN; CSS, JavaScript and SVG charts are inline, and a Content Security
-Policy forbids every external load and every script but the page's own (by its hash).
+no network, no CDN; CSS, JavaScript and SVG charts are inline (the style sheet and the
+script are package data files, ``review_assets/``), and a Content Security Policy forbids
+every external load and every script but the page's own (by its hash).
 
-* **语料总览** (the corpus): a table of the reports (counts per kind, key indicators), bar
-  charts of the achievement, problem and plan categories across reports, a chart comparing
-  indicator values whose name and unit occur in several reports, and *boilerplate* flags:
-  problems or plans of different reports whose evidence quotes are nearly identical
-  (``fuzz.ratio`` ≥ 80 on the quotes folded and stripped of punctuation, whitespace and a
-  leading item marker such as （一） or 一是). With ``gold_dir``, the evaluation table too.
-* **One view per report**: digest and metadata (entity, level, year, backend, model,
-  tokens), the full cleaned text re-read from the input file with every grounded evidence
-  span highlighted as ``<mark class="ev ev-KIND" data-kind=… data-id=…>`` (overlapping
-  spans nest; a span that crosses another is split, its later parts carry ``ev-cont``),
-  the lists of achievements, indicators, problems, causes and plans, a side panel with the
-  fields of the item under the mouse or last clicked, rejected items and warnings.
+* **语料总览** (the corpus): a table of the reports (counts per kind, key indicators, and
+  with ``audits`` the audit's score and findings) that sorts by any column, groups by level
+  or by parent (county / department's government) and is filtered, with the navigation, by
+  a search box; bar charts of the achievement, problem and plan categories (the reports
+  with most items each get a colour, the rest are one "其他" bar); a chart comparing
+  indicator values whose name and unit occur in several reports (the largest values, the
+  rest as "其他"); *boilerplate* flags: problems or plans of different reports whose
+  evidence quotes are nearly identical (``fuzz.ratio`` ≥ 80 on the quotes folded and
+  stripped of punctuation, whitespace and a leading item marker such as （一） or 一是);
+  with ``audits``, the findings by code (a code filters the table to the reports that have
+  it); with ``gold_dir``, the evaluation table.
+* **One view per report**, built the first time it is shown from JSON embedded in the page
+  (so a page of 1,000 reports loads fast): digest and metadata, the audit's findings, the
+  full cleaned text re-read from the input file with every grounded evidence span
+  highlighted as ``<mark class="ev ev-KIND" data-kind=… data-id=…>`` (overlapping spans
+  nest; a span that crosses another is split, its later parts carry ``ev-cont``), the
+  lists of items, a side panel with the fields of the item under the mouse or last
+  clicked, rejected items (collapsible) and warnings. Two reports with the same name are
+  told apart by their file name.
 
 Every text from a report or a model goes through ``html.escape``; the data the script
 reads is JSON with ``<``, ``>`` and ``&`` escaped as ``\\u003c``…, so a report containing
@@ -25,19 +33,25 @@ reads is JSON with ``<``, ``>`` and ``&`` escaped as ``\\u003c``…, so a report
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
 import re
-from collections import defaultdict
+import statistics
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
-from pathlib import Path
+from importlib import resources
+from pathlib import Path, PurePath
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
 from rulelaw_llm.categories import CATEGORIES, label_of
+from rulelaw_llm.errors import InputError
 from rulelaw_llm.evaluation import (
     FIELD_LABELS,
     FIELDS,
@@ -55,7 +69,14 @@ from rulelaw_llm.evaluation import (
 from rulelaw_llm.normalize import fold, squash
 from rulelaw_llm.schema import Evidence, ReportSummary
 
-__all__ = ["BOILERPLATE_THRESHOLD", "render_review", "write_review"]
+__all__ = [
+    "BOILERPLATE_THRESHOLD",
+    "AuditLike",
+    "FindingLike",
+    "read_audits",
+    "render_review",
+    "write_review",
+]
 
 #: ``fuzz.ratio`` (0–100) from which two items of different reports count as boilerplate.
 BOILERPLATE_THRESHOLD = 80.0
@@ -91,10 +112,158 @@ _PALETTE = (
     "#9c755f",
     "#bab0ac",
 )
+#: How many rows of the corpus table are shown at a time (a button shows more): laying out
+#: a table of 1,000 rows takes the browser seconds.
+TABLE_PAGE = 200
+#: Up to this many rejected items, their list starts unfolded.
+REJECTED_OPEN = 3
+#: How many reports a category chart colours; the others are summed into one "其他" bar.
+CHART_TOP_REPORTS = 9
+#: How many values each indicator of the comparison chart shows before "其他".
+CHART_TOP_VALUES = 10
+#: How many other reports an item's boilerplate note names before "等 N 份报告".
+BOILERPLATE_NAMES = 5
+#: How many members of a boilerplate cluster are listed before the rest are folded away.
+BOILERPLATE_SHOWN = 10
+#: How many members of a boilerplate cluster are listed at most (the rest are counted).
+BOILERPLATE_LISTED = 50
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+#: Chinese names of the audit's finding codes, as ``rulelaw_llm.audit.CODE_LABELS`` has them
+#: (AUDIT.md documents each check); kept here so the page does not depend on the audit module.
+FINDING_LABELS = {
+    "missing_part": "缺少必备部分",
+    "late_publication": "逾期公开",
+    "unknown_publication_date": "发布日期不明",
+    "title_nonstandard": "标题不规范",
+    "unnamed_issuer": "未写明报告主体",
+    "boilerplate": "套话（与其他报告雷同）",
+    "problem_without_cause": "问题未写原因",
+    "problem_without_plan": "问题无对应措施",
+    "vague_plan": "计划空泛",
+    "few_indicators": "数据偏少",
+    "topic_gap": "未涉及主题",
+    "plan_not_followed": "上年计划未见落实",
+}
 _MARKER = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十\d]+\s*[、.．]"
     r"|[一二三四五六七八九十]+是|——)\s*"
 )
+
+
+# --------------------------------------------------------------------------- audits
+
+
+class FindingLike(Protocol):
+    """What the page reads of one audit finding (``rulelaw_llm`` audits' ``Finding``)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[Evidence]: ...
+    @property
+    def looked_for(self) -> str | None: ...
+
+
+class ScoreLike(Protocol):
+    """What the page reads of an audit's score."""
+
+    @property
+    def value(self) -> int: ...
+
+
+class AuditLike(Protocol):
+    """What the page reads of one report's audit (``rulelaw_llm`` audits' ``Audit``)."""
+
+    @property
+    def input(self) -> str: ...
+    @property
+    def findings(self) -> Sequence[FindingLike]: ...
+    @property
+    def score(self) -> ScoreLike: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FindingRecord:
+    code: str
+    severity: str
+    message: str
+    evidence: list[Evidence]
+    looked_for: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _ScoreRecord:
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class _AuditRecord:
+    input: str
+    findings: list[_FindingRecord]
+    score: _ScoreRecord
+
+
+def _audit_from_json(data: object, where: str) -> _AuditRecord:
+    if not isinstance(data, dict) or not isinstance(data.get("input"), str):
+        raise InputError(
+            f"{where} 不是审核结果（缺少 input）：请传入 rulelaw-llm audit --format json 的输出。"
+        )
+    findings = []
+    for finding in data.get("findings") or []:
+        if not isinstance(finding, dict) or not isinstance(finding.get("code"), str):
+            raise InputError(f"{where} 的 findings 中有一项缺少 code，无法读取。")
+        evidence = [
+            Evidence.model_validate(quote)
+            for quote in finding.get("evidence") or []
+            if isinstance(quote, dict)
+        ]
+        looked_for = finding.get("looked_for")
+        findings.append(
+            _FindingRecord(
+                code=finding["code"],
+                severity=str(finding.get("severity") or "info"),
+                message=str(finding.get("message") or ""),
+                evidence=evidence,
+                looked_for=looked_for if isinstance(looked_for, str) else None,
+            )
+        )
+    score = data.get("score")
+    value = score.get("value") if isinstance(score, dict) else None
+    if not isinstance(value, int):
+        raise InputError(
+            f"{where}（{data['input']}）不是审核结果（缺少 score.value）："
+            "请传入 rulelaw-llm audit --format json 的输出。"
+        )
+    return _AuditRecord(data["input"], findings, _ScoreRecord(value))
+
+
+def read_audits(path: str | os.PathLike[str]) -> list[AuditLike]:
+    """Read the audits written by ``rulelaw-llm audit --format json`` (a JSON array or JSONL).
+
+    Raises ``InputError`` with a Chinese message when the file is not audit JSON.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"无法读取审核结果文件 {path}：{error}") from error
+    try:
+        parsed = json.loads(text)
+        records = parsed if isinstance(parsed, list) else [parsed]
+    except ValueError:
+        try:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError as error:
+            raise InputError(
+                f"{path} 不是 JSON 或 JSONL：请传入 rulelaw-llm audit --format json 的输出。"
+            ) from error
+    if not records:
+        raise InputError(f"{path} 中没有审核结果。")
+    return [_audit_from_json(record, str(path)) for record in records]
 
 
 # --------------------------------------------------------------------------- the model
@@ -126,7 +295,10 @@ class _View:
     summary: ReportSummary
     source: SourceText
     evaluation: ReportEvaluation | None
+    audit: AuditLike | None = None
     items: list[_Item] = field(default_factory=list)
+    tab: str = ""
+    """The name the navigation shows: ``label``, and the file name when names repeat."""
 
     @property
     def label(self) -> str:
@@ -234,7 +406,11 @@ def _boilerplate_key(text: str) -> str:
 
 
 def _find_boilerplate(views: list[_View]) -> list[list[tuple[_View, _Item, float]]]:
-    """Groups of problems/plans from different reports whose quotes are nearly identical."""
+    """Groups of problems/plans from different reports whose quotes are nearly identical.
+
+    Identical keys are compared once; the distinct keys are compared in blocks of rows
+    (``process.cdist``) so that memory stays bounded at thousands of reports.
+    """
     candidates = [
         (view, item, _boilerplate_key(item.evidence.quote or item.title))
         for view in views
@@ -242,9 +418,12 @@ def _find_boilerplate(views: list[_View]) -> list[list[tuple[_View, _Item, float
         if item.kind in ("problem", "plan")
     ]
     candidates = [candidate for candidate in candidates if len(candidate[2]) >= 4]
-    keys = [key for _, _, key in candidates]
-    parent = list(range(len(candidates)))
-    best: dict[int, float] = defaultdict(float)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, key) in enumerate(candidates):
+        by_key[key].append(i)
+    keys = list(by_key)
+    index = {key: k for k, key in enumerate(keys)}
+    parent = list(range(len(keys)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -252,30 +431,46 @@ def _find_boilerplate(views: list[_View]) -> list[list[tuple[_View, _Item, float
             i = parent[i]
         return i
 
-    for i, (view, _, key) in enumerate(candidates):
-        found = process.extract(
-            key, keys, scorer=fuzz.ratio, score_cutoff=BOILERPLATE_THRESHOLD, limit=None
+    similar: dict[int, float] = {k: 100.0 for k, key in enumerate(keys) if len(by_key[key]) > 1}
+    block = 256
+    for first in range(0, len(keys), block):
+        scores = process.cdist(
+            keys[first : first + block],
+            keys,
+            scorer=fuzz.ratio,
+            score_cutoff=BOILERPLATE_THRESHOLD,
+            dtype="uint8",
         )
-        for _, score, j in found:
-            if j <= i or candidates[j][0] is view:
+        for row, column in zip(*scores.nonzero(), strict=True):
+            i, j = first + int(row), int(column)
+            if j <= i:
                 continue
             parent[root(j)] = root(i)
-            best[i] = max(best[i], float(score))
-            best[j] = max(best[j], float(score))
+            score = float(scores[row, column])
+            similar[i] = max(similar.get(i, 0.0), score)
+            similar[j] = max(similar.get(j, 0.0), score)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in best:
-        groups[root(i)].append(i)
+    for k in similar:
+        groups[root(k)].extend(by_key[keys[k]])
     clusters = []
     for members in groups.values():
         if len({id(candidates[i][0]) for i in members}) < 2:
             continue
         clusters.append(
-            [(candidates[i][0], candidates[i][1], best[i] / 100) for i in sorted(members)]
+            [
+                (candidates[i][0], candidates[i][1], similar[index[candidates[i][2]]] / 100)
+                for i in sorted(members)
+            ]
         )
+    clusters.sort(key=lambda cluster: -len({id(view) for view, _, _ in cluster}))
     for cluster in clusters:
+        labels = [view.tab for view, _, _ in cluster]
         for view, item, _ in cluster:
-            others = sorted({other.label for other, _, _ in cluster if other is not view})
-            item.boilerplate = others
+            others = sorted({label for label in labels if label != view.tab})
+            shown = others[:BOILERPLATE_NAMES]
+            if len(others) > len(shown):
+                shown.append(f"等 {len(others)} 份报告")
+            item.boilerplate = shown
     return clusters
 
 
@@ -294,8 +489,14 @@ class _IndicatorGroup:
 
 
 def _indicator_groups(views: list[_View]) -> list[_IndicatorGroup]:
-    """Indicators whose unit is equal and names nearly so, found in at least two reports."""
+    """Indicators whose unit is equal and names nearly so, found in at least two reports.
+
+    A name joins the group of the most similar name seen before with the same unit
+    (``fuzz.ratio`` ≥ ``INDICATOR_NAME_THRESHOLD``); each distinct name is compared once.
+    """
     groups: list[_IndicatorGroup] = []
+    seen: dict[str, tuple[list[str], list[_IndicatorGroup]]] = defaultdict(lambda: ([], []))
+    known: dict[tuple[str, str], _IndicatorGroup] = {}
     for view in views:
         for item in view.items:
             if item.kind != "indicator":
@@ -304,15 +505,20 @@ def _indicator_groups(views: list[_View]) -> list[_IndicatorGroup]:
             unit, name = fold(indicator.unit.strip()), squash(indicator.name)
             if not name:
                 continue
-            for group in groups:
-                if group.unit == unit and any(
-                    fuzz.ratio(name, squash(other)) >= INDICATOR_NAME_THRESHOLD
-                    for other in group.names
-                ):
-                    break
-            else:
-                group = _IndicatorGroup(unit)
-                groups.append(group)
+            group = known.get((unit, name))
+            if group is None:
+                names, owners = seen[unit]
+                match = process.extractOne(
+                    name, names, scorer=fuzz.ratio, score_cutoff=INDICATOR_NAME_THRESHOLD
+                )
+                if match is not None:
+                    group = owners[match[2]]
+                else:
+                    group = _IndicatorGroup(unit)
+                    groups.append(group)
+                names.append(name)
+                owners.append(group)
+                known[(unit, name)] = group
             group.names.append(indicator.name)
             group.members.append((view, item, indicator.value, indicator.approx))
     shared = [group for group in groups if len({id(m[0]) for m in group.members}) >= 2]
@@ -327,13 +533,12 @@ def _text_width(text: str) -> int:
     return sum(13 if ord(char) > 0x2E7F else 7 for char in text)
 
 
-def _legend(series: list[str], y: int, width: int) -> tuple[str, int]:
+def _legend(series: list[tuple[str, str]], y: int, width: int) -> tuple[str, int]:
     parts, x = [], 10
-    for i, name in enumerate(series):
+    for name, color in series:
         step = 20 + _text_width(name) + 16
         if x + step > width and x > 10:
             x, y = 10, y + 20
-        color = _PALETTE[i % len(_PALETTE)]
         parts.append(
             f'<rect x="{x}" y="{y}" width="12" height="12" fill="{color}"></rect>'
             f'<text x="{x + 16}" y="{y + 11}">{escape(name)}</text>'
@@ -342,10 +547,18 @@ def _legend(series: list[str], y: int, width: int) -> tuple[str, int]:
     return "".join(parts), y + 20
 
 
+_OTHER_COLOR = "#bab0ac"
+
+
 def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind) -> str:
-    """Stacked horizontal bars: items per category, one colour per report."""
-    counts: dict[str, list[int]] = {key: [0] * len(views) for key in CATEGORIES}
-    for i, view in enumerate(views):
+    """Stacked horizontal bars: items per category, one colour per report.
+
+    With more than ``CHART_TOP_REPORTS + 1`` reports, the reports with most items of the
+    kind get a colour each and all the others are one grey "其他" part of each bar.
+    """
+    per_report: list[Counter[str]] = []
+    for view in views:
+        counted: Counter[str] = Counter()
         for item in view.items:
             if item.kind == kind:
                 summary_item = (
@@ -355,8 +568,26 @@ def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind)
                     if kind == "plan"
                     else view.summary.achievements[item.index]
                 )
-                counts[summary_item.category][i] += 1
-    rows = [(key, row) for key, row in counts.items() if sum(row)]
+                counted[summary_item.category] += 1
+        per_report.append(counted)
+    order = list(range(len(views)))
+    if len(views) > CHART_TOP_REPORTS + 1:
+        order.sort(key=lambda i: -sum(per_report[i].values()))
+        top, rest = order[:CHART_TOP_REPORTS], order[CHART_TOP_REPORTS:]
+    else:
+        top, rest = order, []
+    series: list[tuple[str, str, str | None]] = [
+        (views[i].tab, _PALETTE[n % len(_PALETTE)], views[i].anchor) for n, i in enumerate(top)
+    ]
+    columns: list[Counter[str]] = [per_report[i] for i in top]
+    if rest:
+        series.append((f"其他 {len(rest)} 份报告", _OTHER_COLOR, None))
+        columns.append(sum((per_report[i] for i in rest), Counter()))
+    rows = [
+        (key, [column[key] for column in columns])
+        for key in CATEGORIES
+        if any(column[key] for column in columns)
+    ]
     heading = f"<figcaption>{escape(title)}</figcaption>"
     if not rows:
         return (
@@ -364,7 +595,7 @@ def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind)
             f'<p class="empty">没有{escape(KIND_LABELS[kind])}条目。</p></figure>'
         )
     label_width = max(_text_width(label_of(key)) for key, _ in rows) + 16
-    bar_width, row_height, total_width = 360, 24, 0
+    bar_width, row_height = 360, 24
     most = max(sum(row) for _, row in rows)
     total_width = label_width + bar_width + 60
     parts = []
@@ -375,20 +606,21 @@ def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind)
             f"{escape(label_of(key))}</text>"
         )
         x = float(label_width)
-        for i, count in enumerate(row):
+        for (name, color, anchor), count in zip(series, row, strict=True):
             if not count:
                 continue
             width = bar_width * count / most
+            report = f' data-report="{escape(anchor)}"' if anchor else ' data-other="1"'
             parts.append(
                 f'<rect class="bar" x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="16" '
-                f'fill="{_PALETTE[i % len(_PALETTE)]}" data-report="{escape(views[i].anchor)}">'
-                f"<title>{escape(views[i].label)}：{escape(label_of(key))} {count} 条</title>"
+                f'fill="{color}"{report}>'
+                f"<title>{escape(name)}：{escape(label_of(key))} {count} 条</title>"
                 "</rect>"
             )
             x += width
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(row)}</text>')
     legend, height = _legend(
-        [view.label for view in views], 20 + len(rows) * row_height, total_width
+        [(name, color) for name, color, _ in series], 20 + len(rows) * row_height, total_width
     )
     parts.append(legend)
     return (
@@ -400,6 +632,7 @@ def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind)
 
 
 def _indicator_chart(groups: list[_IndicatorGroup], limit: int = 12) -> str:
+    """Bars of the values of indicators shared by several reports: the largest ones, then "其他"."""
     title = "同名指标的数值比较（名称相近、单位相同、出现在多份报告中）"
     heading = f"<figcaption>{escape(title)}</figcaption>"
     if not groups:
@@ -407,28 +640,50 @@ def _indicator_chart(groups: list[_IndicatorGroup], limit: int = 12) -> str:
             f'<figure class="chart" data-testid="chart-indicators">{heading}'
             '<p class="empty">没有在多份报告中出现的同名指标。</p></figure>'
         )
-    labels = [view.label for group in groups[:limit] for view, _, _, _ in group.members]
+    shown_groups = [
+        (group, sorted(group.members, key=lambda member: -member[2])) for group in groups[:limit]
+    ]
+    labels = [
+        view.tab for _, members in shown_groups for view, _, _, _ in members[:CHART_TOP_VALUES]
+    ]
     label_width = max(_text_width(label) for label in labels) + 16
-    bar_width, total_width = 320, 0
+    bar_width = 320
     total_width = label_width + bar_width + 110
     parts, y = [], 6
-    for group in groups[:limit]:
+    for group, members in shown_groups:
         parts.append(
             f'<text class="group" x="6" y="{y + 14}">{escape(group.label)}'
             f"（{escape(group.unit)}）</text>"
         )
         y += 22
-        most = max(value for _, _, value, _ in group.members) or 1.0
-        for view, item, value, approx in group.members:
+        most = max(value for _, _, value, _ in members) or 1.0
+        top, rest = members[:CHART_TOP_VALUES], members[CHART_TOP_VALUES:]
+        if len(rest) == 1:
+            top, rest = members, []
+        for view, item, value, approx in top:
             width = max(bar_width * value / most, 1.0)
             shown = f"{_number(value)}{'（约）' if approx else ''}"
             parts.append(
                 f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
-                f"{escape(view.label)}</text>"
+                f"{escape(view.tab)}</text>"
                 f'<rect class="bar" x="{label_width}" y="{y + 2}" width="{width:.1f}" '
                 f'height="14" fill="#4e79a7" data-item="{escape(item.id)}">'
                 f"<title>{escape(item.title)}</title></rect>"
                 f'<text x="{label_width + width + 6:.1f}" y="{y + 13}">{escape(shown)}</text>'
+            )
+            y += 20
+        if rest:
+            values = [value for _, _, value, _ in rest]
+            median = statistics.median(values)
+            width = max(bar_width * median / most, 1.0)
+            parts.append(
+                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
+                f"其他 {len(rest)} 条</text>"
+                f'<rect class="bar other" x="{label_width}" y="{y + 2}" width="{width:.1f}" '
+                f'height="14" fill="{_OTHER_COLOR}" data-other="1"><title>其他 {len(rest)} 条：'
+                f"{_number(min(values))}–{_number(max(values))}，中位数 {_number(median)}</title>"
+                f'</rect><text x="{label_width + width + 6:.1f}" y="{y + 13}">'
+                f"中位数 {escape(_number(median))}</text>"
             )
             y += 20
         y += 8
@@ -589,9 +844,11 @@ def _problems_box(view: _View) -> str:
         f"<pre>{escape(json.dumps(r.content, ensure_ascii=False, indent=1))}</pre></li>"
         for r in summary.rejected
     )
+    # A long list would push the report's text far down: it starts folded.
+    is_open = " open" if len(summary.rejected) <= REJECTED_OPEN else ""
     parts.append(
-        f'<section class="box" data-testid="rejected"><h4>未通过校验的条目'
-        f"（{len(summary.rejected)}）</h4><ul>{rejected or _NONE}</ul></section>"
+        f'<details class="box" data-testid="rejected"{is_open}><summary><h4>未通过校验的条目'
+        f"（{len(summary.rejected)}）</h4></summary><ul>{rejected or _NONE}</ul></details>"
     )
     ungrounded = [item for item in view.items if not item.grounded]
     if ungrounded and view.source.text is not None:
@@ -607,6 +864,38 @@ def _problems_box(view: _View) -> str:
     if view.evaluation is not None:
         parts.append(_gold_box(view.evaluation))
     return "".join(parts)
+
+
+def _severity_chip(severity: str) -> str:
+    label = SEVERITY_LABELS.get(severity, severity)
+    return f'<span class="badge severity-{escape(severity)}">{escape(label)}</span>'
+
+
+def _audit_box(audit: AuditLike) -> str:
+    entries = []
+    for finding in audit.findings:
+        quotes = "".join(
+            f"<li><q>{escape(evidence.quote)}</q>"
+            f'<span class="score">{evidence.start}–{evidence.end}</span></li>'
+            for evidence in finding.evidence
+        )
+        looked = (
+            f'<p class="hint" title="查找了什么">{escape(finding.looked_for)}</p>'
+            if finding.looked_for
+            else ""
+        )
+        entries.append(
+            f'<li data-testid="finding" data-code="{escape(finding.code)}">'
+            f"{_severity_chip(finding.severity)}"
+            f'<span class="chip">{escape(FINDING_LABELS.get(finding.code, finding.code))}</span>'
+            f"{escape(finding.message)}{f'<ul>{quotes}</ul>' if quotes else ''}{looked}</li>"
+        )
+    # Open, since the findings are what an office acts on; it folds like the rejected items.
+    return (
+        f'<details class="box" data-testid="audit" open><summary><h4>审核：得分 '
+        f"{audit.score.value}，发现 {len(audit.findings)} 项</h4></summary>"
+        f"<ul>{''.join(entries) or _NONE}</ul></details>"
+    )
 
 
 def _gold_box(evaluation: ReportEvaluation) -> str:
@@ -628,7 +917,8 @@ def _gold_box(evaluation: ReportEvaluation) -> str:
     )
 
 
-def _report_view(view: _View) -> str:
+def _report_body(view: _View) -> str:
+    """The inner HTML of a report's view, inserted by the script when it is first shown."""
     summary = view.summary
     if view.source.text is None:
         text_html = (
@@ -643,18 +933,70 @@ def _report_view(view: _View) -> str:
     legend = "".join(
         f'<span class="swatch ev-{kind}"></span>{label}' for kind, label in KIND_LABELS.items()
     )
+    heading = escape(summary.title or view.label)
+    if view.tab != view.label:
+        heading += f' <small class="hint">（{escape(view.entry.input or view.entry.name)}）</small>'
     return (
-        f'<section class="view report" id="{escape(view.anchor)}" data-testid="report" '
-        f'data-report="{escape(view.entry.name)}">'
-        f"<h2>{escape(summary.title or view.label)}</h2>"
+        f'<h2 data-testid="report-title">{heading}</h2>'
         f'<p class="digest" data-testid="digest">{escape(summary.digest)}</p>'
-        f'{_metadata(view)}<div class="boxes">{_problems_box(view)}</div>'
+        f"{_metadata(view)}"
+        f"{_audit_box(view.audit) if view.audit is not None else ''}"
+        f'<div class="boxes">{_problems_box(view)}</div>'
         f'<p class="legend">高亮：{legend}（悬停或点击查看字段）</p>'
         f'<div class="columns"><article class="text-column">{text_html}</article>'
         f'<div class="side"><aside class="panel" data-testid="panel">'
         f'<h3>条目详情</h3><div class="panel-body" data-testid="panel-body">'
         f'<p class="hint">将鼠标移到高亮处或点击条目，查看抽取出的字段。</p></div></aside>'
-        f'<div class="lists">{_item_lists(view)}</div></div></div></section>'
+        f'<div class="lists">{_item_lists(view)}</div></div></div>'
+    )
+
+
+def _report_view(view: _View) -> str:
+    """The empty view of a report: a deep-link target whose body is loaded when shown."""
+    return (
+        f'<section class="view report" id="{escape(view.anchor)}" data-testid="report" '
+        f'data-report="{escape(view.entry.name)}"><h2>{escape(view.tab)}</h2>'
+        '<p class="loading">正在载入……</p></section>'
+    )
+
+
+def _report_data(view: _View) -> str:
+    """The data block of a report: its body's HTML and its items' fields, as gzipped JSON.
+
+    Compressed because it is most of the page (about 6× smaller); the script inflates it
+    with the browser's ``DecompressionStream`` the first time the report is shown.
+    """
+    items = {
+        item.id: {
+            "kind": item.kind,
+            "kindLabel": KIND_LABELS[item.kind],
+            "index": item.index,
+            "fields": [
+                *item.fields,
+                *([("gold", "金标准", item.gold)] if item.gold else []),
+                *(
+                    [
+                        (
+                            "boilerplate",
+                            "套话",
+                            "与" + "、".join(item.boilerplate) + "的条目几乎逐字相同",
+                        )
+                    ]
+                    if item.boilerplate
+                    else []
+                ),
+            ],
+        }
+        for item in view.items
+    }
+    data = {"html": _report_body(view), "items": items}
+    packed = gzip.compress(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), mtime=0
+    )
+    # Base64 holds no "<", so the block can never end early or open a tag.
+    return (
+        f'<script type="text/plain" class="report-data" id="data-{escape(view.anchor)}">'
+        f"{base64.b64encode(packed).decode('ascii')}</script>"
     )
 
 
@@ -664,32 +1006,144 @@ def _top_indicators(view: _View, shared: set[str], limit: int = 3) -> str:
     return "；".join(item.title for item in indicators[:limit])
 
 
-def _corpus_table(views: list[_View], shared: set[str]) -> str:
+def _cell(text: str, value: float | None = None) -> str:
+    if value is None:
+        return f"<td>{text}</td>"
+    return f'<td class="number" data-value="{value:g}">{text}</td>'
+
+
+def _search_key(view: _View) -> str:
+    """What the search box matches: the names and the file, lower-cased."""
+    parts = [view.label, view.tab, view.summary.title or "", view.entry.name]
+    parts += [view.summary.parent_entity or "", view.summary.level or ""]
+    return " ".join(part for part in parts if part).lower()
+
+
+def _codes(view: _View) -> str:
+    """The ``data-codes`` attribute: the audit's finding codes, for the findings filter."""
+    if view.audit is None:
+        return ""
+    codes = sorted({finding.code for finding in view.audit.findings})
+    return f' data-codes=" {escape(" ".join(codes))} "'
+
+
+def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> str:
     rows = []
-    for view in views:
+    for order, view in enumerate(views):
         counts = {kind: sum(1 for i in view.items if i.kind == kind) for kind in KIND_LABELS}
-        provenance = view.summary.provenance
+        summary = view.summary
+        provenance = summary.provenance
         usage = provenance.usage
         backend = provenance.model or ("规则" if provenance.backend == "rules" else "大模型")
+        ungrounded = sum(1 for item in view.items if not item.grounded)
+        tokens = usage.prompt_tokens + usage.completion_tokens
         cells = [
-            f'<a href="#{escape(view.anchor)}" data-testid="report-link">{escape(view.label)}</a>',
-            escape(view.summary.level or ""),
-            escape(str(view.summary.year or "")),
-            escape(backend),
-            *(str(counts[kind]) for kind in KIND_LABELS),
-            str(sum(1 for item in view.items if not item.grounded)),
-            str(len(view.summary.rejected)),
-            str(len(view.summary.warnings)),
-            f"{usage.prompt_tokens:,}+{usage.completion_tokens:,}",
-            escape(_top_indicators(view, shared)),
+            _cell(
+                f'<a href="#{escape(view.anchor)}" data-testid="report-link">{escape(view.tab)}</a>'
+            ),
+            _cell(escape(summary.parent_entity or "")),
+            _cell(escape(summary.level or "")),
+            _cell(escape(str(summary.year or "")), summary.year),
+            _cell(escape(backend)),
         ]
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    header = ["报告", "层级", "年度", "模型", *KIND_LABELS.values()]
-    header += ["未定位", "拒绝", "警告", "token", "主要指标"]
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+        if with_audits:
+            audit = view.audit
+            if audit is None:
+                cells += ['<td class="empty">—</td>'] * 4
+            else:
+                severities = Counter(finding.severity for finding in audit.findings)
+                cells.append(_cell(str(audit.score.value), audit.score.value))
+                cells += [
+                    _cell(str(severities[severity]), severities[severity])
+                    for severity in SEVERITY_LABELS
+                ]
+        cells += [_cell(str(counts[kind]), counts[kind]) for kind in KIND_LABELS]
+        cells += [
+            _cell(str(ungrounded), ungrounded),
+            _cell(str(len(summary.rejected)), len(summary.rejected)),
+            _cell(str(len(summary.warnings)), len(summary.warnings)),
+            _cell(f"{usage.prompt_tokens:,}+{usage.completion_tokens:,}", tokens),
+            _cell(escape(_top_indicators(view, shared))),
+        ]
+        # Rows after the first page start hidden, as the script would hide them.
+        hidden = " hidden" if order >= TABLE_PAGE else ""
+        rows.append(
+            f'<tr data-testid="corpus-row"{hidden} data-order="{order}" '
+            f'data-search="{escape(_search_key(view))}" '
+            f'data-level="{escape(summary.level or "")}" '
+            f'data-parent="{escape(summary.parent_entity or "")}"{_codes(view)}>'
+            f"{''.join(cells)}</tr>"
+        )
+    header: list[tuple[str, bool]] = [("报告", False), ("上级", False), ("层级", False)]
+    header += [("年度", True), ("模型", False)]
+    if with_audits:
+        header += [("审核得分", True), *((f"{label}", True) for label in SEVERITY_LABELS.values())]
+    header += [(label, True) for label in KIND_LABELS.values()]
+    header += [
+        ("未定位", True),
+        ("拒绝", True),
+        ("警告", True),
+        ("token", True),
+        ("主要指标", False),
+    ]
+    head = "".join(
+        f'<th data-type="{"number" if numeric else "text"}">'
+        f'<button type="button" class="sort" data-testid="sort">{escape(label)}</button></th>'
+        for label, numeric in header
+    )
+    tools = (
+        '<div class="tools"><label>分组：<select data-testid="group-by">'
+        '<option value="">不分组</option><option value="level">按层级</option>'
+        '<option value="parent">按上级（县区 / 部门所属政府）</option></select></label>'
+        '<span class="chip" data-testid="code-filter" hidden>只显示有“<span></span>”的报告 '
+        '<button type="button" data-testid="clear-code-filter" aria-label="取消">×</button></span>'
+        '<span class="hint">点击列名排序；顶部搜索框按名称筛选。</span></div>'
+    )
+    more = (
+        '<p class="tools"><button type="button" data-testid="show-more" hidden></button>'
+        '<button type="button" data-testid="show-all" hidden>全部显示</button></p>'
+    )
     return (
-        f'<table class="corpus" data-testid="corpus-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'{tools}<div class="table-wrap"><table class="corpus" data-testid="corpus-table" '
+        f'data-page-size="{TABLE_PAGE}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
+
+
+def _findings_section(views: list[_View]) -> str:
+    """The corpus table of audit findings by code: how many reports and findings each."""
+    reports: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    severities: dict[str, Counter[str]] = defaultdict(Counter)
+    audited = 0
+    for view in views:
+        if view.audit is None:
+            continue
+        audited += 1
+        codes = [finding.code for finding in view.audit.findings]
+        findings.update(codes)
+        reports.update(set(codes))
+        for finding in view.audit.findings:
+            severities[finding.code][finding.severity] += 1
+    rows = "".join(
+        f'<tr data-testid="finding-row" data-code="{escape(code)}"><td>'
+        f'<button type="button" class="code-filter" data-code="{escape(code)}" '
+        f'title="只显示有这项发现的报告">{escape(code)}</button></td>'
+        f"<td>{escape(FINDING_LABELS.get(code, code))}</td>"
+        f"<td>{''.join(_severity_chip(s) for s in SEVERITY_LABELS if severities[code][s])}</td>"
+        f'<td class="number">{reports[code]}</td><td class="number">{count}</td></tr>'
+        for code, count in sorted(findings.items(), key=lambda pair: (-reports[pair[0]], pair[0]))
+    )
+    scores = [view.audit.score.value for view in views if view.audit is not None]
+    median = f"，得分中位数 {statistics.median(scores):g}" if scores else ""
+    missing = len(views) - audited
+    note = f"；{missing} 份报告没有审核结果" if missing else ""
+    return (
+        f'<section class="box" data-testid="findings"><h3>审核发现（按检查代码）</h3>'
+        f'<p class="hint">已审核 {audited} 份报告{median}{note}。点击代码，报告表只显示有这项发现的报告。</p>'
+        "<table><thead><tr><th>代码</th><th>检查</th><th>严重程度</th><th>报告数</th>"
+        f"<th>发现数</th></tr></thead><tbody>{rows or '<tr><td colspan=5>没有发现</td></tr>'}"
+        "</tbody></table></section>"
     )
 
 
@@ -714,15 +1168,28 @@ def _boilerplate_section(clusters: list[list[tuple[_View, _Item, float]]]) -> st
     else:
         flags = []
         for cluster in clusters:
-            members = "".join(
+            members = [
                 f'<li><a href="#{escape(view.anchor)}" data-select="{escape(item.id)}">'
-                f"{escape(view.label)}</a> · {escape(KIND_LABELS[item.kind])}："
+                f"{escape(view.tab)}</a> · {escape(KIND_LABELS[item.kind])}："
                 f"<q>{escape(item.evidence.quote or item.title)}</q>"
                 f'<span class="score">相似度 {score:.2f}</span></li>'
                 for view, item, score in cluster
+            ]
+            shown = members[:BOILERPLATE_SHOWN]
+            rest = members[BOILERPLATE_SHOWN:BOILERPLATE_LISTED]
+            unlisted = len(members) - len(shown) - len(rest)
+            tail = f"<p>另有 {unlisted} 条未列出，见各报告中的“套话”标记。</p>" if unlisted else ""
+            more = (
+                f"<details><summary>另有 {len(members) - len(shown)} 条</summary>"
+                f"<ul>{''.join(rest)}</ul>{tail}</details>"
+                if rest
+                else ""
             )
+            reports = len({id(view) for view, _, _ in cluster})
             flags.append(
-                f'<div class="flag" data-testid="boilerplate-flag"><ul>{members}</ul></div>'
+                f'<div class="flag" data-testid="boilerplate-flag">'
+                f'<p class="hint">{reports} 份报告，{len(cluster)} 条</p>'
+                f"<ul>{''.join(shown)}</ul>{more}</div>"
             )
         body = "".join(flags)
     return (
@@ -774,13 +1241,67 @@ def _script_hash(script: str) -> str:
 # --------------------------------------------------------------------------- the page
 
 
+@cache
+def _asset(name: str) -> str:
+    """A file of ``rulelaw_llm/review_assets`` (package data, in the wheel and in a checkout)."""
+    folder = resources.files("rulelaw_llm").joinpath("review_assets")
+    return folder.joinpath(name).read_text(encoding="utf-8")
+
+
+def _read_results(
+    results: str | os.PathLike[str] | Sequence[ReportSummary],
+) -> tuple[list[ResultEntry], list[str], Path | None]:
+    """The entries of ``results``: the one place the review page reads a results file."""
+    return result_entries(results)
+
+
+def _name_tabs(views: list[_View]) -> None:
+    """Give each view its navigation name; reports sharing a name show their file too."""
+    counts = Counter(view.label for view in views)
+    files = Counter((view.label, view.entry.name) for view in views)
+    for view in views:
+        if counts[view.label] == 1:
+            view.tab = view.label
+        elif files[(view.label, view.entry.name)] == 1:
+            view.tab = f"{view.label}（{view.entry.name}）"
+        else:
+            view.tab = f"{view.label}（{view.entry.input or view.entry.name}）"
+
+
+def _match_audits(views: list[_View], audits: Sequence[AuditLike], base: Path | None) -> None:
+    """Attach each audit to the view of the same input (as written, resolved, or file name)."""
+
+    def resolved(path: str) -> str:
+        candidate = Path(path)
+        if not candidate.is_absolute() and base is not None and not candidate.exists():
+            candidate = base / candidate
+        return str(candidate.resolve())
+
+    by_input = {audit.input: audit for audit in audits}
+    by_path = {resolved(audit.input): audit for audit in audits}
+    names = Counter(PurePath(audit.input.replace("\\", "/")).name for audit in audits)
+    by_name = {
+        PurePath(audit.input.replace("\\", "/")).name: audit
+        for audit in audits
+        if names[PurePath(audit.input.replace("\\", "/")).name] == 1
+    }
+    for view in views:
+        source = view.entry.input or ""
+        view.audit = (
+            by_input.get(source)
+            or (by_path.get(resolved(source)) if source else None)
+            or by_name.get(view.entry.name)
+        )
+
+
 def render_review(
     results: str | os.PathLike[str] | Sequence[ReportSummary],
     *,
     gold_dir: str | os.PathLike[str] | None = None,
+    audits: Sequence[AuditLike] | None = None,
 ) -> str:
     """The review page as one HTML string (see ``write_review``)."""
-    entries, notes, base = result_entries(results)
+    entries, notes, base = _read_results(results)
     evaluation = evaluate(results, gold_dir) if gold_dir is not None else None
     by_input = {report.input: report for report in evaluation.reports} if evaluation else {}
     views: list[_View] = []
@@ -797,38 +1318,16 @@ def render_review(
         )
         _build_items(view)
         views.append(view)
+    _name_tabs(views)
+    if audits is not None:
+        _match_audits(views, audits, base)
     clusters = _find_boilerplate(views)
     groups = _indicator_groups(views)
     shared = {item.id for group in groups for _, item, _, _ in group.members}
-    data = {
-        "items": {
-            item.id: {
-                "report": view.anchor,
-                "kind": item.kind,
-                "kindLabel": KIND_LABELS[item.kind],
-                "index": item.index,
-                "fields": [
-                    *item.fields,
-                    *([("gold", "金标准", item.gold)] if item.gold else []),
-                    *(
-                        [
-                            (
-                                "boilerplate",
-                                "套话",
-                                "与" + "、".join(item.boilerplate) + "的条目几乎逐字相同",
-                            )
-                        ]
-                        if item.boilerplate
-                        else []
-                    ),
-                ],
-            }
-            for view in views
-            for item in view.items
-        }
-    }
     nav = "".join(
-        f'<a href="#{escape(view.anchor)}" data-view="{escape(view.anchor)}">{escape(view.label)}</a>'
+        f'<a href="#{escape(view.anchor)}" data-view="{escape(view.anchor)}" '
+        f'data-search="{escape(_search_key(view))}" title="{escape(view.entry.input or view.entry.name)}">'
+        f"{escape(view.tab)}</a>"
         for view in views
     )
     notices = "".join(f'<p class="notice">{escape(note)}</p>' for note in notes)
@@ -836,7 +1335,8 @@ def render_review(
         '<section class="view corpus-view" id="corpus" data-testid="corpus">'
         f"<h2>语料总览：{len(views)} 份报告"
         f"{f'，{len(entries) - len(views)} 份失败' if len(entries) > len(views) else ''}</h2>"
-        f"{notices}{_corpus_table(views, shared)}{_failures(entries)}"
+        f"{notices}{_corpus_table(views, shared, audits is not None)}{_failures(entries)}"
+        f"{_findings_section(views) if audits is not None else ''}"
         f"{_evaluation_section(evaluation) if evaluation else ''}"
         '<div class="charts">'
         f"{_category_chart('chart-problems', '问题的类别（按报告堆叠）', views, 'problem')}"
@@ -846,7 +1346,8 @@ def render_review(
         f"{_boilerplate_section(clusters)}</section>"
     )
     body = corpus + "".join(_report_view(view) for view in views)
-    script = _SCRIPT
+    data = "".join(_report_data(view) for view in views)
+    script = _asset("review.js")
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         f"script-src '{_script_hash(script)}'; base-uri 'none'; form-action 'none'"
@@ -857,11 +1358,15 @@ def render_review(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
         "<title>法治政府建设年度报告 · 抽取结果审阅</title>"
-        f"<style>{_STYLE}</style></head><body>"
+        f"<style>{_asset('review.css')}</style></head><body>"
         '<header class="top"><h1>法治政府建设年度报告 · 抽取结果审阅</h1>'
-        f'<nav data-testid="nav"><a href="#corpus" data-view="corpus">语料总览</a>{nav}</nav></header>'
-        f"<main>{body}</main>"
-        f'<script type="application/json" id="review-data">{_script_json(data)}</script>'
+        '<a href="#corpus" data-view="corpus">语料总览</a>'
+        '<input type="search" data-testid="search" placeholder="按名称筛选报告（主体、上级、文件名）" '
+        'aria-label="按名称筛选报告">'
+        '<span class="search-count" data-testid="search-count"></span>'
+        '<span class="current-title" data-testid="current-title"></span></header>'
+        f'<div class="layout"><nav class="reports" data-testid="nav" aria-label="报告">{nav}</nav>'
+        f"<main>{body}</main></div>{data}"
         f"<script>{script}</script></body></html>\n"
     )
 
@@ -871,242 +1376,20 @@ def write_review(
     output: str | os.PathLike[str],
     *,
     gold_dir: str | os.PathLike[str] | None = None,
+    audits: Sequence[AuditLike] | None = None,
 ) -> Path:
     """Write the review page for ``results`` (a JSONL results file or summaries) to ``output``.
 
     Each report's text is re-read from its input file (``load_report``) so that the
     evidence can be highlighted in place; a missing file is shown as such. With
-    ``gold_dir``, the page also compares every item with the gold annotations.
-    Raises ``InputError`` if the results or the gold directory cannot be read.
+    ``gold_dir``, the page also compares every item with the gold annotations; with
+    ``audits`` (the audits of these reports, matched by input), it shows each report's
+    findings and score and a corpus table of findings by code — without them those parts
+    are simply absent. Raises ``InputError`` if the results or the gold directory cannot
+    be read.
     """
     path = Path(output)
-    page = render_review(results, gold_dir=gold_dir)
+    page = render_review(results, gold_dir=gold_dir, audits=audits)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
-
-
-_STYLE = """
-:root{--achievement:#cdebc5;--indicator:#ffd27f;--problem:#f8b9b9;--cause:#dcc8f2;--plan:#bcd6f6;
---ink:#1f2328;--muted:#5f6b76;--line:#d8dee4;--paper:#fff;--bg:#f6f8fa}
-*{box-sizing:border-box}
-body{margin:0;color:var(--ink);background:var(--bg);font:14px/1.6 "Noto Sans CJK SC","Source Han Sans SC",
-"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",system-ui,sans-serif}
-header.top{position:sticky;top:0;z-index:5;background:#24292f;color:#fff;padding:6px 16px}
-header.top h1{font-size:16px;margin:0 0 4px}
-nav a{color:#cfe3ff;margin-right:12px;text-decoration:none;white-space:nowrap}
-nav a.current{color:#fff;font-weight:bold;border-bottom:2px solid #fff}
-main{padding:12px 16px}
-.js .view{display:none}.js .view.active{display:block}
-h2{font-size:18px;margin:8px 0}h3{font-size:15px;margin:8px 0}h4{font-size:14px;margin:6px 0}
-table{border-collapse:collapse;background:var(--paper);margin:6px 0}
-th,td{border:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f4;white-space:nowrap}
-table.corpus td{white-space:nowrap}table.corpus td:last-child{white-space:normal}
-.box{background:var(--paper);border:1px solid var(--line);border-radius:6px;padding:6px 12px;margin:8px 0}
-.notice{background:#fff4d6;border:1px solid #e8c66a;padding:6px 10px;border-radius:6px}
-.empty,.hint{color:var(--muted)}
-.charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-figure.chart{background:var(--paper);border:1px solid var(--line);border-radius:6px;margin:8px 0;padding:8px}
-figcaption{font-weight:bold;margin-bottom:4px}
-svg text{font-size:12px;fill:#24292f}svg text.group{font-weight:bold}
-.flag{border-left:4px solid #d4a72c;padding:2px 8px;margin:6px 0;background:#fffbea}
-.flag ul{margin:0;padding-left:18px}.score{color:var(--muted);margin-left:8px}
-.digest{background:var(--paper);border-left:4px solid #4e79a7;padding:8px 12px;margin:6px 0}
-dl.meta{display:flex;flex-wrap:wrap;gap:2px 20px;background:var(--paper);
-border:1px solid var(--line);border-radius:6px;padding:6px 12px;margin:6px 0}
-dl.meta div{display:flex;gap:6px}dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-.boxes{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0}.boxes>.box{flex:1 1 320px;margin:0}
-.boxes>.notice{flex:1 1 100%;margin:0}
-.columns{display:grid;grid-template-columns:minmax(0,1fr) 380px;gap:14px;align-items:start}
-.report-text{white-space:pre-wrap;background:var(--paper);border:1px solid var(--line);border-radius:6px;
-padding:12px 16px;font-size:15px;line-height:1.9}
-.side{position:sticky;top:64px;max-height:calc(100vh - 76px);display:flex;flex-direction:column}
-.lists{overflow:auto;flex:1;min-height:120px}
-.panel{flex:none;max-height:55vh;overflow:auto;background:var(--paper);border:2px solid #4e79a7;
-border-radius:6px;padding:6px 12px;margin-bottom:8px}
-.panel dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:4px 0}
-.panel dt{color:var(--muted)}.panel dd{margin:0;word-break:break-all}
-.panel p button.item{display:inline-block;background:#eef1f4;padding:0 8px;margin:0 4px}
-.panel-kind{font-weight:bold;margin:4px 0;padding:0 6px;border-radius:4px;display:inline-block}
-mark.ev{color:inherit;border-radius:2px;padding:1px 0;cursor:pointer}
-mark.ev-achievement,.ev-achievement.swatch,.kind-achievement{background:var(--achievement)}
-mark.ev-indicator,.ev-indicator.swatch,.kind-indicator{background:var(--indicator)}
-mark.ev-indicator{border-bottom:2px solid #c77700}
-mark.ev-problem,.ev-problem.swatch,.kind-problem{background:var(--problem)}
-mark.ev-cause,.ev-cause.swatch,.kind-cause{background:var(--cause)}
-mark.ev-cause{border-bottom:2px dotted #7a4fb0}
-mark.ev-plan,.ev-plan.swatch,.kind-plan{background:var(--plan)}
-mark.ev.selected{outline:2px solid #24292f;outline-offset:1px}
-mark.ev:hover{filter:brightness(.92)}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}
-.list ol{margin:0;padding-left:22px}
-button.item{all:unset;cursor:pointer;display:block;padding:2px 4px;border-radius:4px;background:transparent}
-button.item:hover,button.item.selected{background:#eef3fb}
-button.item.selected{outline:1px solid #4e79a7}
-button.item:focus-visible,mark.ev:focus-visible{outline:2px solid #4e79a7}
-.chip{display:inline-block;font-size:12px;color:#44505c;background:#eef1f4;border-radius:8px;padding:0 6px;margin-right:4px}
-.badge{display:inline-block;font-size:11px;border-radius:8px;padding:0 6px;margin-left:4px}
-.badge.warn{background:#ffe1e1;color:#8a1f1f}.badge.ok{background:#dff5df;color:#1f6b2a}
-.badge.boiler{background:#fff0c2;color:#6b5200}
-.list li.empty{list-style:none}
-pre{white-space:pre-wrap;background:#f3f4f6;padding:4px 8px;border-radius:4px;font-size:12px}
-.legend{color:var(--muted)}
-@media (max-width:900px){.columns{grid-template-columns:1fr}.side{position:static;max-height:none}
-.lists{overflow:visible}}
-"""
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  document.documentElement.classList.add("js");
-  var node = document.getElementById("review-data");
-  var items = node ? JSON.parse(node.textContent).items : {};
-  var pinned = {};
-
-  function activate(name) {
-    var target = document.getElementById(name);
-    if (!target || !target.classList.contains("view")) {
-      target = document.getElementById("corpus");
-    }
-    document.querySelectorAll(".view").forEach(function (view) {
-      view.classList.toggle("active", view === target);
-    });
-    document.querySelectorAll("nav a[data-view]").forEach(function (link) {
-      link.classList.toggle("current", link.getAttribute("data-view") === target.id);
-    });
-    return target;
-  }
-
-  function route() {
-    var name = "";
-    try { name = decodeURIComponent(location.hash.slice(1)); } catch (error) { name = ""; }
-    activate(name || "corpus");
-  }
-
-  function marksOf(view, id) {
-    return Array.prototype.filter.call(view.querySelectorAll("mark.ev"), function (mark) {
-      return mark.getAttribute("data-id") === id;
-    });
-  }
-
-  function render(id, mark) {
-    var item = items[id];
-    if (!item) { return; }
-    var view = document.getElementById(item.report);
-    var body = view.querySelector("[data-testid=panel-body]");
-    body.textContent = "";
-    var title = document.createElement("p");
-    title.className = "panel-kind kind-" + item.kind;
-    title.textContent = item.kindLabel + " #" + (item.index + 1);
-    body.appendChild(title);
-    var list = document.createElement("dl");
-    item.fields.forEach(function (entry) {
-      var term = document.createElement("dt");
-      term.textContent = entry[1];
-      var value = document.createElement("dd");
-      value.textContent = entry[2];
-      value.setAttribute("data-field", entry[0]);
-      list.appendChild(term);
-      list.appendChild(value);
-    });
-    body.appendChild(list);
-    var outer = [];
-    var parent = mark && mark.parentElement ? mark.parentElement.closest("mark.ev") : null;
-    while (parent) {
-      var other = parent.getAttribute("data-id");
-      if (other !== id && outer.indexOf(other) < 0) { outer.push(other); }
-      parent = parent.parentElement ? parent.parentElement.closest("mark.ev") : null;
-    }
-    if (outer.length) {
-      var note = document.createElement("p");
-      note.textContent = "同时位于：";
-      outer.forEach(function (other) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "item";
-        button.setAttribute("data-select", other);
-        button.textContent = items[other] ? items[other].kindLabel + " #" + (items[other].index + 1) : other;
-        note.appendChild(button);
-      });
-      body.appendChild(note);
-    }
-    body.setAttribute("data-current", id);
-  }
-
-  function reset(view) {
-    var id = pinned[view.id];
-    if (id) { render(id, marksOf(view, id)[0]); return; }
-    var body = view.querySelector("[data-testid=panel-body]");
-    if (!body) { return; }
-    body.textContent = "";
-    var hint = document.createElement("p");
-    hint.className = "hint";
-    hint.textContent = "将鼠标移到高亮处或点击条目，查看抽取出的字段。";
-    body.appendChild(hint);
-    body.removeAttribute("data-current");
-  }
-
-  function select(id, mark, scroll) {
-    var item = items[id];
-    if (!item) { return; }
-    var view = activate(item.report);
-    if (location.hash.slice(1) !== item.report && history.replaceState) {
-      history.replaceState(null, "", "#" + item.report);
-    }
-    view.querySelectorAll(".selected").forEach(function (element) {
-      element.classList.remove("selected");
-    });
-    var marks = marksOf(view, id);
-    marks.forEach(function (element) { element.classList.add("selected"); });
-    view.querySelectorAll("button.item[data-id]").forEach(function (button) {
-      if (button.getAttribute("data-id") !== id) { return; }
-      button.classList.add("selected");
-      var lists = button.closest(".lists");
-      if (lists) {
-        var box = lists.getBoundingClientRect(), place = button.getBoundingClientRect();
-        if (place.top < box.top || place.bottom > box.bottom) {
-          lists.scrollTop += place.top - box.top - box.height / 2;
-        }
-      }
-    });
-    pinned[item.report] = id;
-    render(id, mark || marks[0]);
-    if (scroll && marks[0]) { marks[0].scrollIntoView({block: "center"}); }
-  }
-
-  document.addEventListener("click", function (event) {
-    var target = event.target;
-    if (!(target instanceof Element)) { return; }
-    var mark = target.closest("mark.ev");
-    if (mark) { select(mark.getAttribute("data-id"), mark, false); return; }
-    var chooser = target.closest("[data-select]");
-    if (chooser) {
-      event.preventDefault();
-      select(chooser.getAttribute("data-select"), null, true);
-    }
-  });
-  document.addEventListener("keydown", function (event) {
-    var target = event.target;
-    if (event.key === "Enter" && target instanceof Element && target.matches("mark.ev")) {
-      select(target.getAttribute("data-id"), target, false);
-    }
-  });
-  document.addEventListener("mouseover", function (event) {
-    var target = event.target;
-    if (!(target instanceof Element)) { return; }
-    var mark = target.closest("mark.ev");
-    if (mark) { render(mark.getAttribute("data-id"), mark); }
-  });
-  document.addEventListener("mouseout", function (event) {
-    var target = event.target;
-    if (!(target instanceof Element) || !target.closest("mark.ev")) { return; }
-    var next = event.relatedTarget;
-    if (next instanceof Element && next.closest("mark.ev")) { return; }
-    var view = target.closest(".view");
-    if (view) { reset(view); }
-  });
-  window.addEventListener("hashchange", route);
-  route();
-})();
-"""

@@ -1,4 +1,5 @@
-"""The wheel ships the prompts, and installed code loads them with importlib.resources."""
+"""The wheel ships the prompts and the review page's assets; installed code loads them with
+importlib.resources, and so does a checkout or an editable install (the package folder)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+
+#: Renders a review page of one summary and prints whether the style and script came along.
+RENDER_REVIEW = (
+    "import rulelaw_llm, sys; from rulelaw_llm import load_report, summarize_offline; "
+    "from rulelaw_llm.review import render_review; "
+    "page = render_review([summarize_offline(load_report(sys.argv[1]))]); "
+    "print(rulelaw_llm.__file__); "
+    "print('nav.reports{' in page, 'DecompressionStream' in page)"
+)
+ASSETS = ROOT / "rulelaw_llm" / "review_assets"
 
 
 def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) -> None:
@@ -39,6 +50,9 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
         sorted(n.split("/")[-1] for n in names if n.startswith("rulelaw_llm/prompts/")) == prompts
     )
     assert "rulelaw_llm/py.typed" in names
+    assets = sorted(path.name for path in ASSETS.iterdir())
+    assert assets == ["review.css", "review.js"]
+    assert sorted(n.split("/")[-1] for n in names if "/review_assets/" in n) == assets
 
     code = (
         "import rulelaw_llm, rulelaw_llm.prompts as p; "
@@ -54,6 +68,33 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == load_first_line()
+
+    sample = ROOT / "examples" / "reports" / "wutong-zhen-2024.txt"
+    review = subprocess.run(
+        [sys.executable, "-c", RENDER_REVIEW, str(sample)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(wheel), "PATH": "/usr/bin:/bin"},
+    )
+    assert review.returncode == 0, review.stderr
+    assert review.stdout.split("\n")[1:] == ["True True", ""]
+
+
+def test_a_checkout_or_editable_install_finds_the_review_assets(tmp_path: Path) -> None:
+    """An editable install puts the project folder on the path, as PYTHONPATH does here."""
+    sample = ROOT / "examples" / "reports" / "wutong-zhen-2024.txt"
+    review = subprocess.run(
+        [sys.executable, "-c", RENDER_REVIEW, str(sample)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert review.returncode == 0, review.stderr
+    module, found, _ = review.stdout.split("\n")
+    assert module == str(ROOT / "rulelaw_llm" / "__init__.py")
+    assert found == "True True"
 
 
 def load_first_line() -> str:
