@@ -31,6 +31,7 @@ from rulelaw_llm.settings import Settings
 
 __all__ = ["ResultCache", "cache_key", "default_cache_path"]
 
+
 def default_cache_path() -> Path:
     """The user cache directory: XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows."""
     if sys.platform == "win32":

@@ -28,8 +28,6 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from pydantic import JsonValue
-
 from rulelaw_llm.categories import CategoryKey, category_scores, classify
 from rulelaw_llm.digest import template_digest
 from rulelaw_llm.document import Item, Report
@@ -37,7 +35,19 @@ from rulelaw_llm.grounding import clause_span, sentence_span
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.prompts import NAME_CHARS
 from rulelaw_llm.quantities import Quantity, find_quantities
-from rulelaw_llm.schema import Coverage, Evidence, Question, Rejected, ReportSummary
+from rulelaw_llm.schema import (
+    Achievement,
+    Coverage,
+    Evidence,
+    Plan,
+    Problem,
+    Question,
+    QuestionField,
+    QuestionOutcome,
+    QuestionTarget,
+    Rejected,
+    ReportSummary,
+)
 from rulelaw_llm.settings import Settings
 from rulelaw_llm.tasks import (
     DigestTask,
@@ -71,7 +81,7 @@ Verdict = Literal["ok", "invalid", "truncated"]
 Result = TypeVar("Result")
 
 _PARTS: tuple[PartKind, ...] = ("achievements", "problems", "plans")
-_BRACKETS = re.compile(r"[（）()“”\"《》【】「」]")
+_PAIRS = ("（）", "()", "“”", "《》", "【】", "「」")
 #: Keyword evidence below this weight is weak (one two-character word in the body is 2).
 _WEAK_CATEGORY = 6
 #: A runner-up scoring this share of the best makes the evidence split.
@@ -189,13 +199,12 @@ def _ask(
                 else:
                     new_failures[key] = failure
         state.verdicts[request.id] = "invalid" if new_failures else "ok"
-        if request.reask:
-            if len(new_failures) == len(pending):
-                state.reasks_without_progress += 1
+        if request.reask and len(new_failures) == len(pending):
+            state.reasks_without_progress += 1
         if not new_failures:
             return
         repeated = bool(failures) and all(
-            key in previous and answers.get(key, None) == previous[key] for key in new_failures
+            key in previous and answers.get(key) == previous[key] for key in new_failures
         )
         if repeated:
             state.repeated_answers += 1
@@ -264,9 +273,9 @@ def run_together(
         batch = [current[index] for index in order]
         replies = yield batch
         for index, request, reply in zip(order, batch, replies, strict=True):
-            answered[
-                (request.system, request.user, request.response_model, request.max_tokens)
-            ] = reply
+            answered[(request.system, request.user, request.response_model, request.max_tokens)] = (
+                reply
+            )
             advance(index, reply)
     return [results[index] for index in range(len(flows))]
 
@@ -314,6 +323,13 @@ class ReportFacts:
         return cls(report, quantities, baseline, items, tuple(candidates))
 
 
+def _unbalanced(name: str) -> bool:
+    """Whether a name opens a bracket or quote it does not close (or closes one it never opened)."""
+    if name.count('"') % 2:
+        return True
+    return any(name.count(left) != name.count(right) for left, right in _PAIRS)
+
+
 def name_doubts(facts: ReportFacts, index: int) -> tuple[str, ...]:
     """Why the rules floor is not sure of a quantity's name (empty: sure)."""
     text = facts.report.text
@@ -325,11 +341,9 @@ def name_doubts(facts: ReportFacts, index: int) -> tuple[str, ...]:
         reasons.append(f"规则名称过长（{len(name)}字）")
     if len(re.findall(r"[\u4e00-\u9fff]", name.replace(quantity.raw, ""))) < 2:
         reasons.append("规则未找到统计对象")
-    if _BRACKETS.search(name):
+    if _unbalanced(name):
         reasons.append("规则名称跨括号或引号")
-    if any(
-        other is not quantity and left <= other.start < right for other in facts.quantities
-    ):
+    if any(other is not quantity and left <= other.start < right for other in facts.quantities):
         reasons.append("分句中还有别的数字")
     return tuple(reasons)
 
@@ -349,15 +363,17 @@ def category_doubt(item: Item, summary: str) -> str | None:
     return None
 
 
+def _floor_items(summary: ReportSummary, part: PartKind) -> Sequence[Achievement | Problem | Plan]:
+    if part == "achievements":
+        return summary.achievements
+    return summary.problems if part == "problems" else summary.plans
+
+
 def _item_targets(
     facts: ReportFacts, part: PartKind, scope: Scope, settings: Settings
 ) -> list[ItemTarget]:
     items = facts.items[part]
-    floor = {
-        "achievements": facts.baseline.achievements,
-        "problems": facts.baseline.problems,
-        "plans": facts.baseline.plans,
-    }[part]
+    floor = _floor_items(facts.baseline, part)
     causes_located = part == "problems" and len(
         [item for section in facts.report.sections_of("causes") for item in section.items]
     ) == len(items)
@@ -381,9 +397,7 @@ def _item_targets(
         if not reasons:
             continue
         asked: tuple[ItemField, ...] = tuple(
-            name  # type: ignore[misc]
-            for name in ("summary", "category", "cause")
-            if name in reasons
+            name for name in ("summary", "category", "cause") if name in reasons
         )
         shown = re.sub(r"\s+", " ", item.text).strip()
         if len(shown) > settings.item_chars:
@@ -412,7 +426,7 @@ def plan_tasks(facts: ReportFacts, settings: Settings, scope: Scope) -> list[Tas
     Unsure names go in requests of up to ``keys_per_request`` quantities; each part's
     unsure items in one request of up to ``keys_per_request`` items.
     """
-    per_request = settings.keys_per_request
+    per_request = settings.keys_per_request or 8
     tasks: list[Task] = []
     names = []
     for index in facts.candidates:
@@ -454,13 +468,19 @@ def plan_tasks(facts: ReportFacts, settings: Settings, scope: Scope) -> list[Tas
 # --------------------------------------------------------------------------- applying
 
 
-def _question(target: str, index: int, field_name: str, reason: str, outcome: str) -> Question:
+def _question(
+    target: QuestionTarget,
+    index: int,
+    field_name: QuestionField,
+    reason: str,
+    outcome: QuestionOutcome,
+) -> Question:
     return Question(
-        target=target,  # type: ignore[arg-type]
+        target=target,
         index=index,
-        field=field_name,  # type: ignore[arg-type]
+        field=field_name,
         reason=reason,
-        outcome=outcome,  # type: ignore[arg-type]
+        outcome=outcome,
     )
 
 
@@ -473,10 +493,8 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
     report = facts.report
     baseline = facts.baseline
     indicators = list(baseline.indicators)
-    parts = {
-        "achievements": list(baseline.achievements),
-        "problems": list(baseline.problems),
-        "plans": list(baseline.plans),
+    parts: dict[PartKind, list[Achievement | Problem | Plan]] = {
+        part: list(_floor_items(baseline, part)) for part in _PARTS
     }
     questions: list[Question] = []
     rejected = list(baseline.rejected)
@@ -492,9 +510,13 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
         if isinstance(task, NamesTask):
             for key, target in task.targets.items():
                 asked_names.add(target.index)
-                status = "accepted" if key in outcome.accepted else "rejected"
-                if key not in outcome.accepted and key not in outcome.rejected:
-                    status = "unanswered"
+                status: QuestionOutcome = (
+                    "accepted"
+                    if key in outcome.accepted
+                    else "rejected"
+                    if key in outcome.rejected
+                    else "unanswered"
+                )
                 questions.append(
                     _question("indicator", target.index, "name", "；".join(target.reasons), status)
                 )
@@ -509,14 +531,16 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
             for key, item_target in task.targets.items():
                 answer = outcome.accepted.get(key)
                 for name in item_target.asked:
-                    status = "accepted" if isinstance(answer, ItemAnswer) else "rejected"
+                    item_status: QuestionOutcome = (
+                        "accepted" if isinstance(answer, ItemAnswer) else "rejected"
+                    )
                     questions.append(
                         _question(
                             task.kind,
                             item_target.index,
                             name,
                             item_target.reasons[name],
-                            status,
+                            item_status,
                         )
                     )
                 if not isinstance(answer, ItemAnswer):
@@ -539,9 +563,7 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
                         update["cause_evidence"] = Evidence(
                             quote=quote, start=located.start, end=located.end, match=located.match
                         )
-                results[item_target.index] = results[item_target.index].model_copy(
-                    update=update
-                )
+                results[item_target.index] = results[item_target.index].model_copy(update=update)
     # An indicator whose clause has no category keyword takes its item's category: when
     # the model re-judged that item's category, the indicator follows.
     for index, quantity in enumerate(facts.quantities):
@@ -608,9 +630,7 @@ def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) 
         if any(figure.name == indicator.name for figure in figures):
             continue
         figures.append(
-            Figure(
-                indicator.name, quantity.raw, quantity.value, quantity.unit, quantity.approx
-            )
+            Figure(indicator.name, quantity.raw, quantity.value, quantity.unit, quantity.approx)
         )
         if len(figures) == 6:
             break
@@ -636,9 +656,7 @@ def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) 
     )
 
 
-def apply_digest(
-    summary: ReportSummary, outcome: TaskOutcome, settings: Settings
-) -> ReportSummary:
+def apply_digest(summary: ReportSummary, outcome: TaskOutcome, settings: Settings) -> ReportSummary:
     """Set the model's checked digest, or keep the template digest (the floor) with a warning."""
     warnings = list(summary.warnings)
     rejected = [*summary.rejected, *outcome.rejected.values()]
@@ -647,7 +665,9 @@ def apply_digest(
     questions.append(
         _question("digest", 0, "digest", "摘要总由模型撰写", "accepted" if digest else "rejected")
     )
-    coverage = summary.coverage.model_copy(update={"questions": questions}) if summary.coverage else None
+    coverage = (
+        summary.coverage.model_copy(update={"questions": questions}) if summary.coverage else None
+    )
     if not isinstance(digest, str) or not digest:
         warnings.append("模型摘要未通过校验，已改用模板摘要。")
         digest = template_digest(
@@ -676,9 +696,13 @@ class FlowResult:
 
 
 def summary_flow(
-    report: Report, settings: Settings, *, scope: Scope = "unsure"
+    report: Report, settings: Settings
 ) -> Generator[list[Request], list[Reply], FlowResult]:
-    """Summarize one report: yields rounds of requests, receives their replies in order."""
+    """Summarize one report: yields rounds of requests, receives their replies in order.
+
+    ``settings.scope`` chooses what is asked (``None`` counts as ``unsure``).
+    """
+    scope: Scope = "all" if settings.scope == "all" else "unsure"
     facts = ReportFacts.of(report, settings)
     state = RunState(reask_budget=settings.reask_budget)
     tasks = plan_tasks(facts, settings, scope)
@@ -688,5 +712,3 @@ def summary_flow(
     (digest_outcome,) = yield from run_together([run_task(digest, settings, state)], state)
     summary = apply_digest(summary, digest_outcome, settings)
     return FlowResult(summary, state)
-
-

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from rulelaw_llm.document import Report
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import find_quantities, parse_number
-from rulelaw_llm.document import Report
 from rulelaw_llm.schema import Evidence, MatchKind
 
 __all__ = [

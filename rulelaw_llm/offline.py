@@ -245,9 +245,7 @@ def summarize_offline(
         plans=plans,
         digest=digest,
         warnings=warnings,
-        coverage=Coverage(
-            candidates=candidates, indicators=candidates, not_indicators=0, unresolved=0
-        ),
+        coverage=Coverage(candidates=candidates, indicators=candidates, unresolved=0),
         provenance=Provenance(
             backend="rules",
             library_version=library_version(),

@@ -3,7 +3,7 @@
 Every extracted item carries ``Evidence``: a verbatim quote from ``Report.text`` and the
 character span where it stands, so ``report.text[evidence.start:evidence.end] ==
 evidence.quote`` always holds. The library computes spans; models never write offsets
-(the models an LLM fills live in ``rulelaw_llm.drafts``).
+(the models an LLM fills live in ``rulelaw_llm.tasks``).
 
 All models forbid unknown fields, so a consumer can rely on the JSON Schema
 (``rulelaw-llm schema``) as the exact shape of the output.
@@ -38,6 +38,9 @@ __all__ = [
 SCHEMA_VERSION = "1.1"
 
 RejectedKind = Literal["achievement", "indicator", "problem", "plan", "digest"]
+QuestionTarget = Literal["indicator", "achievement", "problem", "plan", "digest"]
+QuestionField = Literal["name", "summary", "category", "cause", "digest"]
+QuestionOutcome = Literal["accepted", "rejected", "unanswered"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
 
 
@@ -153,15 +156,11 @@ class Usage(_Model):
 class Question(_Model):
     """One field the model was asked to fill, why the rules floor was not sure, and the outcome."""
 
-    target: Literal["indicator", "achievement", "problem", "plan", "digest"] = Field(
-        description="问的是哪类条目"
-    )
+    target: QuestionTarget = Field(description="问的是哪类条目")
     index: int = Field(ge=0, description="该条目在结果对应列表中的序号（从 0 起）")
-    field: Literal["name", "summary", "category", "cause", "digest"] = Field(
-        description="问的是哪个字段"
-    )
+    field: QuestionField = Field(description="问的是哪个字段")
     reason: str = Field(description="为什么要问：规则结果不确定的原因，或 scope=all")
-    outcome: Literal["accepted", "rejected", "unanswered"] = Field(
+    outcome: QuestionOutcome = Field(
         description="accepted 采用了模型的回答；rejected 未通过校验、保留规则结果；unanswered 没有回答"
     )
 

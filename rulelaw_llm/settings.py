@@ -83,7 +83,9 @@ class Settings:
             raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
         if self.scope is not None and self.scope not in SCOPES:
             raise ConfigurationError(f"未知的 scope：{self.scope}（可选 {'、'.join(SCOPES)}）")
-        if self.reask_budget < 0 or (self.keys_per_request is not None and self.keys_per_request <= 0):
+        if self.reask_budget < 0 or (
+            self.keys_per_request is not None and self.keys_per_request <= 0
+        ):
             raise ConfigurationError("reask_budget 不能为负数，keys_per_request 必须为正数。")
         if self.mode is not None and self.mode not in MODES:
             raise ConfigurationError(f"未知的 mode：{self.mode}（可选 {'、'.join(MODES)}）")

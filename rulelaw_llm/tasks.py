@@ -150,7 +150,7 @@ def _group_model(specs: tuple[FieldSpec, ...]) -> type[BaseModel]:
             ),
         )
     name = "".join(spec.name.title() for spec in specs)
-    return create_model(name, __base__=_Strict, **fields)  # type: ignore[call-overload,no-any-return]
+    return create_model(name, __base__=_Strict, **fields)
 
 
 @cache
@@ -173,7 +173,7 @@ def response_model(
             )
         else:
             fields[key] = (_group_model(specs), Field(description=key))
-    return create_model(name, __base__=_Strict, **fields)  # type: ignore[call-overload,no-any-return]
+    return create_model(name, __base__=_Strict, **fields)
 
 
 @cache
@@ -369,9 +369,7 @@ def check_summary(key: str, summary: str, text: str) -> tuple[str, str | None]:
     if not summary:
         return summary, feedback("summary_empty", key=key)
     if len(summary) > SUMMARY_CHARS:
-        return summary, feedback(
-            "summary_long", key=key, length=len(summary), limit=SUMMARY_CHARS
-        )
+        return summary, feedback("summary_long", key=key, length=len(summary), limit=SUMMARY_CHARS)
     known = numbers_in(text)
     invented = [
         number
