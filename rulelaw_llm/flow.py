@@ -154,6 +154,7 @@ def _ask(
     pending = keys
     failures: dict[str, str] = {}
     previous: dict[str, object] = {}
+    previous_raw: str | None = None
     max_tokens = settings.max_tokens
     reasks = 0
     while pending:
@@ -203,8 +204,9 @@ def _ask(
             state.reasks_without_progress += 1
         if not new_failures:
             return
-        repeated = bool(failures) and all(
-            key in previous and answers.get(key) == previous[key] for key in new_failures
+        repeated = request.reask and (
+            reply.raw == previous_raw
+            or all(key in previous and answers.get(key) == previous[key] for key in new_failures)
         )
         if repeated:
             state.repeated_answers += 1
@@ -217,6 +219,7 @@ def _ask(
         state.reasks += 1
         reasks += 1
         previous = answers
+        previous_raw = reply.raw
         failures = new_failures
         pending = tuple(key for key in pending if key in new_failures)
 
