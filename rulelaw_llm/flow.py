@@ -150,12 +150,13 @@ def _ask(
     settings: Settings,
     state: RunState,
     outcome: TaskOutcome,
+    max_tokens: int | None = None,
 ) -> Generator[Request, Reply, None]:
     pending = keys
     failures: dict[str, str] = {}
     previous: dict[str, object] = {}
     previous_raw: str | None = None
-    max_tokens = settings.max_tokens
+    max_tokens = max_tokens or settings.max_tokens
     reasks = 0
     while pending:
         request = Request(
@@ -177,8 +178,10 @@ def _ask(
                 continue
             if len(pending) > 1:
                 half = len(pending) // 2
-                yield from _ask(task, pending[:half], label + "a", settings, state, outcome)
-                yield from _ask(task, pending[half:], label + "b", settings, state, outcome)
+                for keys_half, suffix in ((pending[:half], "a"), (pending[half:], "b")):
+                    yield from _ask(
+                        task, keys_half, label + suffix, settings, state, outcome, max_tokens
+                    )
                 return
             _reject(outcome, task, pending, {}, {key: feedback("truncated") for key in pending})
             outcome.failed_requests.append(label)
@@ -251,6 +254,10 @@ def run_together(
     results: dict[int, Result] = {}
     current: dict[int, Request] = {}
     answered: dict[tuple[str, str, type[object], int], Reply] = {}
+    waiting: dict[tuple[str, str, type[object], int], list[int]] = {}
+
+    def identity(request: Request) -> tuple[str, str, type[object], int]:
+        return (request.system, request.user, request.response_model, request.max_tokens)
 
     def advance(index: int, reply: Reply | None) -> None:
         flow = flows[index]
@@ -261,11 +268,16 @@ def run_together(
                 results[index] = stop.value
                 current.pop(index, None)
                 return
-            identity = (request.system, request.user, request.response_model, request.max_tokens)
-            if identity in answered:
+            key = identity(request)
+            if key in answered:
                 state.reused += 1
-                reply = answered[identity]
+                reply = answered[key]
                 continue
+            current.pop(index, None)
+            if any(identity(other) == key for other in current.values()):
+                # The same question is already in this round: wait for its reply.
+                waiting.setdefault(key, []).append(index)
+                return
             current[index] = request
             return
 
@@ -276,10 +288,12 @@ def run_together(
         batch = [current[index] for index in order]
         replies = yield batch
         for index, request, reply in zip(order, batch, replies, strict=True):
-            answered[(request.system, request.user, request.response_model, request.max_tokens)] = (
-                reply
-            )
+            key = identity(request)
+            answered[key] = reply
             advance(index, reply)
+            for waiter in waiting.pop(key, []):
+                state.reused += 1
+                advance(waiter, reply)
     return [results[index] for index in range(len(flows))]
 
 
