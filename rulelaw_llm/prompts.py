@@ -39,7 +39,17 @@ __all__ = [
 #: The version of the prompt set; stored in every result's provenance.
 PROMPT_VERSION = "v2"
 #: Every prompt file of the set (``prompts/{name}.{PROMPT_VERSION}.md``).
-PROMPT_FILES = ("system", "names", "items", "causes", "digest", "reask", "feedback", "fields")
+PROMPT_FILES = (
+    "system",
+    "names",
+    "items",
+    "parts",
+    "causes",
+    "digest",
+    "reask",
+    "feedback",
+    "fields",
+)
 
 #: Longest indicator name (统计对象) the prompt asks for and the check accepts.
 NAME_CHARS = 15

@@ -435,11 +435,6 @@ class ItemsTask(Task):
 
     name = "items"
 
-    _LABELS: ClassVar[dict[str, str]] = {
-        "achievements": "主要举措和成效",
-        "problems": "存在的问题",
-        "plans": "下一年度工作安排",
-    }
     _KINDS: ClassVar[dict[str, RejectedKind]] = {
         "achievements": "achievement",
         "problems": "problem",
@@ -482,7 +477,7 @@ class ItemsTask(Task):
             else ""
         )
         return load_prompt("items").render(
-            part=self._LABELS[self.part],
+            part=load_lines("parts")[self.part].render(),
             summary_chars=str(SUMMARY_CHARS),
             cause_chars=str(CAUSE_CHARS),
             categories=category_table(),
@@ -501,7 +496,7 @@ class ItemsTask(Task):
     def check(self, key: str, value: object) -> tuple[object, str | None]:
         target = self.targets[key]
         if not isinstance(value, dict):
-            return value, feedback("item_shape", key=key, detail="应为一个对象")
+            return value, feedback("item_shape", key=key)
         failures: list[str] = []
         summary: str | None = None
         category: CategoryKey | None = None
