@@ -13,9 +13,16 @@ import httpx2
 import openai
 import pytest
 
-from rulelaw_llm import ConfigurationError, ProviderError, Summarizer
-from rulelaw_llm.errors import BudgetExceededError
+from rulelaw_llm import (
+    ConfigurationError,
+    ProviderError,
+    Summarizer,
+    load_report,
+    summarize_offline,
+)
+from rulelaw_llm.errors import BudgetExceededError, ExtractionError
 from rulelaw_llm.summarizer import AsyncSummarizer
+from tests.conftest import REPORTS
 from tests.fakes import Answer, FakeModel, completion, error
 
 REPORT = """某某镇2024年法治政府建设工作报告
@@ -432,3 +439,74 @@ def test_report_text_with_jinja_syntax_reaches_the_model_verbatim() -> None:
     ]
     assert any("{{ 7 * 7 }}次，{{17次，{% endraw %}4次" in prompt for prompt in prompts)
     assert not any("49次" in prompt for prompt in prompts)
+
+
+def test_a_model_that_never_answers_json_raises_extraction_error_with_its_outputs() -> None:
+    def fault(call: int, body: dict[str, Any], answer: Answer) -> httpx2.Response:
+        return completion(body, answer, content_override=f"抱歉，我无法完成第{call}个请求。")
+
+    with pytest.raises(ExtractionError, match="mode") as raised:
+        summarizer(FakeModel(fault=fault), mode="json").summarize(REPORT)
+    assert raised.value.last_output is not None and "无法完成" in raised.value.last_output
+    assert len(raised.value.attempts) >= 5
+
+
+def test_the_default_plan_asks_only_where_the_rules_are_unsure() -> None:
+    fake = FakeModel()
+    summary = summarizer(fake, scope="unsure").summarize(REPORT)
+    # Names and categories are sure here; only the problems' causes and the digest are asked.
+    assert steps_of(fake) == ["items", "digest"]
+    assert summary.coverage is not None
+    assert {(q.target, q.field) for q in summary.coverage.questions} == {
+        ("problem", "cause"),
+        ("digest", "digest"),
+    }
+    offline = summarize_offline(REPORT)
+    assert [i.name for i in summary.indicators] == [i.name for i in offline.indicators]
+
+
+@pytest.mark.parametrize("provider", ["deepseek", "qwen", "zhipu", "moonshot", "doubao"])
+def test_hosted_presets_ask_everything_in_one_request_per_part(provider: str) -> None:
+    fake = FakeModel()
+    client = openai.OpenAI(
+        base_url="http://fake.test/v1",
+        api_key="fake-key",
+        http_client=httpx2.Client(transport=fake.transport()),
+    )
+    report = load_report(REPORTS / "lvcun-zhen-2024.txt")
+    summarizer = Summarizer(provider=provider, model="fake-model", client=client)
+    assert (summarizer.settings.scope, summarizer.settings.keys_per_request) == ("all", 60)
+    summary = summarizer.summarize(report)
+    # One request per part (re-asks of failing keys aside), and the digest.
+    assert {attempt.step for attempt in summary.provenance.usage.attempts} == {
+        "names:1",
+        "items:achievements:1",
+        "items:problems:1",
+        "items:plans:1",
+        "digest",
+    }
+    assert summary.coverage is not None
+    assert summary.coverage.asked == summary.coverage.candidates == 21
+
+
+def test_a_local_server_keeps_the_small_plan_unless_asked() -> None:
+    local = Summarizer(provider="llama-cpp-python", base_url="http://127.0.0.1:1/v1", model="m")
+    assert (local.settings.scope, local.settings.keys_per_request) == ("unsure", 8)
+    chosen = Summarizer(provider="deepseek", api_key="k", scope="unsure", keys_per_request=4)
+    assert (chosen.settings.scope, chosen.settings.keys_per_request) == ("unsure", 4)
+
+
+def test_ask_runs_any_task_on_its_own() -> None:
+    from rulelaw_llm.tasks import NamesTask, NameTarget
+
+    sentence = "全年召开法治专题学习会议4次，组织干部参加法治培训2场。"
+    task = NamesTask(
+        [
+            NameTarget(0, "4次", sentence, "全年召开法治专题学习会议4次"),
+            NameTarget(1, "2场", sentence, "组织干部参加法治培训2场"),
+        ]
+    )
+    fake = FakeModel()
+    outcome = summarizer(fake).ask(task)
+    assert outcome.accepted == {"q1": "专题学习会议", "q2": "参加法治培训"}
+    assert len(fake.requests) == 1
