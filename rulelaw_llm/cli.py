@@ -19,7 +19,7 @@ from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.schema import ReportSummary
-from rulelaw_llm.settings import MODES
+from rulelaw_llm.settings import MODES, SCOPES
 from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = ["main"]
@@ -153,6 +153,12 @@ def _llm_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--model", help="模型名称")
     group.add_argument("--base-url", help="OpenAI 兼容接口地址，如 http://内网地址:8000/v1")
     group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
+    group.add_argument(
+        "--scope",
+        choices=SCOPES,
+        help="问模型什么：unsure 只问规则没把握的字段（默认，本地小模型）；"
+        "all 名称、概括、类别、原因都问（大模型预设的默认）",
+    )
 
 
 def _configured(
@@ -175,7 +181,11 @@ def _summarizer(args: argparse.Namespace) -> Summarizer | None:
     summarizer = _configured(
         args,
         lambda: Summarizer(
-            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+            provider=args.provider,
+            model=args.model,
+            base_url=args.base_url,
+            mode=args.mode,
+            scope=args.scope,
         ),
     )
     return summarizer if isinstance(summarizer, Summarizer) else None
@@ -193,6 +203,7 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
             model=args.model,
             base_url=args.base_url,
             mode=args.mode,
+            scope=args.scope,
             concurrency=args.concurrency,
         ),
     )

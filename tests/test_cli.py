@@ -117,3 +117,18 @@ def test_a_named_provider_without_its_key_is_a_one_line_error(
     assert main(["summarize", SHENZHA, "--provider", "deepseek"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "DEEPSEEK_API_KEY" in err[0]
+
+
+def test_scope_reaches_the_summarizer() -> None:
+    from rulelaw_llm.cli import _async_summarizer, _parser, _summarizer
+
+    base = ["summarize", "x.txt", "--base-url", "http://127.0.0.1:1/v1", "--model", "m"]
+    args = _parser().parse_args([*base, "--scope", "all"])
+    summarizer = _summarizer(args)
+    assert summarizer is not None and summarizer.settings.scope == "all"
+    default = _summarizer(_parser().parse_args(base))
+    assert default is not None and default.settings.scope == "unsure"
+    batch = ["batch", "in", "--output", "o.jsonl", "--base-url", "http://127.0.0.1:1/v1"]
+    batch_args = _parser().parse_args([*batch, "--model", "m", "--scope", "all"])
+    asynchronous = _async_summarizer(batch_args)
+    assert asynchronous is not None and asynchronous.settings.scope == "all"
