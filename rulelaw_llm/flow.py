@@ -626,13 +626,6 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
 # --------------------------------------------------------------------------- the digest
 
 
-def _raw_in_evidence(text: str, start: int, end: int, value: float, unit: str) -> str | None:
-    for quantity in find_quantities(text[start:end]):
-        if abs(quantity.value - value) < 1e-6 and quantity.unit == unit:
-            return quantity.raw
-    return None
-
-
 def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) -> DigestTask:
     """The digest request, built from the checked result: figures as the report writes them."""
     lines = [f"单位：{summary.entity or '（未识别）'}；年度：{summary.year or '（未识别）'}"]
