@@ -81,7 +81,7 @@ Verdict = Literal["ok", "invalid", "truncated"]
 Result = TypeVar("Result")
 
 _PARTS: tuple[PartKind, ...] = ("achievements", "problems", "plans")
-_PAIRS = ("（）", "()", "“”", "《》", "【】", "「」")
+_PAIRS = (("（", "）"), ("(", ")"), ("“", "”"), ("《", "》"), ("【", "】"), ("「", "」"))
 #: Keyword evidence below this weight is weak (one two-character word in the body is 2).
 _WEAK_CATEGORY = 6
 #: A runner-up scoring this share of the best makes the evidence split.
