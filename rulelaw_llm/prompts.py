@@ -44,6 +44,8 @@ PROMPT_FILES = (
     "names",
     "items",
     "parts",
+    "asks",
+    "categories",
     "causes",
     "digest",
     "reask",

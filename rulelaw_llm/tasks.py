@@ -470,17 +470,28 @@ class ItemsTask(Task):
             f"{key}［{'、'.join(self.targets[key].asked)}］：{self.targets[key].shown}"
             for key in keys
         ]
-        asks_cause = any("cause" in self.targets[key].asked for key in keys)
+        asked = {name for key in keys for name in self.targets[key].asked}
+        asks = load_lines("asks")
+        limits = {"summary_chars": str(SUMMARY_CHARS), "cause_chars": str(CAUSE_CHARS)}
+        fields = "\n".join(
+            asks[name].render(**{slot: limits[slot] for slot in asks[name].slots})
+            for name in ("summary", "category", "cause")
+            if name in asked
+        )
         causes = (
             "\n" + load_prompt("causes").render(text=self.cause_text)
-            if asks_cause and self.cause_text
+            if "cause" in asked and self.cause_text
+            else ""
+        )
+        categories = (
+            "\n" + load_prompt("categories").render(table=category_table()) + "\n"
+            if "category" in asked
             else ""
         )
         return load_prompt("items").render(
             part=load_lines("parts")[self.part].render(),
-            summary_chars=str(SUMMARY_CHARS),
-            cause_chars=str(CAUSE_CHARS),
-            categories=category_table(),
+            fields=fields,
+            categories=categories,
             items="\n".join(lines),
             causes=causes,
         )
