@@ -33,7 +33,7 @@ from rulelaw_llm.digest import template_digest
 from rulelaw_llm.document import Item, Report
 from rulelaw_llm.grounding import clause_span, sentence_span
 from rulelaw_llm.offline import summarize_offline
-from rulelaw_llm.prompts import NAME_CHARS
+from rulelaw_llm.prompts import NAME_CHARS, load_lines
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
@@ -629,32 +629,45 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
 # --------------------------------------------------------------------------- the digest
 
 
+#: Figures offered to the digest: a 1.5B model cites every figure it is shown (measured:
+#: offered six, it cited six and failed the two-or-three check on every try).
+_DIGEST_FIGURES = 3
+
+
 def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) -> DigestTask:
     """The digest request, built from the checked result: figures as the report writes them."""
-    lines = [f"单位：{summary.entity or '（未识别）'}；年度：{summary.year or '（未识别）'}"]
+    lines = load_lines("facts")
+    unknown = lines["unknown"].render()
+    facts_text = [
+        lines["who"].render(entity=summary.entity or unknown, year=str(summary.year or unknown))
+    ]
     if summary.achievements:
-        lines.append("主要举措：" + "；".join(a.summary for a in summary.achievements[:6]))
+        measures = "；".join(a.summary for a in summary.achievements[:6])
+        facts_text.append(lines["measures"].render(items=measures))
     figures: list[Figure] = []
     for index in facts.candidates:
         indicator = summary.indicators[index]
         quantity = facts.quantities[index]
-        if indicator.period is not None or len(indicator.name) > NAME_CHARS:
-            continue
-        if any(figure.name == indicator.name for figure in figures):
-            continue
         figures.append(
             Figure(indicator.name, quantity.raw, quantity.value, quantity.unit, quantity.approx)
         )
-        if len(figures) == 6:
+    offered: list[Figure] = []
+    for figure, index in zip(figures, facts.candidates, strict=True):
+        if summary.indicators[index].period is not None or len(figure.name) > NAME_CHARS:
+            continue
+        if all(other.name != figure.name for other in offered):
+            offered.append(figure)
+        if len(offered) == _DIGEST_FIGURES:
             break
-    if figures:
-        lines.append(
-            "关键数字（选两到三个引用）：" + "；".join(f"{f.name}{f.raw}" for f in figures)
-        )
+    if offered:
+        cited = "；".join(f"{figure.name}{figure.raw}" for figure in offered)
+        facts_text.append(lines["figures"].render(items=cited))
     if summary.problems:
-        lines.append("存在问题：" + "；".join(p.summary for p in summary.problems[:4]))
+        problems = "；".join(p.summary for p in summary.problems[:4])
+        facts_text.append(lines["problems"].render(items=problems))
     if summary.plans:
-        lines.append("下一年度：" + "；".join(p.summary for p in summary.plans[:5]))
+        plans = "；".join(p.summary for p in summary.plans[:5])
+        facts_text.append(lines["plans"].render(items=plans))
     allowed = sorted(
         {indicator.value for indicator in summary.indicators}
         | ({float(summary.year), float(summary.year + 1)} if summary.year else set())
@@ -662,8 +675,9 @@ def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) 
     return DigestTask(
         entity=summary.entity,
         year=summary.year,
-        facts="\n".join(lines),
+        facts="\n".join(facts_text),
         figures=figures,
+        offered=offered,
         allowed=allowed,
         max_chars=settings.digest_chars,
     )

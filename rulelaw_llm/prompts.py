@@ -48,6 +48,7 @@ PROMPT_FILES = (
     "categories",
     "causes",
     "digest",
+    "facts",
     "reask",
     "feedback",
     "fields",

@@ -539,7 +539,7 @@ class ItemsTask(Task):
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """An indicator the digest may cite: its checked name and its number as written."""
+    """An indicator the digest may cite: its name and its number as written in the report."""
 
     name: str
     raw: str
@@ -559,13 +559,15 @@ def check_digest(
     allowed: Sequence[float],
     entity: str | None,
     max_chars: int,
+    offered: Sequence[Figure] | None = None,
 ) -> tuple[str, str | None]:
     """Repair and check a digest: faithful numbers next to their names, within the limit.
 
     Repairs first: one paragraph; trimmed to the last full sentence within ``max_chars``; a
     figure written without the report's approximation marker (500份 for 500余份) gets it
     back. Then every number must be an indicator of the result (or the year), each cited
-    figure must stand next to its checked name, and at least one key figure is cited.
+    figure must stand next to its checked name, and at least one key figure (of ``offered``,
+    by default all ``figures``) is cited.
     """
     text = re.sub(r"\s*\n\s*", "", digest).strip()
     for start, end, value, unit, approx in reversed(_cited(text)):
@@ -593,7 +595,8 @@ def check_digest(
         for figure in figures
         if abs(figure.value - value) < 1e-6 and figure.unit == unit
     ]
-    if figures and not key_figures:
+    offered = figures if offered is None else offered
+    if offered and not any(figure in offered for _, figure in key_figures):
         failures.append(feedback("digest_no_figure"))
     elif len(numbers_in(text)) > 6:
         failures.append(feedback("digest_many_figures", count=len(numbers_in(text))))
@@ -626,8 +629,10 @@ class DigestTask(Task):
         figures: Sequence[Figure],
         allowed: Sequence[float],
         max_chars: int,
+        offered: Sequence[Figure] | None = None,
     ) -> None:
         self.kind = "digest"
+        self.offered = tuple(figures if offered is None else offered)
         self.entity = entity
         self.year = year
         self.facts = facts
@@ -658,6 +663,7 @@ class DigestTask(Task):
             allowed=self.allowed,
             entity=self.entity,
             max_chars=self.max_chars,
+            offered=self.offered,
         )
 
     def content(self, key: str, value: object) -> dict[str, JsonValue]:

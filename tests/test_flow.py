@@ -257,7 +257,7 @@ def test_a_report_flow_runs_by_hand_and_keeps_the_floor_where_sure() -> None:
         ]
     )
     assert [request.label for request in batch] == ["digest"]
-    assert "发放宣传资料500余份" in batch[0].user  # figures as the report writes them
+    assert "开展普法宣传活动20余场" in batch[0].user  # figures as the report writes them
     digest = (
         "某某镇2024年坚持依法行政，开展普法宣传活动20余场、发放宣传资料500份；"
         "存在普法形式单一等问题，下一步将创新普法方式。"

@@ -238,3 +238,11 @@ def test_every_feedback_code_used_in_code_has_its_text() -> None:
     for path in (ROOT / "rulelaw_llm").glob("*.py"):
         used |= set(re.findall(r'feedback\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
     assert used and all(feedback(code) for code in used)
+
+
+def test_a_digest_must_cite_one_of_the_figures_it_was_offered() -> None:
+    text = "某某镇2024年发放宣传资料500余份，调解成功率98%以上，法治建设稳步推进，成效明显。"
+    common = {"figures": FIGURES, "allowed": [500, 98, 4, 2024], "entity": "某某镇"}
+    assert check_digest(text, max_chars=120, offered=FIGURES[:2], **common)[1] is None  # type: ignore[arg-type]
+    _, failure = check_digest(text, max_chars=120, offered=FIGURES[2:], **common)  # type: ignore[arg-type]
+    assert failure is not None and "关键数字" in failure
