@@ -57,25 +57,17 @@ NAMED_COSTS = [
     ),
     ("… of which: SDK param transform", "openai/_utils/_transform.py", "transform"),
     ("pydantic JSON schema of the response model", "pydantic/main.py", "model_json_schema"),
-    ("pydantic create_model (a response model per request)", "pydantic/main.py", "create_model"),
+    ("pydantic create_model (once per shape, cached)", "pydantic/main.py", "create_model"),
     (
-        "Jinja2 rendering of every message (instructor, since context= is passed)",
-        "instructor/v2/core/templating.py",
-        "apply_template",
-    ),
-    (
-        "Jinja2 in str(InstructorRetryException)",
-        "instructor/v2/core/errors.py",
-        "__str__",
-    ),
-    (
-        "instructor retry loop (the SDK call, parsing, validation, re-asks)",
-        "instructor/v2/core/retry.py",
-        "retry_sync_v2",
+        "instructor request shaping for the mode (once per shape, cached)",
+        "instructor/v2/core/response.py",
+        "handle_response_model",
     ),
     ("the offline floor (pre-pass)", "rulelaw_llm/offline.py", "summarize_offline"),
-    ("planning the requests", "rulelaw_llm/extraction.py", "plan_steps"),
-    ("assembling the result", "rulelaw_llm/extraction.py", "assemble"),
+    ("the floor's facts (quantities once, offline summary)", "rulelaw_llm/flow.py", "of"),
+    ("planning the requests (what is unsure)", "rulelaw_llm/flow.py", "plan_tasks"),
+    ("checking the answers", "rulelaw_llm/flow.py", "_ask"),
+    ("assembling the result", "rulelaw_llm/flow.py", "assemble"),
 ]
 TARGET_CHARS = 3000
 

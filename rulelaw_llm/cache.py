@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from rulelaw_llm.document import Report
 from rulelaw_llm.errors import ConfigurationError, os_error_reason
-from rulelaw_llm.prompts import PROMPT_VERSION
+from rulelaw_llm.prompts import PROMPT_VERSION, prompt_sources
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.schema import SCHEMA_VERSION, Evidence, ReportSummary
 from rulelaw_llm.settings import Settings
@@ -84,7 +84,11 @@ def code_fingerprint() -> str:
     A result depends on all of it: the rules, the prompts (files and text held in code, such
     as re-ask messages and field descriptions), the checks and the digest template.
     """
-    return fingerprint_of(_fingerprint_sources())[:16]
+    digest = hashlib.sha256(fingerprint_of(_fingerprint_sources()).encode("ascii"))
+    # Every text the model reads, prompt files and text built in code, named explicitly.
+    for name, text in sorted(prompt_sources().items()):
+        digest.update(f"{name}\n{text}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 @functools.cache

@@ -182,34 +182,36 @@ def label_of(key: str) -> str:
     return CATEGORIES[key]
 
 
-def category_scores(heading: str, body: str = "") -> dict[CategoryKey, int]:
-    """The keyword weight of each category (longer words weigh more; heading words count 3×)."""
-    scores: dict[CategoryKey, int] = {}
+def category_scores(heading: str, body: str = "") -> list[tuple[CategoryKey, int]]:
+    """Every category with keyword evidence, best first: words in ``heading`` count three times.
+
+    A word weighs its length, so longer, more specific words win. The scores tell how sure
+    the rules are: one short word is weak evidence, two close scores are split evidence.
+    """
+    scores: list[tuple[CategoryKey, int]] = []
     for key, words in _KEYWORDS.items():
         score = 0
         for word in words:
             weight = len(word)
             score += 3 * weight * heading.count(word) + weight * body.count(word)
-        scores[cast(CategoryKey, key)] = score
-    return scores
+        if score > 0:
+            scores.append((cast(CategoryKey, key), score))
+    # Stable: on a tie the category listed first in the outline wins, as it always has.
+    return sorted(scores, key=lambda pair: -pair[1])
 
 
 def classify(heading: str, body: str = "") -> CategoryKey:
     """Pick the category whose keywords weigh most; words in ``heading`` count three times.
 
     This is the rules backend's judgement, deliberately simple and deterministic; the LLM
-    backend replaces it with the model's choice (validated against the same vocabulary).
-    A tie goes to the category listed first in ``CATEGORIES``.
+    backend asks the model only where these scores are weak or split (and checks its
+    choice against the same vocabulary).
     """
-    best: CategoryKey = "other"
-    best_score = 0
-    for key, score in category_scores(heading, body).items():
-        if score > best_score:
-            best, best_score = key, score
-    return best
+    scores = category_scores(heading, body)
+    return scores[0][0] if scores else "other"
 
 
 def is_decisive(heading: str, body: str = "") -> bool:
     """Whether one category's keywords outweigh every other's (no tie, not "other")."""
-    ranked = sorted(category_scores(heading, body).values(), reverse=True)
-    return ranked[0] > 0 and (len(ranked) < 2 or ranked[0] > ranked[1])
+    ranked = category_scores(heading, body)
+    return bool(ranked) and (len(ranked) < 2 or ranked[0][1] > ranked[1][1])

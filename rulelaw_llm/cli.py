@@ -31,7 +31,7 @@ from rulelaw_llm.quantities import find_quantities
 from rulelaw_llm.render import outline, to_markdown
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
 from rulelaw_llm.schema import ReportSummary
-from rulelaw_llm.settings import MODES
+from rulelaw_llm.settings import MODES, SCOPES
 
 if TYPE_CHECKING:
     # Imported where used: they load openai and instructor, which the rules path never needs.
@@ -255,6 +255,12 @@ def _llm_options(command: argparse.ArgumentParser) -> None:
         "--base-url", metavar="地址", help="OpenAI 兼容接口地址，如 http://内网地址:8000/v1"
     )
     group.add_argument("--mode", choices=MODES, help="结构化输出方式（默认取服务商预设）")
+    group.add_argument(
+        "--scope",
+        choices=SCOPES,
+        help="问模型什么：unsure 只问规则没把握的字段（默认，本地小模型）；"
+        "all 名称、概括、类别、原因都问（大模型预设的默认）",
+    )
 
 
 def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built | None:
@@ -284,7 +290,11 @@ def _summarizer(args: argparse.Namespace) -> Summarizer | None:
         from rulelaw_llm.summarizer import Summarizer
 
         return Summarizer(
-            provider=args.provider, model=args.model, base_url=args.base_url, mode=args.mode
+            provider=args.provider,
+            model=args.model,
+            base_url=args.base_url,
+            mode=args.mode,
+            scope=args.scope,
         )
 
     return _configured(args, build)
@@ -304,6 +314,7 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
             model=args.model,
             base_url=args.base_url,
             mode=args.mode,
+            scope=args.scope,
             concurrency=args.concurrency,
         )
 

@@ -40,6 +40,15 @@ class ProviderPreset:
     default_model: str | None = None
     checked: str = ""
     """The date the default model was checked against the provider's documentation."""
+    scope: str | None = None
+    """The plan for this provider's models: ``all`` asks every field (large hosted models
+    rewrite every summary well); ``None`` keeps the default ``unsure``."""
+    keys_per_request: int | None = None
+    """Targets per request: large hosted models take a whole part in one request."""
+
+
+#: Targets per request in the coarser plan of hosted presets: a whole part at once.
+_WHOLE_PART = 60
 
 
 PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
@@ -62,6 +71,9 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="DEEPSEEK_API_KEY",
                 default_model="deepseek-flash",
                 checked="2026-11-30",
+                # Large hosted model: the coarser plan, every field, one request per part.
+                scope="all",
+                keys_per_request=_WHOLE_PART,
             ),
             ProviderPreset(
                 name="qwen",
@@ -70,6 +82,9 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="DASHSCOPE_API_KEY",
                 default_model="qwen-plus",
                 checked="2026-11-30",
+                # Large hosted model: the coarser plan, every field, one request per part.
+                scope="all",
+                keys_per_request=_WHOLE_PART,
             ),
             ProviderPreset(
                 name="zhipu",
@@ -78,6 +93,9 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="ZHIPUAI_API_KEY",
                 default_model="glm-4-flash-250414",
                 checked="2026-11-30",
+                # Large hosted model: the coarser plan, every field, one request per part.
+                scope="all",
+                keys_per_request=_WHOLE_PART,
             ),
             ProviderPreset(
                 name="moonshot",
@@ -86,6 +104,9 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="MOONSHOT_API_KEY",
                 default_model="moonshot-v1-8k",
                 checked="2026-11-30",
+                # Large hosted model: the coarser plan, every field, one request per part.
+                scope="all",
+                keys_per_request=_WHOLE_PART,
             ),
             # Doubao models are addressed by an endpoint id (ep-…): no default model.
             ProviderPreset(
@@ -93,6 +114,9 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 label="火山引擎豆包",
                 base_url="https://ark.cn-beijing.volces.com/api/v3",
                 key_env="ARK_API_KEY",
+                # Large hosted model: the coarser plan, every field, one request per part.
+                scope="all",
+                keys_per_request=_WHOLE_PART,
             ),
             ProviderPreset(
                 name="siliconflow",
@@ -147,6 +171,10 @@ class ProviderConfig:
     """Request options sent with every call, e.g. the switch that turns "thinking" off."""
     capability: Capability = field(default_factory=lambda: CAPABILITIES[-1])
     """The row of ``capabilities.CAPABILITIES`` this model matched."""
+    scope: str | None = None
+    """The preset's plan (``all`` for large hosted models); ``None``: the default ``unsure``."""
+    keys_per_request: int | None = None
+    """The preset's targets per request (a whole part for large hosted models)."""
     downgrades: tuple[str, ...] = ()
     """Parameters downgraded during this run after the provider refused them
     (``fallback``), e.g. ``"response_format: json_schema→json_object"``."""
@@ -262,4 +290,6 @@ def resolve_provider(
         api_key=key,
         extra_body=capability.thinking_off,
         capability=capability,
+        scope=preset.scope if preset else None,
+        keys_per_request=preset.keys_per_request if preset else None,
     )

@@ -50,9 +50,9 @@ def main() -> None:
     )
     recorder.register_serializer("yaml", _Yaml)
     print(
-        "| 报告 | 金标准指标 | 找到（同位置） | 模型命名 | 未命名 | 拒绝 | 重问 | 请求 | 提示 token | 生成 token |"
+        "| 报告 | 金标准指标 | 找到（同位置） | 问了名称 | 模型命名 | 未命名 | 问的字段 | 拒绝 | 重问 | 无进展重问 | 请求 | 提示 token | 生成 token |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for gold_path in sorted((ROOT / "examples" / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         slug = gold_path.stem
@@ -98,8 +98,10 @@ def main() -> None:
         usage = summary.provenance.usage
         coverage = summary.coverage
         print(
-            f"| {gold['entity']} | {len(gold['indicators'])} | {found} | {coverage.indicators if coverage else 0} | "
-            f"{coverage.unresolved if coverage else 0} | {len(summary.rejected)} | {usage.reasks} | {usage.requests} | "
+            f"| {gold['entity']} | {len(gold['indicators'])} | {found} | {coverage.asked if coverage else 0} | "
+            f"{coverage.named_by_model if coverage else 0} | {coverage.unresolved if coverage else 0} | "
+            f"{len(coverage.questions) if coverage else 0} | {len(summary.rejected)} | {usage.reasks} | "
+            f"{usage.reasks_without_progress} | {usage.requests} | "
             f"{usage.prompt_tokens:,} | {usage.completion_tokens:,} |"
         )
     if jsonl is not None:

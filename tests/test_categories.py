@@ -27,7 +27,7 @@ def test_a_heading_names_its_category(heading: str, category: str) -> None:
 
 
 def test_heading_words_weigh_three_times_body_words() -> None:
-    scores = category_scores("加强普法", "组织培训")
+    scores = dict(category_scores("加强普法", "组织培训"))
     assert scores["legal_publicity"] == 3 * 2
     assert scores["legal_learning"] == 2
     assert classify("加强普法", "组织培训") == "legal_publicity"

@@ -250,3 +250,18 @@ def test_sections_shows_the_metadata_of_a_web_copy_apart_from_the_text(
     assert data["title"] == "申扎镇2024年法治政府建设工作报告"  # not a metadata line
     assert main(["sections", str(page)]) == 0
     assert "发布：2025-03-12  元数据：索引号：1142/2025-1" in capsys.readouterr().out
+
+
+def test_scope_reaches_the_summarizer() -> None:
+    from rulelaw_llm.cli import _async_summarizer, _parser, _summarizer
+
+    base = ["summarize", "x.txt", "--base-url", "http://127.0.0.1:1/v1", "--model", "m"]
+    args = _parser().parse_args([*base, "--scope", "all"])
+    summarizer = _summarizer(args)
+    assert summarizer is not None and summarizer.settings.scope == "all"
+    default = _summarizer(_parser().parse_args(base))
+    assert default is not None and default.settings.scope == "unsure"
+    batch = ["batch", "in", "--output", "o.jsonl", "--base-url", "http://127.0.0.1:1/v1"]
+    batch_args = _parser().parse_args([*batch, "--model", "m", "--scope", "all"])
+    asynchronous = _async_summarizer(batch_args)
+    assert asynchronous is not None and asynchronous.settings.scope == "all"

@@ -1,0 +1,248 @@
+"""The tasks' checks are plain functions: each tested here with no model and no HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rulelaw_llm.prompts import (
+    NAME_CHARS,
+    PROMPT_FILES,
+    PROMPT_VERSION,
+    SUMMARY_CHARS,
+    load_prompt,
+    prompt_sources,
+)
+from rulelaw_llm.tasks import (
+    Figure,
+    ItemAnswer,
+    ItemsTask,
+    ItemTarget,
+    check_category,
+    check_cause,
+    check_digest,
+    check_name,
+    check_summary,
+    feedback,
+    schema_of,
+)
+from tests.conftest import ROOT
+
+REGION = "全年召开法治专题学习会议4次"
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_a_name_from_the_clause_is_accepted() -> None:
+    assert check_name("q1", "法治专题学习会议", "4次", REGION) == ("法治专题学习会议", None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "repaired"),
+    [
+        ("4次法治专题学习会议", "法治专题学习会议"),
+        ("的统计对象是法治专题学习会议", "法治专题学习会议"),
+        ("“法治专题学习会议”", "法治专题学习会议"),
+    ],
+)
+def test_a_name_is_repaired_before_it_is_judged(answer: str, repaired: str) -> None:
+    assert check_name("q1", answer, "4次", REGION) == (repaired, None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("", "为空或只写了数字"),
+        ("次", "只写了单位"),
+        ("召开了全年的法治专题学习会议并组织干部学习", "太长"),
+        ("第2次学习会议", "不要包含数字"),
+        ("帮教人员", "不在这个数字所在的分句"),
+    ],
+)
+def test_a_bad_name_fails_with_a_reason_naming_the_key(answer: str, reason: str) -> None:
+    _, failure = check_name("q3", answer, "4次", REGION)
+    assert failure is not None and reason in failure and failure.startswith("q3（4次）")
+
+
+def test_the_name_limit_of_the_prompt_is_the_limit_of_the_check() -> None:
+    prompt = load_prompt("names").render(name_chars=str(NAME_CHARS), block="x", candidates="y")
+    assert f"不超过{NAME_CHARS}个字" in prompt
+    long_name = "法" * (NAME_CHARS + 1)
+    assert check_name("q1", long_name, "4次", long_name)[1] is not None
+    assert check_name("q1", long_name[:-1], "4次", long_name)[1] is None
+
+
+# --------------------------------------------------------------------------- items
+
+ITEM = "（一）加强学法用法。全年召开法治专题学习会议4次，组织干部参加法治培训2场。"
+
+
+def test_a_summary_copied_with_its_numbering_is_repaired() -> None:
+    assert check_summary("i1", "（一）加强学法用法。全年召开", ITEM) == ("加强学法用法", None)
+
+
+def test_a_long_summary_is_cut_at_a_clause_break_within_the_limit() -> None:
+    answer = "全年召开法治专题学习会议4次，组织干部参加法治培训2场，学法用法成效明显提升"
+    summary, failure = check_summary("i1", answer, ITEM)
+    assert failure is None and len(summary) <= SUMMARY_CHARS
+    assert summary == "全年召开法治专题学习会议4次，组织干部参加法治培训2场"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("", "概括为空"),
+        ("召开学习会议9次", "数字9不在该条原文中"),
+        ("推进乡村振兴产业发展", "与该条原文不符"),
+        (
+            "加强学法用法组织干部参加法治培训召开法治专题学习会议开展学习组织干部参加法治培训",
+            "太长",
+        ),
+    ],
+)
+def test_a_bad_summary_fails_with_its_reason(answer: str, reason: str) -> None:
+    _, failure = check_summary("i2", answer, ITEM)
+    assert failure is not None and reason in failure and failure.startswith("i2")
+
+
+def test_a_category_must_be_a_key_of_the_vocabulary() -> None:
+    assert check_category("i1", "legal_learning") == ("legal_learning", None)
+    category, failure = check_category("i1", "学法用法")
+    assert category is None and failure is not None and "不在类别键表中" in failure
+
+
+PROBLEMS = "二、存在的问题\n（一）普法形式单一。\n（二）专业人才不足，原因是编制有限。\n"
+
+
+def cause(answer: object, own: int) -> tuple[object, str | None]:
+    starts = [PROBLEMS.index("（一）"), PROBLEMS.index("（二）")]
+    texts = ["（一）普法形式单一。", "（二）专业人才不足，原因是编制有限。"]
+    return check_cause(
+        f"i{own + 1}",
+        answer,
+        report_text=PROBLEMS,
+        own_start=starts[own],
+        items=list(zip(starts, texts, strict=True)),
+        region=(0, len(PROBLEMS)),
+        threshold=85.0,
+    )
+
+
+def test_a_stated_cause_is_located_in_the_report() -> None:
+    located, failure = cause("原因是编制有限", 1)
+    assert failure is None and located is not None
+    assert PROBLEMS[located.start : located.end] == "原因是编制有限"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("answer", [None, "null", "无", "未写明"])
+def test_no_cause_is_an_accepted_answer(answer: object) -> None:
+    assert cause(answer, 0) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "own", "reason"),
+    [
+        ("上级拨款严重不足", 1, "在原文中找不到"),
+        ("专业人才不足", 1, "照抄了问题本身"),
+        ("原因是编制有限", 0, "摘自另一条问题"),
+    ],
+)
+def test_a_bad_cause_fails_with_its_reason(answer: str, own: int, reason: str) -> None:
+    located, failure = cause(answer, own)
+    assert located is None and failure is not None and reason in failure
+
+
+def test_an_items_answer_holds_only_the_asked_fields() -> None:
+    target = ItemTarget(0, ITEM, ITEM, 0, ("category",), {"category": "类别关键词依据弱"})
+    task = ItemsTask("achievements", [target], report_text=ITEM)
+    schema = schema_of(task.model_for(["i1"]))
+    item_schema = schema["$defs"][schema["properties"]["i1"]["$ref"].split("/")[-1]]
+    assert list(item_schema["properties"]) == ["category"]
+    assert "i1［category］：" in task.render(["i1"])
+    value, failure = task.check("i1", {"category": "legal_learning"})
+    assert failure is None and value == ItemAnswer(category="legal_learning")
+    _, failure = task.check("i1", "legal_learning")
+    assert failure is not None and "格式不对" in failure
+
+
+# --------------------------------------------------------------------------- digest
+
+FIGURES = [
+    Figure("发放宣传资料", "500余份", 500, "份", True),
+    Figure("调解成功率", "98%以上", 98, "%", True),
+    Figure("召开学习会议", "4次", 4, "次", False),
+]
+
+
+def digest(text: str) -> tuple[str, str | None]:
+    return check_digest(
+        text, figures=FIGURES, allowed=[500, 98, 4, 2024, 2025], entity="某某镇", max_chars=120
+    )
+
+
+def test_a_faithful_digest_is_accepted_as_it_is() -> None:
+    text = "某某镇2024年召开学习会议4次，发放宣传资料500余份，调解成功率98%以上，法治建设稳步推进。"
+    assert digest(text) == (text, None)
+
+
+def test_a_figure_that_lost_its_marker_gets_it_back() -> None:
+    text, failure = digest(
+        "某某镇2024年召开学习会议4次，发放宣传资料500份，调解成功率98%，法治建设稳步推进。"
+    )
+    assert failure is None
+    assert "发放宣传资料500余份" in text and "调解成功率98%以上" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("某某镇2024年召开学习会议4次，开展培训12场，法治建设稳步推进，成效明显。", "12"),
+        ("2024年召开学习会议4次，发放宣传资料500余份，法治建设稳步推进，成效明显。", "单位名称"),
+        ("某某镇2024年扎实推进法治政府建设，依法行政水平持续提升，成效明显。", "关键数字"),
+        ("某某镇2024年法治建设稳步推进，全年共4次，发放宣传资料500余份，成效明显。", "统计对象"),
+        ("某某镇召开学习会议4次。", "太短"),
+    ],
+)
+def test_an_unfaithful_digest_fails_with_its_reason(text: str, reason: str) -> None:
+    _, failure = digest(text)
+    assert failure is not None and reason in failure
+
+
+def test_a_long_digest_is_trimmed_to_its_last_sentence_within_the_limit() -> None:
+    head = "某某镇2024年召开学习会议4次，发放宣传资料500余份，法治建设稳步推进，成效较为明显。"
+    text, failure = check_digest(
+        head + "下一步将继续加强普法宣传工作。" * 5,
+        figures=FIGURES,
+        allowed=[500, 4, 2024],
+        entity="某某镇",
+        max_chars=len(head) + 20,
+    )
+    assert failure is None and text == head + "下一步将继续加强普法宣传工作。"
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+def test_every_prompt_file_is_listed_for_the_cache_key() -> None:
+    files = {path.name for path in (ROOT / "prompts").glob("*.md")}
+    sources = prompt_sources()
+    assert files == {f"{name}.{PROMPT_VERSION}.md" for name in PROMPT_FILES}
+    assert files <= set(sources)
+    assert "code:category_table" in sources and "legal_publicity" in sources["code:category_table"]
+
+
+def test_every_feedback_code_used_in_code_has_its_text() -> None:
+    used: set[str] = set()
+    for path in (ROOT / "rulelaw_llm").glob("*.py"):
+        used |= set(re.findall(r'feedback\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
+    assert used and all(feedback(code) for code in used)
+
+
+def test_a_digest_must_cite_one_of_the_figures_it_was_offered() -> None:
+    text = "某某镇2024年发放宣传资料500余份，调解成功率98%以上，法治建设稳步推进，成效明显。"
+    common = {"figures": FIGURES, "allowed": [500, 98, 4, 2024], "entity": "某某镇"}
+    assert check_digest(text, max_chars=120, offered=FIGURES[:2], **common)[1] is None  # type: ignore[arg-type]
+    _, failure = check_digest(text, max_chars=120, offered=FIGURES[2:], **common)  # type: ignore[arg-type]
+    assert failure is not None and "关键数字" in failure
