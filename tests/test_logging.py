@@ -52,10 +52,10 @@ def test_exhausted_reasks_log_nothing_through_instructor_and_the_library_logs_it
     own = [r for r in caplog.records if r.name.startswith("rulelaw_llm.summarizer")]
     assert {r.levelno for r in own} == {logging.DEBUG, logging.INFO}
     assert any("已完成" in r.getMessage() and "次重问" in r.getMessage() for r in own)
-    # instructor's records are not lost: they are passed on, demoted, under rulelaw_llm.
+    # Whatever the SDKs log during the call is not lost: it is passed on, demoted, under
+    # rulelaw_llm (the flow's own re-asks mean instructor no longer logs "Max retries").
     forwarded = [r for r in caplog.records if r.name == "rulelaw_llm.third_party"]
     assert all(r.levelno == logging.DEBUG for r in forwarded)
-    assert any("Max retries exceeded" in r.getMessage() for r in forwarded)
 
 
 def test_a_provider_error_is_raised_not_logged_by_instructor(
@@ -81,7 +81,9 @@ async def test_the_async_twin_keeps_them_quiet_too(caplog: pytest.LogCaptureFixt
         api_key="fake-key-0123456789abcdef",
         http_client=httpx2.AsyncClient(transport=fake.async_transport()),
     )
-    summary = await AsyncSummarizer(client=client, model="fake-model", reasks=1).summarize(REPORT)
+    summary = await AsyncSummarizer(
+        client=client, model="fake-model", reasks=1, scope="all"
+    ).summarize(REPORT)
     assert summary.rejected
     assert _third_party(caplog.records) == []
 
