@@ -3,6 +3,7 @@
 The public surface is re-exported here; everything else is an internal module.
 """
 
+from rulelaw_llm.audit import Audit, Finding, audit
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.errors import (
@@ -30,11 +31,13 @@ from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
 __all__ = [
     "Achievement",
     "AsyncSummarizer",
+    "Audit",
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
     "Evidence",
     "ExtractionError",
+    "Finding",
     "Indicator",
     "InputError",
     "Item",
@@ -49,6 +52,7 @@ __all__ = [
     "Section",
     "Settings",
     "Summarizer",
+    "audit",
     "find_quantities",
     "load_report",
     "summarize_offline",

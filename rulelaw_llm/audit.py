@@ -40,6 +40,12 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "AUDIT_VERSION",
+    "CODE_LABELS",
+    "PART_LABELS",
+    "PART_SHORT_LABELS",
+    "RUBRIC",
+    "SEVERITY_LABELS",
+    "TOPICS",
     "Audit",
     "Finding",
     "FindingCode",
@@ -51,6 +57,12 @@ __all__ = [
     "Score",
     "ScoreLine",
     "Severity",
+    "Subject",
+    "audit",
+    "audit_subjects",
+    "check_parts",
+    "load_subjects",
+    "score",
 ]
 
 #: Bumped whenever the shape of ``Audit`` or the meaning of a check changes.
@@ -243,6 +255,43 @@ RUBRIC: dict[FindingCode, Rule] = {
     "plan_not_followed": Rule("warning", 4, 16),
 }
 
+#: The Chinese name of each check, shown beside its code in tables and exports.
+CODE_LABELS: dict[FindingCode, str] = {
+    "missing_part": "缺少必备部分",
+    "late_publication": "逾期公开",
+    "unknown_publication_date": "发布日期不明",
+    "title_nonstandard": "标题不规范",
+    "unnamed_issuer": "未写明报告主体",
+    "boilerplate": "套话（与其他报告雷同）",
+    "problem_without_cause": "问题未写原因",
+    "problem_without_plan": "问题无对应措施",
+    "vague_plan": "计划空泛",
+    "few_indicators": "数据偏少",
+    "topic_gap": "未涉及主题",
+    "plan_not_followed": "上年计划未见落实",
+}
+
+#: The Chinese name of each severity.
+SEVERITY_LABELS: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
+#: The Chinese name of each required part.
+PART_LABELS: dict[PartName, str] = {
+    "achievements": "主要举措和成效",
+    "problems": "存在的不足",
+    "causes": "不足的原因",
+    "responsibility": "党政主要负责人履行推进法治建设第一责任人职责情况",
+    "plans": "下一年度主要安排",
+}
+
+#: The short name of each part, for table cells.
+PART_SHORT_LABELS: dict[PartName, str] = {
+    "achievements": "成效",
+    "problems": "问题",
+    "causes": "原因",
+    "responsibility": "第一责任人",
+    "plans": "计划",
+}
+
 #: Achievements with fewer figures than this per 1,000 characters get a warning.
 INDICATOR_THRESHOLD = 2.0
 #: ... and an info finding below this share of the median of the reports audited together.
@@ -255,14 +304,6 @@ BOILERPLATE_SIMILARITY = 90.0
 BOILERPLATE_MINIMUM_CHARS = 14
 #: Share of a previous plan's keywords that a matching achievement must contain.
 FOLLOW_UP_OVERLAP = 0.3
-
-_PART_LABELS: dict[PartName, str] = {
-    "achievements": "主要举措和成效",
-    "problems": "存在的不足",
-    "causes": "不足的原因",
-    "responsibility": "党政主要负责人履行推进法治建设第一责任人职责情况",
-    "plans": "下一年度主要安排",
-}
 
 _CAUSE_WORDS = re.compile(r"原因|由于|因为|受限于|导致|归因|根源|源于|主要是因")
 _RESPONSIBILITY_WORDS = re.compile(
@@ -745,7 +786,7 @@ def _missing_parts(subject: Subject, parts: Parts) -> list[Finding]:
         check: PartCheck = getattr(parts, name)
         if check.present:
             continue
-        label = _PART_LABELS[name]
+        label = PART_LABELS[name]
         message = f"缺少“{label}”：按 2019 年督察工作规定，年度报告应当写明这一部分，请补充。"
         evidence: list[Evidence] = []
         if name == "causes":
