@@ -14,6 +14,7 @@ from rulelaw_llm.errors import (
     ProviderError,
     RulelawError,
 )
+from rulelaw_llm.export import to_frames
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.render import to_markdown
@@ -56,5 +57,6 @@ __all__ = [
     "find_quantities",
     "load_report",
     "summarize_offline",
+    "to_frames",
     "to_markdown",
 ]

@@ -63,6 +63,7 @@ __all__ = [
     "check_parts",
     "load_subjects",
     "score",
+    "subjects_of",
 ]
 
 #: Bumped whenever the shape of ``Audit`` or the meaning of a check changes.
@@ -605,8 +606,13 @@ def _read_results(path: Path) -> list[tuple[str, ReportSummary]]:
 
 
 def _results_subjects(path: Path) -> list[Subject]:
+    return subjects_of(_read_results(path))
+
+
+def subjects_of(records: Sequence[tuple[str, ReportSummary]]) -> list[Subject]:
+    """Subjects for (input, summary) pairs; the text is re-read when the input is unchanged."""
     subjects: list[Subject] = []
-    for name, summary in _read_results(path):
+    for name, summary in records:
         report: Report | None = None
         source = Path(name)
         if source.is_file():
