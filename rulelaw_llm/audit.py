@@ -144,6 +144,9 @@ class Finding(_Model):
         description="boilerplate：相同表述所在的另一份报告；plan_not_followed：上一年度计划",
     )
     similarity: float | None = Field(default=None, description="boilerplate：字符相似度 0–1")
+    copies: int | None = Field(
+        default=None, description="boilerplate：有相同或几乎相同表述的其他报告份数"
+    )
     published: date | None = Field(default=None, description="late_publication：发布日期")
     deadline: date | None = Field(default=None, description="late_publication：公开截止日期")
     measured: float | None = Field(
@@ -303,6 +306,8 @@ MEDIAN_MINIMUM_REPORTS = 5
 BOILERPLATE_SIMILARITY = 90.0
 #: Sentences shorter than this (squashed characters) are too generic to call boilerplate.
 BOILERPLATE_MINIMUM_CHARS = 14
+#: A 4-gram in more distinct sentences than this (or 5 % of them) is too common to index.
+_COMMON_GRAM_MINIMUM = 200
 #: Share of a previous plan's keywords that a matching achievement must contain.
 FOLLOW_UP_OVERLAP = 0.3
 
@@ -1139,49 +1144,78 @@ def _item_sentences(owner: int, subject: Subject) -> list[_Sentence]:
 def _boilerplate(
     subjects: Sequence[Subject], previous: Sequence[Subject]
 ) -> dict[int, list[Finding]]:
-    """Near-identical problem or plan sentences in two different reports, per current report.
+    """Problems and plans with a near-identical sentence in another report, per current report.
 
-    Candidates come from an index of character 4-grams (a pair must share a quarter of the
-    shorter sentence's 4-grams), so the cost stays near linear in the number of sentences.
+    Sentences are grouped by their squashed text first, so that verbatim copies (the common
+    case) cost nothing per pair; only distinct texts are compared, and only those that share
+    a quarter of their character 4-grams (an inverted index; 4-grams found in very many
+    distinct sentences are too common to say anything and are skipped).
     """
     everyone = list(subjects) + list(previous)
     sentences = [
         s for owner, subject in enumerate(everyone) for s in _item_sentences(owner, subject)
     ]
-    grams = [{s.key[i : i + 4] for i in range(len(s.key) - 3)} for s in sentences]
+    clusters: dict[str, list[int]] = {}
+    for number, sentence in enumerate(sentences):
+        clusters.setdefault(sentence.key, []).append(number)
+    keys = list(clusters)
+    owners = [{sentences[n].owner for n in clusters[key]} for key in keys]
+    grams = [{key[i : i + 4] for i in range(len(key) - 3)} for key in keys]
     postings: dict[str, list[int]] = {}
-    for number, gram_set in enumerate(grams):
+    for position, gram_set in enumerate(grams):
         for gram in gram_set:
-            postings.setdefault(gram, []).append(number)
-    best: dict[tuple[int, str, int, int], tuple[float, int, int]] = {}
+            postings.setdefault(gram, []).append(position)
+    common = max(_COMMON_GRAM_MINIMUM, len(keys) // 20)
+    near: list[list[tuple[int, float]]] = [[(position, 100.0)] for position in range(len(keys))]
+    for position, key in enumerate(keys):
+        shared: dict[int, int] = {}
+        for gram in grams[position]:
+            posting = postings[gram]
+            if len(posting) > common:
+                continue
+            for other in posting:
+                if other > position:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            smaller = min(len(grams[position]), len(grams[other])) or 1
+            if count / smaller < 0.25:
+                continue
+            similarity = fuzz.ratio(key, keys[other])
+            if similarity >= BOILERPLATE_SIMILARITY:
+                near[position].append((other, similarity))
+                near[other].append((position, similarity))
+    cluster_of = {key: position for position, key in enumerate(keys)}
+
+    # Per current item: the best twin in another report, and how many reports share it.
+    best: dict[tuple[int, Literal["problem", "plan"], int], tuple[float, int, int]] = {}
+    sharing: dict[tuple[int, Literal["problem", "plan"], int], set[int]] = {}
     for number, sentence in enumerate(sentences):
         if sentence.owner >= len(subjects):
             continue  # previous reports are only compared against, never audited
-        shared: dict[int, int] = {}
-        for gram in grams[number]:
-            for other in postings[gram]:
-                if sentences[other].owner != sentence.owner:
-                    shared[other] = shared.get(other, 0) + 1
-        for other, count in shared.items():
-            smaller = min(len(grams[number]), len(grams[other])) or 1
-            if count / smaller < 0.25:
+        slot = (sentence.owner, sentence.kind, sentence.index)
+        for twin_cluster, similarity in near[cluster_of[sentence.key]]:
+            others = owners[twin_cluster] - {sentence.owner}
+            if not others:
                 continue
-            similarity = fuzz.ratio(sentence.key, sentences[other].key)
-            if similarity < BOILERPLATE_SIMILARITY:
-                continue
-            slot = (sentence.owner, sentence.kind, sentence.index, sentences[other].owner)
+            sharing.setdefault(slot, set()).update(others)
+            twin_number = next(
+                n for n in clusters[keys[twin_cluster]] if sentences[n].owner != sentence.owner
+            )
             if slot not in best or similarity > best[slot][0]:
-                best[slot] = (similarity, number, other)
+                best[slot] = (similarity, number, twin_number)
     findings: dict[int, list[Finding]] = {}
-    for (owner, kind, index, _), (similarity, number, other) in sorted(best.items()):
+    for (owner, kind, index), (similarity, number, other) in sorted(best.items()):
+        slot = (owner, kind, index)
         twin = everyone[sentences[other].owner]
+        copies = len(sharing[slot])
         where = "上一年度报告" if sentences[other].owner >= len(subjects) else "同批报告"
-        name = twin.summary.entity or twin.input
+        name = f"{twin.summary.entity or twin.input}{twin.summary.year or ''}"
         label = "问题" if kind == "problem" else "计划"
+        also = f"（共 {copies} 份报告有相同表述）" if copies > 1 else ""
         findings.setdefault(owner, []).append(
             _finding(
                 "boilerplate",
-                f"这条{label}与{where}“{name}”{twin.summary.year or ''}的表述几乎相同"
+                f"这条{label}与{where}“{name}”的表述几乎相同{also}"
                 f"（相似度 {similarity / 100:.2f}）：请结合本单位实际情况写。",
                 evidence=[sentences[number].evidence],
                 kind=kind,
@@ -1193,6 +1227,7 @@ def _boilerplate(
                     evidence=sentences[other].evidence,
                 ),
                 similarity=round(similarity / 100, 3),
+                copies=copies,
             )
         )
     return findings
