@@ -193,6 +193,7 @@ def test_a_problem_copied_between_reports_is_boilerplate_in_both(tmp_path: Path)
         assert finding.evidence[0].quote == copied
         assert finding.other is not None and finding.other.input == other.input
         assert finding.other.evidence.quote == copied
+        assert finding.copies == 1
 
 
 def test_the_samples_share_no_boilerplate(sample_audits: dict[str, Audit]) -> None:
