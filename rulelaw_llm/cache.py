@@ -24,14 +24,12 @@ from pydantic import ValidationError
 
 from rulelaw_llm.document import Report
 from rulelaw_llm.errors import ConfigurationError
-from rulelaw_llm.prompts import PROMPT_VERSION, load_prompt
+from rulelaw_llm.prompts import PROMPT_VERSION, prompt_sources
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.schema import SCHEMA_VERSION, Evidence, ReportSummary
 from rulelaw_llm.settings import Settings
 
 __all__ = ["ResultCache", "cache_key", "default_cache_path"]
-
-_PROMPTS = ("system", "indicators", "items", "digest")
 
 
 def default_cache_path() -> Path:
@@ -49,8 +47,8 @@ def default_cache_path() -> Path:
 def _fingerprint() -> str:
     """What the code asks and expects: the prompt files and the result schema."""
     digest = hashlib.sha256()
-    for name in _PROMPTS:
-        digest.update(load_prompt(name).template.encode("utf-8"))
+    for name, text in sorted(prompt_sources().items()):
+        digest.update(f"{name}\n{text}\n".encode())
     digest.update(json.dumps(ReportSummary.model_json_schema(), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal, cast, get_args
 
-__all__ = ["CATEGORIES", "CategoryKey", "classify", "label_of"]
+__all__ = ["CATEGORIES", "CategoryKey", "category_scores", "classify", "label_of"]
 
 CategoryKey = Literal[
     "leadership",
@@ -172,19 +172,30 @@ def label_of(key: str) -> str:
     return CATEGORIES[key]
 
 
-def classify(heading: str, body: str = "") -> CategoryKey:
-    """Pick the category whose keywords weigh most; words in ``heading`` count three times.
+def category_scores(heading: str, body: str = "") -> list[tuple[CategoryKey, int]]:
+    """Every category with keyword evidence, best first: words in ``heading`` count three times.
 
-    This is the rules backend's judgement, deliberately simple and deterministic; the LLM
-    backend replaces it with the model's choice (validated against the same vocabulary).
+    A word weighs its length, so longer, more specific words win. The scores tell how sure
+    the rules are: one short word is weak evidence, two close scores are split evidence.
     """
-    best: CategoryKey = "other"
-    best_score = 0
+    scores: list[tuple[CategoryKey, int]] = []
     for key, words in _KEYWORDS.items():
         score = 0
         for word in words:
             weight = len(word)
             score += 3 * weight * heading.count(word) + weight * body.count(word)
-        if score > best_score:
-            best, best_score = cast(CategoryKey, key), score
-    return best
+        if score > 0:
+            scores.append((cast(CategoryKey, key), score))
+    # Stable: on a tie the category listed first in the outline wins, as it always has.
+    return sorted(scores, key=lambda pair: -pair[1])
+
+
+def classify(heading: str, body: str = "") -> CategoryKey:
+    """Pick the category whose keywords weigh most; words in ``heading`` count three times.
+
+    This is the rules backend's judgement, deliberately simple and deterministic; the LLM
+    backend asks the model only where these scores are weak or split (and checks its
+    choice against the same vocabulary).
+    """
+    scores = category_scores(heading, body)
+    return scores[0][0] if scores else "other"

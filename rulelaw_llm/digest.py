@@ -39,6 +39,10 @@ def _figure(indicator: Indicator) -> str:
 
 
 def _format_value(indicator: Indicator) -> str:
+    """The figure as the report writes it (500余份, 98%以上), found in its evidence."""
+    for quantity in find_quantities(indicator.evidence.quote):
+        if abs(quantity.value - indicator.value) < 1e-6 and quantity.unit == indicator.unit:
+            return quantity.raw
     value = indicator.value
     number = str(int(value)) if value == int(value) else f"{value:g}"
     if indicator.unit == "元" and value >= 10_000 and value % 10_000 == 0:

@@ -13,12 +13,24 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from rulelaw_llm.document import Report
 from rulelaw_llm.normalize import fold
 from rulelaw_llm.quantities import find_quantities, parse_number
-from rulelaw_llm.schema import MatchKind
+from rulelaw_llm.schema import Evidence, MatchKind
 
-__all__ = ["Located", "char_overlap", "locate_quote", "numbers_in", "value_in_text"]
+__all__ = [
+    "Located",
+    "char_overlap",
+    "clause_span",
+    "evidence_at",
+    "locate_quote",
+    "numbers_in",
+    "sentence_span",
+    "value_in_text",
+]
 
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n、]")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 _SKIP = re.compile(r"[\s\u3000,，。.、;；:：!！?？\"'“”‘’()（）\[\]【】《》<>〈〉·—\-…]")
 
 
@@ -116,3 +128,36 @@ def char_overlap(phrase: str, text: str) -> float:
         return 0.0
     pool = set(fold(text))
     return sum(1 for char in chars if char in pool) / len(chars)
+
+
+def evidence_at(report: Report, start: int, end: int) -> Evidence:
+    """Evidence for ``report.text[start:end]`` with surrounding whitespace trimmed."""
+    while start < end and report.text[start].isspace():
+        start += 1
+    while end > start and report.text[end - 1].isspace():
+        end -= 1
+    return Evidence(quote=report.text[start:end], start=start, end=end)
+
+
+def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``, between commas, 、 or sentence marks."""
+    left = start
+    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _CLAUSE_BREAK.match(text[right]):
+        right += 1
+    return left, right
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (up to 。；！？ or a line end) around ``text[start:end]``."""
+    left = start
+    while left > 0 and not _SENTENCE_BREAK.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _SENTENCE_BREAK.match(text[right]):
+        right += 1
+    if right < len(text) and text[right] in "。！？!?；;":
+        right += 1
+    return left, right

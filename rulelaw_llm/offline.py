@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 
 from rulelaw_llm.categories import CategoryKey, classify
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS, template_digest
 from rulelaw_llm.document import Item, Report, Section, load_report
+from rulelaw_llm.grounding import clause_span, evidence_at, sentence_span
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
@@ -29,8 +31,6 @@ from rulelaw_llm.schema import (
 
 __all__ = ["as_report", "library_version", "summarize_offline"]
 
-_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n、]")
-_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 _LEADING_FILLER = re.compile(r"^(?:共|累计|共计|合计|先后|全年|年内|其中|已|达|均|总计|目前)+")
 
 
@@ -47,41 +47,8 @@ def as_report(source: str | os.PathLike[str] | bytes | Report) -> Report:
     return source if isinstance(source, Report) else load_report(source)
 
 
-def evidence_at(report: Report, start: int, end: int) -> Evidence:
-    """Evidence for ``report.text[start:end]`` with surrounding whitespace trimmed."""
-    while start < end and report.text[start].isspace():
-        start += 1
-    while end > start and report.text[end - 1].isspace():
-        end -= 1
-    return Evidence(quote=report.text[start:end], start=start, end=end)
-
-
-def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around ``text[start:end]``, between commas, 、 or sentence marks."""
-    left = start
-    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and not _CLAUSE_BREAK.match(text[right]):
-        right += 1
-    return left, right
-
-
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (up to 。；！？ or a line end) around ``text[start:end]``."""
-    left = start
-    while left > 0 and not _SENTENCE_BREAK.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and not _SENTENCE_BREAK.match(text[right]):
-        right += 1
-    if right < len(text) and text[right] in "。！？!?；;":
-        right += 1
-    return left, right
-
-
 def indicator_name(
-    text: str, quantity: Quantity, others: list[Quantity] | tuple[Quantity, ...] = ()
+    text: str, quantity: Quantity, others: Sequence[Quantity] = ()
 ) -> tuple[str, tuple[int, int]]:
     """A deterministic guess at what a quantity counts, and the clause it was taken from.
 
@@ -105,7 +72,7 @@ def _name_from(
     left: int,
     right: int,
     quantity: Quantity,
-    others: list[Quantity] | tuple[Quantity, ...],
+    others: Sequence[Quantity],
 ) -> str:
     pieces: list[str] = []
     position = left
@@ -165,12 +132,17 @@ def _item_at(section: Section | None, offset: int) -> Item | None:
 
 
 def summarize_offline(
-    source: str | os.PathLike[str] | bytes | Report, *, digest_chars: int = DEFAULT_DIGEST_CHARS
+    source: str | os.PathLike[str] | bytes | Report,
+    *,
+    digest_chars: int = DEFAULT_DIGEST_CHARS,
+    quantities: Sequence[Quantity] | None = None,
 ) -> ReportSummary:
     """Summarize a report with the deterministic pre-pass only (no model, no network).
 
     Indicators come from the quantities in the achievement parts, problems and plans from
     their parts' items, achievements from the items of part 1 (and of the 第一责任人 part).
+    ``quantities`` may pass ``find_quantities(report.text)`` when the caller already has it
+    (the LLM backend computes it once per report).
     """
     report = as_report(source)
     warnings: list[str] = []
@@ -184,7 +156,8 @@ def summarize_offline(
 
     indicators: list[Indicator] = []
     candidates = 0
-    quantities = find_quantities(report.text)
+    if quantities is None:
+        quantities = find_quantities(report.text)
     for quantity in quantities:
         section = report.section_at(quantity.start)
         # Numbers in the plans part are targets for next year; everywhere else they are
@@ -272,9 +245,7 @@ def summarize_offline(
         plans=plans,
         digest=digest,
         warnings=warnings,
-        coverage=Coverage(
-            candidates=candidates, indicators=candidates, not_indicators=0, unresolved=0
-        ),
+        coverage=Coverage(candidates=candidates, indicators=candidates, unresolved=0),
         provenance=Provenance(
             backend="rules",
             library_version=library_version(),

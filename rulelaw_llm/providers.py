@@ -33,6 +33,15 @@ class ProviderPreset:
     default_model: str | None = None
     extra_body: Mapping[str, Json] = field(default_factory=lambda: MappingProxyType({}))
     """Request options sent with every call, e.g. the switch that turns "thinking" off."""
+    scope: str | None = None
+    """The plan for this provider's models: ``all`` asks every field (large hosted models
+    rewrite every summary well); ``None`` keeps the default ``unsure``."""
+    keys_per_request: int | None = None
+    """Targets per request: large hosted models take a whole part in one request."""
+
+
+#: Targets per request in the coarser plan of hosted presets: a whole part at once.
+_WHOLE_PART = 60
 
 
 def _preset(
@@ -44,6 +53,7 @@ def _preset(
     mode: str,
     default_model: str | None = None,
     extra_body: dict[str, Json] | None = None,
+    hosted: bool = False,
 ) -> ProviderPreset:
     return ProviderPreset(
         name=name,
@@ -53,6 +63,9 @@ def _preset(
         mode=mode,
         default_model=default_model,
         extra_body=MappingProxyType(extra_body or {}),
+        # Large hosted models: the coarser plan, one request per part with every field.
+        scope="all" if hosted else None,
+        keys_per_request=_WHOLE_PART if hosted else None,
     )
 
 
@@ -78,6 +91,7 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 mode="json",
                 default_model="deepseek-chat",
                 extra_body={"thinking": {"type": "disabled"}},
+                hosted=True,
             ),
             _preset(
                 name="qwen",
@@ -87,6 +101,7 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 mode="json_schema",
                 default_model="qwen-plus",
                 extra_body={"enable_thinking": False},
+                hosted=True,
             ),
             _preset(
                 name="zhipu",
@@ -96,6 +111,7 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 mode="json",
                 default_model="glm-4-flash",
                 extra_body={"thinking": {"type": "disabled"}},
+                hosted=True,
             ),
             _preset(
                 name="moonshot",
@@ -104,6 +120,7 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="MOONSHOT_API_KEY",
                 mode="json",
                 default_model="moonshot-v1-8k",
+                hosted=True,
             ),
             # Doubao models are addressed by an endpoint id (ep-…): no default model.
             _preset(
@@ -113,6 +130,7 @@ PRESETS: Mapping[str, ProviderPreset] = MappingProxyType(
                 key_env="ARK_API_KEY",
                 mode="json",
                 extra_body={"thinking": {"type": "disabled"}},
+                hosted=True,
             ),
             _preset(
                 name="siliconflow",
@@ -176,6 +194,8 @@ class ProviderConfig:
     key_env: str | None
     api_key: str = field(repr=False)
     extra_body: Mapping[str, Json] = field(default_factory=lambda: MappingProxyType({}))
+    scope: str | None = None
+    keys_per_request: int | None = None
 
     @property
     def public_base_url(self) -> str:
@@ -245,4 +265,6 @@ def resolve_provider(
         key_env=preset.key_env if preset and preset.key_env else "RULELAW_API_KEY",
         api_key=key,
         extra_body=preset.extra_body if preset else MappingProxyType({}),
+        scope=preset.scope if preset else None,
+        keys_per_request=preset.keys_per_request if preset else None,
     )

@@ -561,7 +561,7 @@ def _metadata(view: _View) -> str:
             (
                 "数字覆盖",
                 f"候选 {coverage.candidates}，成为指标 {coverage.indicators}，"
-                f"判定非指标 {coverage.not_indicators}，未处理 {coverage.unresolved}",
+                f"问模型 {coverage.asked}，采用模型名称 {coverage.named_by_model}，未得到 {coverage.unresolved}",
             )
         )
     cells = "".join(

@@ -3,7 +3,7 @@
 Every extracted item carries ``Evidence``: a verbatim quote from ``Report.text`` and the
 character span where it stands, so ``report.text[evidence.start:evidence.end] ==
 evidence.quote`` always holds. The library computes spans; models never write offsets
-(the models an LLM fills live in ``rulelaw_llm.drafts``).
+(the models an LLM fills live in ``rulelaw_llm.tasks``).
 
 All models forbid unknown fields, so a consumer can rely on the JSON Schema
 (``rulelaw-llm schema``) as the exact shape of the output.
@@ -27,6 +27,7 @@ __all__ = [
     "Plan",
     "Problem",
     "Provenance",
+    "Question",
     "Rejected",
     "ReportSummary",
     "SCHEMA_VERSION",
@@ -34,9 +35,12 @@ __all__ = [
 ]
 
 #: Bumped whenever the shape of ``ReportSummary`` changes; stored in every result.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 RejectedKind = Literal["achievement", "indicator", "problem", "plan", "digest"]
+QuestionTarget = Literal["indicator", "achievement", "problem", "plan", "digest"]
+QuestionField = Literal["name", "summary", "category", "cause", "digest"]
+QuestionOutcome = Literal["accepted", "rejected", "unanswered"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
 
 
@@ -84,7 +88,10 @@ class Indicator(_Model):
     evidence: Evidence
     origin: Literal["prepass", "model"] = Field(
         default="prepass",
-        description="数字、单位和位置来自确定性预处理（prepass）还是模型补充并经校验（model）",
+        description=(
+            "名称（统计对象）来自确定性预处理（prepass），还是由模型写出并通过校验（model）；"
+            "数字、单位和位置总是来自预处理"
+        ),
     )
 
 
@@ -130,6 +137,12 @@ class Usage(_Model):
 
     requests: int = 0
     reasks: int = Field(default=0, description="因校验失败而重新请求的次数")
+    reasks_without_progress: int = Field(
+        default=0, description="其中没有新通过任何一项的重新请求次数"
+    )
+    repeated_answers: int = Field(
+        default=0, description="重新请求得到与上一次相同的回答（随即停止重问）的次数"
+    )
     transport_retries: int = Field(default=0, description="因网络/限流/5xx 而重试的次数")
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -140,13 +153,31 @@ class Usage(_Model):
     attempts: list[Attempt] = Field(default_factory=list)
 
 
+class Question(_Model):
+    """One field the model was asked to fill, why the rules floor was not sure, and the outcome."""
+
+    target: QuestionTarget = Field(description="问的是哪类条目")
+    index: int = Field(ge=0, description="该条目在结果对应列表中的序号（从 0 起）")
+    field: QuestionField = Field(description="问的是哪个字段")
+    reason: str = Field(description="为什么要问：规则结果不确定的原因，或 scope=all")
+    outcome: QuestionOutcome = Field(
+        description="accepted 采用了模型的回答；rejected 未通过校验、保留规则结果；unanswered 没有回答"
+    )
+
+
 class Coverage(_Model):
-    """How the pre-pass quantities of the achievement sections were accounted for."""
+    """How the pre-pass quantities were accounted for, and what the model was asked and why."""
 
     candidates: int = Field(description="预处理在成效部分找到的数字个数")
     indicators: int = Field(description="其中成为指标的个数")
-    not_indicators: int = Field(description="其中被明确判定为非指标的个数")
-    unresolved: int = Field(description="既未成为指标也未被判定的个数（会产生警告）")
+    asked: int = Field(default=0, description="其中名称不确定、问了模型的个数")
+    named_by_model: int = Field(default=0, description="其中采用了模型所写名称的个数")
+    unresolved: int = Field(
+        description="问了模型却没有得到可用名称、保留规则名称的个数（会产生警告）"
+    )
+    questions: list[Question] = Field(
+        default_factory=list, description="问了模型的每个字段、原因和结果"
+    )
 
 
 class Provenance(_Model):

@@ -12,12 +12,14 @@ from typing_extensions import TypedDict
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS
 from rulelaw_llm.errors import ConfigurationError
 
-__all__ = ["MODES", "Price", "Settings", "SettingsOverrides"]
+__all__ = ["MODES", "SCOPES", "Price", "Settings", "SettingsOverrides"]
 
 #: Structured-output modes: tools (forced tool call), json (json_object + schema in the
 #: prompt), json_grammar (json_object with the schema attached, llama.cpp grammars),
 #: json_schema (OpenAI response_format json_schema), md_json (JSON in a Markdown fence).
 MODES = ("tools", "json", "json_grammar", "json_schema", "md_json")
+#: What the model is asked: only where the rules floor is unsure, or everything.
+SCOPES = ("unsure", "all")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,7 +42,16 @@ class Settings:
     max_tokens_ceiling: int = 4096
     """On a truncated answer the limit is doubled once, up to this ceiling, then work is split."""
     reasks: int = 2
-    """Re-asks per request when the answer fails validation (0 = never re-ask)."""
+    """Re-asks per request when some keys fail their checks (0 = never re-ask)."""
+    reask_budget: int = 6
+    """Re-asks per report, across all its requests."""
+    scope: str | None = None
+    """What the model is asked: ``unsure`` (only the fields the rules floor is not sure of)
+    or ``all`` (every name, summary, category and cause). ``None``: the provider preset's
+    choice, else ``unsure``."""
+    keys_per_request: int | None = None
+    """Most targets (numbers or items) in one request. ``None``: the provider preset's
+    choice, else 8."""
     timeout: float = 300.0
     """Seconds to wait for one HTTP response (local CPU models are slow)."""
     transport_retries: int = 4
@@ -70,6 +81,12 @@ class Settings:
             raise ConfigurationError("reasks 和 transport_retries 不能为负数。")
         if self.max_tokens <= 0 or self.digest_chars <= 0 or self.concurrency <= 0:
             raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
+        if self.scope is not None and self.scope not in SCOPES:
+            raise ConfigurationError(f"未知的 scope：{self.scope}（可选 {'、'.join(SCOPES)}）")
+        if self.reask_budget < 0 or (
+            self.keys_per_request is not None and self.keys_per_request <= 0
+        ):
+            raise ConfigurationError("reask_budget 不能为负数，keys_per_request 必须为正数。")
         if self.mode is not None and self.mode not in MODES:
             raise ConfigurationError(f"未知的 mode：{self.mode}（可选 {'、'.join(MODES)}）")
 
@@ -90,6 +107,9 @@ class SettingsOverrides(TypedDict, total=False):
     max_tokens: int
     max_tokens_ceiling: int
     reasks: int
+    reask_budget: int
+    scope: str | None
+    keys_per_request: int | None
     timeout: float
     transport_retries: int
     backoff_initial: float

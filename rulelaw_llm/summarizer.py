@@ -1,14 +1,20 @@
-"""``Summarizer`` and ``AsyncSummarizer``: the LLM backend, twin classes over shared functions.
+"""``Summarizer`` and ``AsyncSummarizer``: the LLM backend, two thin drivers of one flow.
 
-Three layers of retry, never nested so that attempts multiply:
+All decisions live in ``rulelaw_llm.flow`` (a generator that yields requests and receives
+replies): what to ask, which answers to accept, which keys to re-ask, when to stop. The
+classes here only send: build the HTTP request for the structured-output mode, send it
+with the transport retry policy, read the answer as far as a JSON object, and keep the
+usage ledger. Three kinds of failure, one place each, never nested:
 
 1. transport faults (connection, timeout, 429, 5xx): the tenacity policy in ``transport``
    around each HTTP request; the openai client's own retries are off;
-2. answers that fail validation: instructor's re-ask loop (``max_retries`` with a tenacity
-   policy that retries only validation and JSON errors), with a Chinese message naming the
-   failing fields; after the budget, the last answer is sorted field by field;
-3. truncated answers (``finish_reason == "length"``): the token limit is doubled once,
-   then the request is split in two; never a blind re-ask.
+2. answers that fail their checks: the flow re-asks only the failing keys, and stops when
+   an answer repeats the previous one or the per-report budget is spent;
+3. truncated answers (``finish_reason == "length"``): the flow raises the token limit
+   once, then asks for half of the keys; never a blind re-ask.
+
+instructor is used only to shape a request for a mode (tools, JSON, Markdown JSON), never
+for its re-ask loop or its templating: report text reaches the model verbatim.
 """
 
 from __future__ import annotations
@@ -17,41 +23,30 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 import instructor
 import openai
-from instructor.core import IncompleteOutputException, InstructorRetryException
-from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, Retrying, retry_if_exception_type, stop_after_attempt
+from instructor.processing.response import handle_response_model
+from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from rulelaw_llm.document import Report
-from rulelaw_llm.errors import BudgetExceededError, RulelawError
-from rulelaw_llm.extraction import (
-    Answer,
-    Step,
-    answer_from_model,
-    answer_from_raw,
-    apply_digest,
-    assemble,
-    digest_step,
-    followup_step,
-    plan_steps,
-    split_step,
-    unresolved_quantities,
-)
-from rulelaw_llm.offline import as_report, library_version, summarize_offline, text_digest
+from rulelaw_llm.errors import BudgetExceededError, ExtractionError
+from rulelaw_llm.flow import FlowResult, RunState, TaskOutcome, run_task, summary_flow
+from rulelaw_llm.offline import as_report, library_version, text_digest
 from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.providers import ProviderConfig, resolve_provider
-from rulelaw_llm.schema import Attempt, Provenance, Rejected, RejectedKind, ReportSummary, Usage
+from rulelaw_llm.schema import Attempt, Provenance, ReportSummary, Usage
 from rulelaw_llm.settings import Settings, SettingsOverrides
+from rulelaw_llm.tasks import Reply, Request, Task
 from rulelaw_llm.transport import (
     async_transport_policy,
-    clean_completion,
+    clean_output,
     provider_error,
     transport_policy,
 )
@@ -59,32 +54,29 @@ from rulelaw_llm.transport import (
 __all__ = ["AsyncSummarizer", "Summarizer"]
 
 Source = str | os.PathLike[str] | bytes | Report
+Result = TypeVar("Result")
 
 _MODES = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
-    # json_object with the schema attached: servers built on llama.cpp's grammar
-    # (llama-cpp-python) then constrain the answer to the schema.
-    "json_grammar": instructor.Mode.JSON,
     "json_schema": instructor.Mode.JSON_SCHEMA,
     "md_json": instructor.Mode.MD_JSON,
 }
-# Only answers that fail validation or are not JSON are re-asked.
-_REASKABLE = (ValidationError, json.JSONDecodeError, ValueError)
+_USER_SLOT = "\x00user\x00"
 
 
 @dataclass(slots=True)
 class _Ledger:
-    """Tokens, attempts and time of one report."""
+    """Tokens, attempts and time of one report, by request id."""
 
     budget: int | None
-    attempts: list[Attempt] = field(default_factory=list)
+    attempts: dict[int, Attempt] = field(default_factory=dict)
     transport_retries: int = 0
-    reasks: int = 0
+    raw_outputs: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> int:
-        return sum(a.prompt_tokens + a.completion_tokens for a in self.attempts)
+        return sum(a.prompt_tokens + a.completion_tokens for a in self.attempts.values())
 
     def check_budget(self) -> None:
         if self.budget is not None and self.tokens >= self.budget:
@@ -93,41 +85,32 @@ class _Ledger:
                 "可调大 token_budget，或用 --offline 得到规则摘要。"
             )
 
-    def record(self, step: str, completion: Any, seconds: float) -> None:
+    def record(self, request: Request, completion: Any, seconds: float) -> None:
         usage = getattr(completion, "usage", None)
         details = getattr(usage, "prompt_tokens_details", None)
-        choices = getattr(completion, "choices", None) or []
-        finish = getattr(choices[0], "finish_reason", None) if choices else None
-        self.attempts.append(
-            Attempt(
-                step=step,
-                prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                cached_tokens=getattr(details, "cached_tokens", 0) or 0,
-                seconds=round(seconds, 3),
-                outcome="truncated" if finish == "length" else "ok",
-            )
+        self.attempts[request.id] = Attempt(
+            step=request.label,
+            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            cached_tokens=getattr(details, "cached_tokens", 0) or 0,
+            seconds=round(seconds, 3),
         )
 
-    def record_error(self, step: str, seconds: float) -> None:
-        self.attempts.append(Attempt(step=step, seconds=round(seconds, 3), outcome="error"))
+    def record_error(self, request: Request, seconds: float) -> None:
+        self.attempts[request.id] = Attempt(
+            step=request.label, seconds=round(seconds, 3), outcome="error"
+        )
 
-    def settle(self, step: str, first: int, *, succeeded: bool) -> None:
-        """Mark one request's attempts from index ``first``: all but a success are invalid."""
-        mine = [
-            i
-            for i in range(first, len(self.attempts))
-            if self.attempts[i].step == step and self.attempts[i].outcome == "ok"
+    def usage(self, state: RunState, settings: Settings, model: str, seconds: float) -> Usage:
+        attempts = [
+            attempt.model_copy(update={"outcome": state.verdicts.get(request_id, "ok")})
+            if attempt.outcome != "error"
+            else attempt
+            for request_id, attempt in sorted(self.attempts.items())
         ]
-        failed = mine if not succeeded else mine[:-1]
-        for index in failed:
-            self.attempts[index] = self.attempts[index].model_copy(update={"outcome": "invalid"})
-        self.reasks += max(0, len(mine) - 1)
-
-    def usage(self, settings: Settings, model: str, seconds: float) -> Usage:
-        prompt = sum(a.prompt_tokens for a in self.attempts)
-        completion = sum(a.completion_tokens for a in self.attempts)
-        cached = sum(a.cached_tokens for a in self.attempts)
+        prompt = sum(a.prompt_tokens for a in attempts)
+        completion = sum(a.completion_tokens for a in attempts)
+        cached = sum(a.cached_tokens for a in attempts)
         price = settings.prices.get(model)
         cost = currency = None
         if price is not None:
@@ -143,8 +126,10 @@ class _Ledger:
             )
             currency = price.currency
         return Usage(
-            requests=len(self.attempts),
-            reasks=self.reasks,
+            requests=len(attempts),
+            reasks=state.reasks,
+            reasks_without_progress=state.reasks_without_progress,
+            repeated_answers=state.repeated_answers,
             transport_retries=self.transport_retries,
             prompt_tokens=prompt,
             completion_tokens=completion,
@@ -152,12 +137,19 @@ class _Ledger:
             seconds=round(seconds, 3),
             cost=cost,
             currency=currency,
-            attempts=list(self.attempts),
+            attempts=attempts,
         )
 
 
-def _settings(settings: Settings | None, overrides: SettingsOverrides) -> Settings:
-    return (settings or Settings()).with_overrides(**overrides)
+def _settings(
+    settings: Settings | None, overrides: SettingsOverrides, config: ProviderConfig
+) -> Settings:
+    """The settings with the provider preset's plan filled in where none was chosen."""
+    chosen = (settings or Settings()).with_overrides(**overrides)
+    return chosen.with_overrides(
+        scope=chosen.scope or config.scope or "unsure",
+        keys_per_request=chosen.keys_per_request or config.keys_per_request or 8,
+    )
 
 
 def _config(
@@ -166,113 +158,108 @@ def _config(
     base_url: str | None,
     api_key: str | None,
     client: openai.OpenAI | openai.AsyncOpenAI | None,
-    settings: Settings,
+    mode: str | None,
 ) -> ProviderConfig:
     if client is not None:
         base_url = base_url or str(client.base_url)
         api_key = api_key or client.api_key
     return resolve_provider(
-        provider=provider, model=model, base_url=base_url, api_key=api_key, mode=settings.mode
+        provider=provider, model=model, base_url=base_url, api_key=api_key, mode=mode
     )
 
 
-def _request(
-    step: Step, config: ProviderConfig, settings: Settings, max_tokens: int
-) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
-        "model": config.model,
-        "messages": [dict(message) for message in step.messages],
-        "response_model": step.response_model,
-        "context": step.context,
-        "max_tokens": max_tokens,
-        "temperature": settings.temperature,
-    }
-    extra_body = dict(config.extra_body)
-    if config.mode == "json_grammar":
-        extra_body["response_format"] = {
-            "type": "json_object",
-            "schema": step.response_model.model_json_schema(),
+@cache
+def _shaped(response_model: type[BaseModel], mode: str, system: str) -> dict[str, Any]:
+    """The request arguments a mode needs for a response model, computed once per shape.
+
+    The user message is a placeholder filled in per request by plain replacement (no
+    template engine). ``json_grammar`` attaches the schema to ``response_format`` for
+    servers that turn it into a grammar (llama.cpp), without repeating it in the prompt.
+    """
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": _USER_SLOT}]
+    if mode == "json_grammar":
+        return {
+            "messages": messages,
+            "response_format": {
+                "type": "json_object",
+                "schema": response_model.model_json_schema(),
+            },
         }
+    _, shaped = handle_response_model(response_model, mode=_MODES[mode], messages=messages)
+    return shaped
+
+
+def _arguments(request: Request, config: ProviderConfig, temperature: float) -> dict[str, Any]:
+    """The chat.completions arguments of one request."""
+    shaped = _shaped(request.response_model, config.mode, request.system)
+    arguments: dict[str, Any] = {
+        "model": config.model,
+        "max_tokens": request.max_tokens,
+        "temperature": temperature,
+    }
+    for name, value in shaped.items():
+        if name == "messages":
+            value = [
+                {**message, "content": message["content"].replace(_USER_SLOT, request.user)}
+                if message["role"] == "user"
+                else message
+                for message in value
+            ]
+        arguments[name] = value
+    extra_body = dict(config.extra_body)
+    if "response_format" in arguments and config.mode == "json_grammar":
+        extra_body["response_format"] = arguments.pop("response_format")
     if extra_body:
-        kwargs["extra_body"] = extra_body
-    return kwargs
+        arguments["extra_body"] = extra_body
+    return arguments
 
 
-def _raw_output(error: InstructorRetryException, mode: str) -> str | None:
-    completion = error.last_completion
-    if completion is None and error.failed_attempts:
-        completion = error.failed_attempts[-1].completion
+def _reply(completion: Any, mode: str) -> Reply:
+    """Read an answer as far as a JSON object (no validation: the flow checks each key)."""
     choices = getattr(completion, "choices", None) or []
     if not choices:
-        return None
-    message = choices[0].message
+        return Reply(None, None)
+    choice = choices[0]
+    message = choice.message
+    raw: str | None
     if mode == "tools" and message.tool_calls:
-        return str(message.tool_calls[0].function.arguments)
-    return message.content if isinstance(message.content, str) else None
-
-
-def _unwrap(error: InstructorRetryException) -> RulelawError | None:
-    """The library error a request raised inside instructor's loop, if any."""
-    cause: BaseException | None = error.__cause__
-    while cause is not None:
-        if isinstance(cause, RulelawError):
-            return cause
-        cause = cause.__cause__
-    return None
-
-
-def _truncated(step: Step) -> Answer:
-    kinds: dict[str, RejectedKind] = {
-        "names": "indicator",
-        "items": "achievement",
-        "digest": "digest",
-    }
-    answer = Answer(failed=True)
-    answer.rejected.append(
-        Rejected(
-            kind=kinds[step.kind],
-            content={"request": step.key},
-            reason="模型输出超过了 token 上限且无法再拆分",
-        )
-    )
-    return answer
-
-
-def _after_truncation(
-    report: Report, step: Step, settings: Settings, max_tokens: int
-) -> tuple[int | None, list[Step]]:
-    """After a truncated answer: a higher limit to retry with, else the halves to run."""
-    if max_tokens < settings.max_tokens_ceiling:
-        return min(max_tokens * 2, settings.max_tokens_ceiling), []
-    return None, split_step(report, step, settings)
-
-
-def _after_failed_reasks(step: Step, error: InstructorRetryException, mode: str) -> Answer:
-    """After the re-ask budget: re-raise a library error, else sort the last answer."""
-    library_error = _unwrap(error)
-    if library_error is not None:
-        raise library_error from error
-    raw = _raw_output(error, mode)
-    return answer_from_raw(step, raw, str(error).splitlines()[0][:200])
-
-
-def _reask_policy(settings: Settings, policy: type[Retrying] | type[AsyncRetrying]) -> Any:
-    """Instructor's re-ask loop: only answers that fail validation or are not JSON."""
-    return policy(
-        stop=stop_after_attempt(settings.reasks + 1),
-        retry=retry_if_exception_type(_REASKABLE),
-        reraise=True,
-    )
+        raw = str(message.tool_calls[0].function.arguments)
+    else:
+        raw = clean_output(message.content if isinstance(message.content, str) else None)
+    truncated = choice.finish_reason == "length"
+    data: object = None
+    if raw:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError:
+            start, end = raw.find("{"), raw.rfind("}")
+            if 0 <= start < end:
+                try:
+                    data = json.loads(raw[start : end + 1])
+                except json.JSONDecodeError:
+                    data = None
+    return Reply(data if isinstance(data, dict) else None, raw, truncated=truncated)
 
 
 def _finish(
-    summary: ReportSummary,
+    result: FlowResult,
     report: Report,
     config: ProviderConfig,
     settings: Settings,
     ledger: _Ledger,
     started: float,
 ) -> ReportSummary:
+    attempts = [a for a in ledger.attempts.values() if a.outcome != "error"]
+    if attempts and all(verdict == "invalid" for verdict in result.state.verdicts.values()):
+        unreadable = not any(
+            isinstance(raw, str) and raw.strip().startswith("{") for raw in ledger.raw_outputs
+        )
+        if unreadable:
+            raise ExtractionError(
+                f"模型的 {len(attempts)} 次回答都不是 JSON 对象：请检查 mode（当前 {config.mode}）"
+                "是否适合该服务，或改用 --offline。",
+                attempts=ledger.raw_outputs,
+            )
     provenance = Provenance(
         backend="llm",
         provider=config.provider,
@@ -282,10 +269,36 @@ def _finish(
         library_version=library_version(),
         source=report.source,
         text_sha256=text_digest(report.text),
-        usage=ledger.usage(settings, config.model, time.perf_counter() - started),
+        usage=ledger.usage(result.state, settings, config.model, time.perf_counter() - started),
         created_at=datetime.now(timezone.utc),
     )
-    return summary.model_copy(update={"provenance": provenance})
+    return result.summary.model_copy(update={"provenance": provenance})
+
+
+def _start(flow: Generator[Result, Any, Any]) -> Result:
+    return next(flow)
+
+
+def _client(
+    config: ProviderConfig,
+    settings: Settings,
+    client: openai.OpenAI | openai.AsyncOpenAI | None,
+    *,
+    asynchronous: bool,
+) -> Any:
+    """The one place an openai client is built (or an injected one is adapted).
+
+    The SDK's own retries are off: transport retries are ours (``transport``).
+    """
+    if client is not None:
+        return client.with_options(max_retries=0, timeout=settings.timeout)
+    factory = openai.AsyncOpenAI if asynchronous else openai.OpenAI
+    return factory(
+        base_url=config.base_url,
+        api_key=config.api_key,
+        max_retries=0,
+        timeout=settings.timeout,
+    )
 
 
 class Summarizer:
@@ -293,8 +306,8 @@ class Summarizer:
 
     ``Summarizer(base_url="http://intranet:8000/v1", model="qwen2.5-7b")``, or
     ``Summarizer(provider="deepseek")`` with ``DEEPSEEK_API_KEY`` set, or an injected
-    ``openai.OpenAI`` client. Options (``temperature``, ``reasks``, ``digest_chars``…) are
-    the fields of ``Settings``.
+    ``openai.OpenAI`` client. Options (``scope``, ``temperature``, ``reasks``,
+    ``digest_chars``…) are the fields of ``Settings``.
     """
 
     def __init__(
@@ -308,19 +321,12 @@ class Summarizer:
         settings: Settings | None = None,
         **options: Unpack[SettingsOverrides],
     ) -> None:
-        self.settings = _settings(settings, options)
-        self.config = _config(provider, model, base_url, api_key, client, self.settings)
-        self._client = (
-            client.with_options(max_retries=0, timeout=self.settings.timeout)
-            if client is not None
-            else openai.OpenAI(
-                base_url=self.config.base_url,
-                api_key=self.config.api_key,
-                max_retries=0,
-                timeout=self.settings.timeout,
-            )
+        mode = options.get("mode", settings.mode if settings else None)
+        self.config = _config(provider, model, base_url, api_key, client, mode)
+        self.settings = _settings(settings, options, self.config)
+        self._client: openai.OpenAI = _client(
+            self.config, self.settings, client, asynchronous=False
         )
-        self._mode = _MODES[self.config.mode]
 
     def __repr__(self) -> str:
         return f"Summarizer(provider={self.config.provider!r}, model={self.config.model!r})"
@@ -329,71 +335,54 @@ class Summarizer:
         """Read a report (path, text, bytes or ``Report``) and return its grounded summary."""
         started = time.perf_counter()
         report = as_report(source)
-        baseline = summarize_offline(report, digest_chars=self.settings.digest_chars)
         ledger = _Ledger(self.settings.token_budget)
-        answers: list[tuple[Step, Answer]] = []
-        for step in plan_steps(report, self.settings):
-            answers += self._run(report, step, ledger)
-        unresolved = unresolved_quantities(report, answers)
-        if unresolved:
-            answers += self._run(report, followup_step(report, unresolved), ledger)
-        summary = assemble(report, baseline, answers)
-        digest = self._run(report, digest_step(summary, self.settings), ledger)
-        summary = apply_digest(summary, digest[0][1] if digest else None, self.settings)
-        return _finish(summary, report, self.config, self.settings, ledger, started)
-
-    def _create_function(self, step: Step, ledger: _Ledger) -> Callable[..., Any]:
-        def create(**kwargs: Any) -> Any:
-            ledger.check_budget()
-            started = time.perf_counter()
-
-            def count_retry() -> None:
-                ledger.transport_retries += 1
-
-            attempts = 0
-            try:
-                for attempt in transport_policy(self.settings, count_retry):
-                    with attempt:
-                        attempts += 1
-                        completion = self._client.chat.completions.create(**kwargs)
-            except openai.OpenAIError as error:
-                ledger.record_error(step.key, time.perf_counter() - started)
-                raise provider_error(error, self.config, attempts=attempts) from error
-            if self.config.mode != "tools":
-                clean_completion(completion)
-            ledger.record(step.key, completion, time.perf_counter() - started)
-            return completion
-
-        return create
-
-    def _run(self, report: Report, step: Step, ledger: _Ledger) -> list[tuple[Step, Answer]]:
-        max_tokens = self.settings.max_tokens
-        patched = instructor.patch(create=self._create_function(step, ledger), mode=self._mode)
+        flow = summary_flow(report, self.settings)
+        batch = _start(flow)
         while True:
-            first = len(ledger.attempts)
+            replies = [self._send(request, ledger) for request in batch]
             try:
-                result: BaseModel = patched(
-                    **_request(step, self.config, self.settings, max_tokens),
-                    max_retries=_reask_policy(self.settings, Retrying),
-                )
-            except IncompleteOutputException:
-                ledger.settle(step.key, first, succeeded=False)
-                higher, parts = _after_truncation(report, step, self.settings, max_tokens)
-                if higher is not None:
-                    max_tokens = higher
-                    continue
-                if not parts:
-                    return [(step, _truncated(step))]
-                return [pair for part in parts for pair in self._run(report, part, ledger)]
-            except InstructorRetryException as error:
-                ledger.settle(step.key, first, succeeded=False)
-                return [(step, _after_failed_reasks(step, error, self.config.mode))]
-            ledger.settle(step.key, first, succeeded=True)
-            return [(step, answer_from_model(step, result))]
+                batch = flow.send(replies)
+            except StopIteration as stop:
+                return _finish(stop.value, report, self.config, self.settings, ledger, started)
+
+    def ask(self, task: Task) -> TaskOutcome:
+        """Run one task (any ``rulelaw_llm.tasks.Task``) and return what was accepted."""
+        state = RunState(reask_budget=self.settings.reask_budget)
+        ledger = _Ledger(self.settings.token_budget)
+        flow = run_task(task, self.settings, state)
+        request = _start(flow)
+        while True:
+            try:
+                request = flow.send(self._send(request, ledger))
+            except StopIteration as stop:
+                outcome: TaskOutcome = stop.value
+                return outcome
+
+    def _send(self, request: Request, ledger: _Ledger) -> Reply:
+        ledger.check_budget()
+        arguments = _arguments(request, self.config, self.settings.temperature)
+        started = time.perf_counter()
+
+        def count_retry() -> None:
+            ledger.transport_retries += 1
+
+        attempts = 0
+        try:
+            for attempt in transport_policy(self.settings, count_retry):
+                with attempt:
+                    attempts += 1
+                    completion = self._client.chat.completions.create(**arguments)
+        except openai.OpenAIError as error:
+            ledger.record_error(request, time.perf_counter() - started)
+            raise provider_error(error, self.config, attempts=attempts) from error
+        ledger.record(request, completion, time.perf_counter() - started)
+        reply = _reply(completion, self.config.mode)
+        ledger.raw_outputs.append(reply.raw or "")
+        return reply
 
 
 class AsyncSummarizer:
-    """The asynchronous twin of ``Summarizer``: a report's requests run concurrently.
+    """The asynchronous twin of ``Summarizer``: each round of a report's requests runs concurrently.
 
     ``settings.concurrency`` bounds the requests in flight across all reports it serves.
     """
@@ -409,19 +398,12 @@ class AsyncSummarizer:
         settings: Settings | None = None,
         **options: Unpack[SettingsOverrides],
     ) -> None:
-        self.settings = _settings(settings, options)
-        self.config = _config(provider, model, base_url, api_key, client, self.settings)
-        self._client = (
-            client.with_options(max_retries=0, timeout=self.settings.timeout)
-            if client is not None
-            else openai.AsyncOpenAI(
-                base_url=self.config.base_url,
-                api_key=self.config.api_key,
-                max_retries=0,
-                timeout=self.settings.timeout,
-            )
+        mode = options.get("mode", settings.mode if settings else None)
+        self.config = _config(provider, model, base_url, api_key, client, mode)
+        self.settings = _settings(settings, options, self.config)
+        self._client: openai.AsyncOpenAI = _client(
+            self.config, self.settings, client, asynchronous=True
         )
-        self._mode = _MODES[self.config.mode]
         # One limit for every report this summarizer serves, so that a batch of N reports
         # in flight never has more than ``concurrency`` requests in flight.
         self._limit = asyncio.Semaphore(self.settings.concurrency)
@@ -433,72 +415,50 @@ class AsyncSummarizer:
         """Read a report (path, text, bytes or ``Report``) and return its grounded summary."""
         started = time.perf_counter()
         report = as_report(source)
-        baseline = summarize_offline(report, digest_chars=self.settings.digest_chars)
         ledger = _Ledger(self.settings.token_budget)
-
-        groups = await asyncio.gather(
-            *(self._run(report, step, ledger) for step in plan_steps(report, self.settings))
-        )
-        answers = [pair for group in groups for pair in group]
-        unresolved = unresolved_quantities(report, answers)
-        if unresolved:
-            answers += await self._run(report, followup_step(report, unresolved), ledger)
-        summary = assemble(report, baseline, answers)
-        digest = await self._run(report, digest_step(summary, self.settings), ledger)
-        summary = apply_digest(summary, digest[0][1] if digest else None, self.settings)
-        return _finish(summary, report, self.config, self.settings, ledger, started)
-
-    def _create_function(self, step: Step, ledger: _Ledger) -> Callable[..., Awaitable[Any]]:
-        async def create(**kwargs: Any) -> Any:
-            ledger.check_budget()
-            started = time.perf_counter()
-
-            def count_retry() -> None:
-                ledger.transport_retries += 1
-
-            attempts = 0
-            try:
-                async for attempt in async_transport_policy(self.settings, count_retry):
-                    with attempt:
-                        attempts += 1
-                        # Every HTTP request (first tries, re-asks, follow-ups, digests)
-                        # takes a slot, so the limit holds however the work is split.
-                        async with self._limit:
-                            completion = await self._client.chat.completions.create(**kwargs)
-            except openai.OpenAIError as error:
-                ledger.record_error(step.key, time.perf_counter() - started)
-                raise provider_error(error, self.config, attempts=attempts) from error
-            if self.config.mode != "tools":
-                clean_completion(completion)
-            ledger.record(step.key, completion, time.perf_counter() - started)
-            return completion
-
-        return create
-
-    async def _run(self, report: Report, step: Step, ledger: _Ledger) -> list[tuple[Step, Answer]]:
-        max_tokens = self.settings.max_tokens
-        patched = instructor.patch(create=self._create_function(step, ledger), mode=self._mode)
+        flow = summary_flow(report, self.settings)
+        batch = _start(flow)
         while True:
-            first = len(ledger.attempts)
+            replies = list(await asyncio.gather(*(self._send(r, ledger) for r in batch)))
             try:
-                result: BaseModel = await patched(
-                    **_request(step, self.config, self.settings, max_tokens),
-                    max_retries=_reask_policy(self.settings, AsyncRetrying),
-                )
-            except IncompleteOutputException:
-                ledger.settle(step.key, first, succeeded=False)
-                higher, parts = _after_truncation(report, step, self.settings, max_tokens)
-                if higher is not None:
-                    max_tokens = higher
-                    continue
-                if not parts:
-                    return [(step, _truncated(step))]
-                pairs: list[tuple[Step, Answer]] = []
-                for part in parts:
-                    pairs += await self._run(report, part, ledger)
-                return pairs
-            except InstructorRetryException as error:
-                ledger.settle(step.key, first, succeeded=False)
-                return [(step, _after_failed_reasks(step, error, self.config.mode))]
-            ledger.settle(step.key, first, succeeded=True)
-            return [(step, answer_from_model(step, result))]
+                batch = flow.send(replies)
+            except StopIteration as stop:
+                return _finish(stop.value, report, self.config, self.settings, ledger, started)
+
+    async def ask(self, task: Task) -> TaskOutcome:
+        """Run one task (any ``rulelaw_llm.tasks.Task``) and return what was accepted."""
+        state = RunState(reask_budget=self.settings.reask_budget)
+        ledger = _Ledger(self.settings.token_budget)
+        flow = run_task(task, self.settings, state)
+        request = _start(flow)
+        while True:
+            try:
+                request = flow.send(await self._send(request, ledger))
+            except StopIteration as stop:
+                outcome: TaskOutcome = stop.value
+                return outcome
+
+    async def _send(self, request: Request, ledger: _Ledger) -> Reply:
+        ledger.check_budget()
+        arguments = _arguments(request, self.config, self.settings.temperature)
+        started = time.perf_counter()
+
+        def count_retry() -> None:
+            ledger.transport_retries += 1
+
+        attempts = 0
+        try:
+            async for attempt in async_transport_policy(self.settings, count_retry):
+                with attempt:
+                    attempts += 1
+                    # Every HTTP request takes a slot, so the limit holds however the work
+                    # is split.
+                    async with self._limit:
+                        completion = await self._client.chat.completions.create(**arguments)
+        except openai.OpenAIError as error:
+            ledger.record_error(request, time.perf_counter() - started)
+            raise provider_error(error, self.config, attempts=attempts) from error
+        ledger.record(request, completion, time.perf_counter() - started)
+        reply = _reply(completion, self.config.mode)
+        ledger.raw_outputs.append(reply.raw or "")
+        return reply

@@ -39,19 +39,16 @@ def fake_answer(body: dict[str, Any]) -> Answer:
             before = re.sub(r"[^\u4e00-\u9fff]", "", block[max(0, at - 12) : at])
             answer[f"q{number}"] = before[-6:] or "工作"
         return answer
-    items = re.findall(r"^i(\d+)：(.+)$", prompt, re.MULTILINE)
+    items = re.findall(r"^i(\d+)［([^］]*)］：(.+)$", prompt, re.MULTILINE)
     if items:
-        problems = "cause：" in prompt
         answer = {}
-        for number, text in items:
+        for number, asked, text in items:
             body_text = re.sub(
                 r"^[（(]?[一二三四五六七八九十\d]+[)）、.]?\s*|^[一二三四五六七八九十]是", "", text
             )
             summary = re.sub(r"[^\u4e00-\u9fff]", "", body_text)[:12] or "工作"
-            entry: Answer = {"summary": summary, "category": "legal_publicity"}
-            if problems:
-                entry["cause"] = None
-            answer[f"i{number}"] = entry
+            entry: Answer = {"summary": summary, "category": "legal_publicity", "cause": None}
+            answer[f"i{number}"] = {key: entry[key] for key in asked.split("、")}
         return answer
     match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
     entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")

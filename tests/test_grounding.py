@@ -69,14 +69,14 @@ def test_char_overlap_is_character_level() -> None:
 
 
 def test_report_text_with_braces_passes_through_prompts_verbatim() -> None:
-    prompt = load_prompt("indicators")
+    prompt = load_prompt("names")
     block = "召开会议{{candidates}}4次，${name} {0} }}{{"
-    rendered = prompt.render(block=block, candidates="q1：4次")
+    rendered = prompt.render(block=block, candidates="q1：4次", name_chars="15")
     assert block in rendered and rendered.count("q1：4次") == 1
 
 
 def test_a_missing_or_unknown_prompt_variable_raises() -> None:
     with pytest.raises(ConfigurationError, match="缺少"):
-        load_prompt("indicators").render(block="x")
+        load_prompt("names").render(block="x")
     with pytest.raises(ConfigurationError, match="多余"):
         load_prompt("system").render(extra="x")

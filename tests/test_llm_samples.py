@@ -1,6 +1,7 @@
 """End-to-end summaries of the five samples by a REAL model, replayed from cassettes.
 
-Recorded against the local llama-cpp-python server with Qwen2.5-Coder-1.5B-Instruct
+Recorded against the local llama-cpp-python server with Qwen2.5-Coder-1.5B-Instruct, with
+the default plan (``scope="unsure"``: only the fields the rules floor is not sure of)
 (``../shared/tools/local-llm run -- python -m pytest --record-mode=rewrite -k NAME``).
 The assertions check the library's guarantees on those real answers — grounding, numbers,
 the offline floor, digest numbers, provenance — not the model's wording.
@@ -17,6 +18,7 @@ from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.digest import digest_violations
 from rulelaw_llm.grounding import value_in_text
 from rulelaw_llm.prompts import PROMPT_VERSION
+from rulelaw_llm.quantities import find_quantities
 from tests.conftest import LOCAL_BASE_URL, LOCAL_MODEL, REPORTS, SAMPLES
 
 
@@ -57,16 +59,37 @@ def test_llm_summary_of_a_sample_is_grounded(slug: str, played: Any) -> None:
     assert [p.evidence for p in summary.plans] == [p.evidence for p in offline.plans]
     assert (summary.entity, summary.year) == (offline.entity, offline.year)
 
-    # Coverage: every pre-pass quantity is accounted for, named by the model or warned about.
+    # Coverage: every pre-pass quantity is an indicator; each name the model was asked for
+    # is either the model's (checked) or the rules' with a warning.
     coverage = summary.coverage
     assert coverage is not None
-    assert coverage.candidates == coverage.indicators + coverage.unresolved
+    assert coverage.candidates == coverage.indicators
+    assert coverage.asked == coverage.named_by_model + coverage.unresolved
     if coverage.unresolved:
         assert any("未得到模型的统计对象" in warning for warning in summary.warnings)
+    # Where the rules were sure, their names and categories are kept.
+    asked_names = {q.index for q in coverage.questions if q.field == "name"}
+    for index, (mine, floor) in enumerate(zip(summary.indicators, offline.indicators, strict=True)):
+        if index not in asked_names:
+            assert (mine.name, mine.origin) == (floor.name, "prepass")
+    asked_categories = {(q.target, q.index) for q in coverage.questions if q.field == "category"}
+    for target, mine_items, floor_items in (
+        ("achievement", summary.achievements, offline.achievements),
+        ("problem", summary.problems, offline.problems),
+        ("plan", summary.plans, offline.plans),
+    ):
+        for index, (mine, floor) in enumerate(zip(mine_items, floor_items, strict=True)):
+            if (target, index) not in asked_categories:
+                assert mine.category == floor.category
 
-    # The digest: one paragraph, within the limit, numbers only from the indicators.
+    # The digest: one paragraph, within the limit, numbers only from the indicators, each
+    # written as the report writes it (500余份, not 500份).
     assert "\n" not in summary.digest and 0 < len(summary.digest) <= 250
     assert digest_violations(summary.digest, summary.indicators, summary.year) == []
+    written = {q.raw for q in find_quantities(report.text)}
+    for quantity in find_quantities(summary.digest):
+        if quantity.value != summary.year:
+            assert quantity.raw in written, quantity
 
     # Nothing failed silently: each rejected item says why.
     assert all(rejected.reason for rejected in summary.rejected)

@@ -38,7 +38,7 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
     code = (
         "import rulelaw_llm, rulelaw_llm.prompts as p; "
         "assert '.whl' in rulelaw_llm.__file__, rulelaw_llm.__file__; "
-        "print(p.load_prompt('indicators').template[:10])"
+        "print(p.load_prompt('names').template[:10])"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -6,6 +6,7 @@ No test here sleeps for real: the backoff sleep is replaced and its requested wa
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx2
@@ -45,11 +46,13 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def summarizer(fake: FakeModel, **options: Any) -> Summarizer:
+    """A summarizer on the fake; ``scope="all"`` so that every kind of request is made."""
     client = openai.OpenAI(
         base_url="http://fake.test/v1",
         api_key="fake-key-0123456789abcdef",
         http_client=httpx2.Client(transport=fake.transport()),
     )
+    options.setdefault("scope", "all")
     return Summarizer(client=client, model="fake-model", **options)
 
 
@@ -58,7 +61,13 @@ def steps_of(fake: FakeModel) -> list[str]:
     kinds = []
     for body in fake.requests:
         prompt = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        kinds.append("names" if "q1：" in prompt else "items" if "i1：" in prompt else "digest")
+        kinds.append(
+            "names"
+            if re.search(r"^q\d+：", prompt, re.MULTILINE)
+            else "items"
+            if re.search(r"^i\d+［", prompt, re.MULTILINE)
+            else "digest"
+        )
     return kinds
 
 
@@ -66,10 +75,11 @@ def test_a_clean_run_is_grounded_and_accounts_every_request(sleeps: list[float])
     fake = FakeModel()
     summary = summarizer(fake).summarize(REPORT)
 
-    assert steps_of(fake) == ["names", "names", "items", "items", "items", "digest"]
+    # One request for the names of the part's numbers, one per part for its items, the digest.
+    assert steps_of(fake) == ["names", "items", "items", "items", "digest"]
     assert summary.provenance.backend == "llm"
-    assert summary.provenance.usage.requests == 6
-    assert summary.provenance.usage.prompt_tokens == 600
+    assert summary.provenance.usage.requests == 5
+    assert summary.provenance.usage.prompt_tokens == 500
     assert summary.coverage is not None and summary.coverage.unresolved == 0
     # Names come from the (fake) model's answers, numbers and spans from the pre-pass.
     assert [i.name for i in summary.indicators] == [
@@ -96,7 +106,7 @@ def test_429_with_retry_after_is_honoured_then_succeeds(sleeps: list[float]) -> 
     summary = summarizer(fake).summarize(REPORT)
     assert sleeps == [7.0]
     assert summary.provenance.usage.transport_retries == 1
-    assert len(fake.requests) == 7
+    assert len(fake.requests) == 6
 
 
 def test_retry_after_is_bounded(sleeps: list[float]) -> None:
@@ -159,14 +169,15 @@ def test_malformed_json_is_reasked_then_succeeds(sleeps: list[float]) -> None:
 def test_quote_not_in_report_is_reasked_then_succeeds() -> None:
     def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
         prompt = body["messages"][1]["content"]
-        if "cause：" in prompt and len(body["messages"]) == 2:
+        if "cause］" in prompt and "上一次的回答" not in prompt:
             return {
                 **answer,
                 "i2": {**answer["i2"], "cause": "上级拨款严重不足"},
             }  # not in the text
-        if "cause：" in prompt:
-            assert "上级拨款严重不足" in json.dumps(body["messages"], ensure_ascii=False)
-            assert "在原文中找不到" in json.dumps(body["messages"], ensure_ascii=False)
+        if "cause］" in prompt:
+            # The re-ask names the failing key and why, and asks for it alone.
+            assert "上级拨款严重不足" in prompt and "在原文中找不到" in prompt
+            assert "i1［" not in prompt and list(answer) == ["i2"]
             return {**answer, "i2": {**answer["i2"], "cause": "原因是编制有限"}}
         return None
 
@@ -184,7 +195,7 @@ def test_quote_not_in_report_is_reasked_then_succeeds() -> None:
     assert text.rejected == []
 
 
-def test_reask_budget_exhausted_moves_the_item_to_rejected() -> None:
+def test_a_reask_answered_like_before_stops_at_once_and_keeps_the_rule_name() -> None:
     def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
         if "q1：4次" in body["messages"][1]["content"]:
             return {**answer, "q1": "完全无关的内容"}
@@ -193,21 +204,59 @@ def test_reask_budget_exhausted_moves_the_item_to_rejected() -> None:
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, reasks=2).summarize(REPORT)
     steps = [attempt.step for attempt in summary.provenance.usage.attempts]
-    # Three attempts (two re-asks), then one focused follow-up about the unnamed quantity.
-    assert steps.count("names:1") == 3 and steps.count("names:follow-up") == 3
-    assert summary.provenance.usage.reasks == 4
-    assert [r.content["quantity"] for r in summary.rejected] == ["4次", "4次"]
+    # The first answer fails on q1; the re-ask asks q1 alone, gets the same answer and
+    # stops there: the second allowed re-ask is not sent, nor any follow-up.
+    assert steps.count("names:1") == 2
+    reask = next(b for b in fake.requests if "上一次的回答" in b["messages"][1]["content"])
+    assert "q1：4次" in reask["messages"][1]["content"]
+    assert "q2：2场" not in reask["messages"][1]["content"]
+    usage = summary.provenance.usage
+    assert (usage.reasks, usage.repeated_answers, usage.reasks_without_progress) == (1, 1, 1)
+    assert [r.content["quantity"] for r in summary.rejected] == ["4次"]
     rejected = summary.rejected[0]
     assert rejected.kind == "indicator" and rejected.content["name"] == "完全无关的内容"
     assert "不在这个数字所在的分句" in rejected.reason
     # The quantity is not lost: it keeps its pre-pass number, span and rule name.
     assert summary.indicators[0].value == 4 and summary.indicators[0].name == "召开法治专题学习会议"
-    # The second quantity of the same request was accepted from the last answer.
+    assert summary.indicators[0].origin == "prepass"
+    # The other quantities of the same request were accepted from the first answer.
     assert summary.indicators[1].name == "参加法治培训"
+    assert summary.indicators[1].origin == "model"
     assert summary.coverage is not None
-    assert (summary.coverage.candidates, summary.coverage.unresolved) == (4, 1)
+    assert (summary.coverage.asked, summary.coverage.unresolved) == (4, 1)
     assert any("4次" in warning and "未得到" in warning for warning in summary.warnings)
     assert any("未通过校验" in warning for warning in summary.warnings)
+
+
+def test_reask_limit_per_request_is_kept_when_answers_keep_changing() -> None:
+    wrong = iter(["无关内容甲", "无关内容乙", "无关内容丙", "无关内容丁"])
+
+    def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
+        if "q1：4次" in body["messages"][1]["content"]:
+            return {**answer, "q1": next(wrong)}
+        return None
+
+    summary = summarizer(FakeModel(fault=fault), reasks=2).summarize(REPORT)
+    usage = summary.provenance.usage
+    assert [a.step for a in usage.attempts].count("names:1") == 3
+    assert (usage.reasks, usage.repeated_answers, usage.reasks_without_progress) == (2, 0, 2)
+    assert summary.rejected[0].content["name"] == "无关内容丙"
+
+
+def test_the_reask_budget_of_a_report_bounds_reasks_across_requests() -> None:
+    def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
+        prompt = body["messages"][1]["content"]
+        if "i1［" in prompt:
+            return {
+                key: {**value, "summary": f"与原文无关的说法{call}"}
+                for key, value in answer.items()
+            }
+        return None
+
+    summary = summarizer(FakeModel(fault=fault), reasks=2, reask_budget=1).summarize(REPORT)
+    usage = summary.provenance.usage
+    assert usage.reasks == 1
+    assert sum(1 for a in usage.attempts if a.step.startswith("items")) == 4
 
 
 def test_truncated_output_raises_the_limit_once_then_succeeds() -> None:
@@ -218,7 +267,10 @@ def test_truncated_output_raises_the_limit_once_then_succeeds() -> None:
 
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, max_tokens=100, max_tokens_ceiling=400).summarize(REPORT)
-    assert [body["max_tokens"] for body in fake.requests[:2]] == [100, 200]
+    names = [
+        body for body, kind in zip(fake.requests, steps_of(fake), strict=True) if kind == "names"
+    ]
+    assert [body["max_tokens"] for body in names] == [100, 200]
     assert summary.provenance.usage.attempts[0].outcome == "truncated"
     assert summary.provenance.usage.reasks == 0
     assert summary.rejected == []
@@ -227,18 +279,19 @@ def test_truncated_output_raises_the_limit_once_then_succeeds() -> None:
 def test_truncated_at_the_ceiling_splits_the_request() -> None:
     def fault(call: int, body: dict[str, Any], answer: Answer) -> httpx2.Response | None:
         prompt = body["messages"][1]["content"]
-        if "q2：2场" in prompt:
+        if "q1：4次" in prompt and "q2：2场" in prompt:
             return completion(body, answer, finish_reason="length", content_override='{"q1": "')
         return None
 
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, max_tokens=100, max_tokens_ceiling=100).summarize(REPORT)
-    first_step = [
-        b
-        for b in fake.requests
-        if "q1：4次" in b["messages"][1]["content"] or "q1：2场" in b["messages"][1]["content"]
+    asked = [
+        re.findall(r"^(q\d+)：", body["messages"][1]["content"], re.MULTILINE)
+        for body, kind in zip(fake.requests, steps_of(fake), strict=True)
+        if kind == "names"
     ]
-    assert len(first_step) == 3  # the truncated pair, then each quantity on its own
+    # Halves until the answer fits: all four, then q1+q2 (still too long), then each alone.
+    assert asked == [["q1", "q2", "q3", "q4"], ["q1", "q2"], ["q1"], ["q2"], ["q3", "q4"]]
     assert summary.coverage is not None and summary.coverage.unresolved == 0
 
 
@@ -330,7 +383,7 @@ async def test_async_twin_gives_the_same_result(sleeps: list[float]) -> None:
         api_key="fake-key",
         http_client=httpx2.AsyncClient(transport=fake.async_transport()),
     )
-    result = await AsyncSummarizer(client=client, model="fake-model").summarize(REPORT)
+    result = await AsyncSummarizer(client=client, model="fake-model", scope="all").summarize(REPORT)
     strip = {"provenance": True}
     assert result.model_dump(exclude=strip) == sync.model_dump(exclude=strip)
     assert result.provenance.usage.requests == sync.provenance.usage.requests
