@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
+from rulelaw_llm.audit_tasks import FollowUpTask, PlansForProblemsTask, PlanTargetsTask
 from rulelaw_llm.batch import expand_inputs
 from rulelaw_llm.cache import ResultCache, cache_key
 from rulelaw_llm.categories import CATEGORIES
@@ -147,6 +148,9 @@ class Finding(_Model):
     copies: int | None = Field(
         default=None, description="boilerplate：有相同或几乎相同表述的其他报告份数"
     )
+    judged_by: Literal["rules", "llm"] = Field(
+        default="rules", description="这一判断由规则还是大模型做出"
+    )
     published: date | None = Field(default=None, description="late_publication：发布日期")
     deadline: date | None = Field(default=None, description="late_publication：公开截止日期")
     measured: float | None = Field(
@@ -168,6 +172,9 @@ class FollowUp(_Model):
         default_factory=list, description="本年度报告中与该计划对应的成效引文"
     )
     similarity: float = Field(description="计划与最接近成效的关键词重合度 0–1")
+    judged_by: Literal["rules", "llm"] = Field(
+        default="rules", description="这一判断由规则还是大模型做出"
+    )
 
 
 class ScoreLine(_Model):
@@ -458,6 +465,7 @@ def audit(
     published: date | None = None,
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
+    judge: Summarizer | None = None,
 ) -> list[Audit]:
     """Audit reports (files, folders, ``Report`` objects) or results files, one ``Audit`` each.
 
@@ -468,14 +476,15 @@ def audit(
 
     ``previous`` holds last year's reports of the same issuers (for ``plan_not_followed``
     and for boilerplate carried over from last year). ``published`` overrides the
-    publication date found in the reports' metadata. Raises ``InputError`` for an input
-    that cannot be read.
+    publication date found in the reports' metadata. ``judge`` (a ``Summarizer``) asks the
+    model the questions that need reading (see ``audit_subjects``); without it every
+    judgement is the rules'. Raises ``InputError`` for an input that cannot be read.
     """
     subjects = load_subjects(sources, summarizer=summarizer, cache=cache)
     earlier = (
         load_subjects(previous, summarizer=summarizer, cache=cache) if previous is not None else []
     )
-    return audit_subjects(subjects, previous=earlier, published=published)
+    return audit_subjects(subjects, previous=earlier, published=published, judge=judge)
 
 
 def audit_subjects(
@@ -483,8 +492,14 @@ def audit_subjects(
     *,
     previous: Sequence[Subject] = (),
     published: date | None = None,
+    judge: Summarizer | None = None,
 ) -> list[Audit]:
-    """Audit summarized reports together (boilerplate and medians look across all of them)."""
+    """Audit summarized reports together (boilerplate and medians look across all of them).
+
+    With ``judge``, the model reads what the rules can only approximate: whether a plan
+    addresses a problem, whether last year's plan was carried out, whether a plan states a
+    target, deadline or owner. Answers that fail their checks fall back to the rules.
+    """
     rates = [_indicator_rate(subject) for subject in subjects]
     known = sorted(rate[0] for rate in rates if rate is not None)
     median = statistics.median(known) if len(known) >= MEDIAN_MINIMUM_REPORTS else None
@@ -501,13 +516,13 @@ def audit_subjects(
         findings += _issuer(subject)
         findings += copies.get(position, [])
         findings += _problems_without_cause(subject, parts)
-        findings += _problems_without_plan(subject)
-        findings += _vague_plans(subject)
+        findings += _problems_without_plan(subject, judge)
+        findings += _vague_plans(subject, judge)
         findings += _few_indicators(rate, median)
         findings += _topic_gaps(subject)
         follow_up: list[FollowUp] | None = None
         if previous:
-            follow_up, not_followed = _follow_up(subject, previous)
+            follow_up, not_followed = _follow_up(subject, previous, judge)
             findings += not_followed
         summary = subject.summary
         audits.append(
@@ -526,6 +541,12 @@ def audit_subjects(
                 findings=findings,
                 follow_up=follow_up,
                 score=score(findings),
+                backend=(
+                    "llm"
+                    if any(f.judged_by == "llm" for f in findings)
+                    or any(item.judged_by == "llm" for item in follow_up or [])
+                    else "rules"
+                ),
                 text_available=subject.report is not None,
             )
         )
@@ -990,45 +1011,93 @@ def _problems_without_cause(subject: Subject, parts: Parts) -> list[Finding]:
     return findings
 
 
-def _problems_without_plan(subject: Subject) -> list[Finding]:
+def _problems_without_plan(subject: Subject, judge: Summarizer | None) -> list[Finding]:
+    """Problems that no plan addresses: the rules' themes, or the model's reading."""
     summary = subject.summary
-    plan_themes = [_themes(_whole(subject, plan.evidence).quote) for plan in summary.plans]
+    plan_texts = [_whole(subject, plan.evidence).quote for plan in summary.plans]
+    plan_themes = [_themes(text) for text in plan_texts]
     plan_categories = {plan.category for plan in summary.plans}
     covered = set().union(*plan_themes) if plan_themes else set()
+    problem_texts = [_whole(subject, problem.evidence).quote for problem in summary.problems]
+    judged: dict[int, bool] = {}
+    if judge is not None and problem_texts and plan_texts:
+        outcome = judge.ask(PlansForProblemsTask(problem_texts, plan_texts))
+        for number in range(len(problem_texts)):
+            answer = outcome.accepted.get(f"w{number + 1}")
+            if isinstance(answer, list):
+                judged[number] = bool(answer)
     findings: list[Finding] = []
     for index, problem in enumerate(summary.problems):
-        themes = _themes(_whole(subject, problem.evidence).quote)
-        if themes & covered or (not themes and problem.category in plan_categories):
-            continue
-        wanted = "、".join(sorted(themes)) or problem.category
+        themes = _themes(problem_texts[index])
+        if index in judged:
+            if judged[index]:
+                continue
+            looked_for = f"大模型逐条阅读了 {len(plan_texts)} 条计划，判断没有一条针对这个问题。"
+        else:
+            if themes & covered or (not themes and problem.category in plan_categories):
+                continue
+            wanted = "、".join(sorted(themes)) or problem.category
+            looked_for = (
+                f"在 {len(summary.plans)} 条计划中查找与该问题同主题（{wanted}）的计划，未找到。"
+            )
         findings.append(
             _finding(
                 "problem_without_plan",
                 f"问题“{problem.summary}”在下一年度安排中没有对应的措施：请针对这一问题提出整改措施。",
                 evidence=[problem.evidence],
-                looked_for=f"在 {len(summary.plans)} 条计划中查找与该问题同主题（{wanted}）的计划，未找到。",
+                looked_for=looked_for,
                 kind="problem",
                 index=index,
+                judged_by="llm" if index in judged else "rules",
             )
         )
     return findings
 
 
-def _vague_plans(subject: Subject) -> list[Finding]:
+def _vague_plans(subject: Subject, judge: Summarizer | None) -> list[Finding]:
+    """Plans with no target, deadline or owner: the rules first, then the model's reading.
+
+    A plan the rules see a number, a deadline or an owner in is never vague; the others
+    are asked, and the model must quote the phrase it finds (located in the plan).
+    """
+    plans = subject.summary.plans
+    texts = [_whole(subject, plan.evidence) for plan in plans]
+    vague = [
+        index
+        for index, text in enumerate(texts)
+        if not (
+            find_quantities(text.quote)
+            or _DEADLINE_WORDS.search(fold(text.quote))
+            or _OWNER_WORDS.search(fold(text.quote))
+        )
+    ]
+    quoted: dict[int, str | None] = {}
+    if judge is not None and vague:
+        outcome = judge.ask(PlanTargetsTask([texts[index].quote for index in vague]))
+        for number, index in enumerate(vague, 1):
+            key = f"p{number}"
+            if key in outcome.accepted:
+                answer = outcome.accepted[key]
+                quoted[index] = answer if isinstance(answer, str) else None
     findings: list[Finding] = []
-    for index, plan in enumerate(subject.summary.plans):
-        quote = _whole(subject, plan.evidence).quote
-        folded = fold(quote)
-        if find_quantities(quote) or _DEADLINE_WORDS.search(folded) or _OWNER_WORDS.search(folded):
-            continue
+    for index in vague:
+        if quoted.get(index) is not None:
+            continue  # the model quoted a target, deadline or owner from the plan
+        plan = plans[index]
         findings.append(
             _finding(
                 "vague_plan",
                 f"计划“{plan.summary}”没有可衡量的目标、完成时限或责任单位：请至少写明其中一项。",
                 evidence=[plan.evidence],
-                looked_for="在计划中查找数量目标（如“培训2次”）、时限（如“6月底前”“年内”）和责任单位（“牵头/责任单位/由…负责”），均未找到。",
+                looked_for=(
+                    "大模型在计划中没有找到写明数量目标、时限或责任单位的短语。"
+                    if index in quoted
+                    else "在计划中查找数量目标（如“培训2次”）、时限（如“6月底前”“年内”）和"
+                    "责任单位（“牵头/责任单位/由…负责”），均未找到。"
+                ),
                 kind="plan",
                 index=index,
+                judged_by="llm" if index in quoted else "rules",
             )
         )
     return findings
@@ -1246,9 +1315,13 @@ def _same_issuer(subject: Subject, earlier: Subject) -> bool:
 
 
 def _follow_up(
-    subject: Subject, previous: Sequence[Subject]
+    subject: Subject, previous: Sequence[Subject], judge: Summarizer | None
 ) -> tuple[list[FollowUp] | None, list[Finding]]:
-    """Each plan of last year's report of the same issuer, matched to this year's work."""
+    """Each plan of last year's report of the same issuer, matched to this year's work.
+
+    The rules rank this year's sentences by the plan's keywords; the model, when given,
+    chooses among the best three (or none).
+    """
     earlier = [candidate for candidate in previous if _same_issuer(subject, candidate)]
     if not earlier:
         return None, []
@@ -1256,25 +1329,64 @@ def _follow_up(
     follow_up: list[FollowUp] = []
     findings: list[Finding] = []
     for last_year in earlier:
-        for index, plan in enumerate(last_year.summary.plans):
+        plans = last_year.summary.plans
+        ranked: list[list[tuple[float, Evidence]]] = []
+        for plan in plans:
             wanted = _keywords(plan.summary)
-            matches: list[tuple[float, Evidence]] = []
-            for sentence in account:
-                if wanted:
-                    overlap = len(wanted & _keywords(sentence.quote)) / len(wanted)
-                    matches.append((overlap, sentence))
+            matches = [
+                (len(wanted & _keywords(sentence.quote)) / len(wanted), sentence)
+                for sentence in account
+                if wanted
+            ]
             matches.sort(key=lambda match: -match[0])
+            ranked.append(matches)
+        chosen: dict[int, Evidence | None] = {}
+        if judge is not None and plans and account:
+            candidates = [[m[1] for m in matches[:3]] for matches in ranked]
+            task = FollowUpTask(
+                [_whole(last_year, plan.evidence).quote for plan in plans],
+                [[sentence.quote for sentence in group] for group in candidates],
+            )
+            outcome = judge.ask(task)
+            for number, group in enumerate(candidates):
+                key = f"l{number + 1}"
+                if key not in outcome.accepted:
+                    continue
+                answer = outcome.accepted[key]
+                options = list(task.candidates[key])
+                chosen[number] = group[options.index(answer)] if answer in options else None
+        for index, plan in enumerate(plans):
+            matches = ranked[index]
             similarity = round(matches[0][0], 3) if matches else 0.0
-            followed = similarity >= FOLLOW_UP_OVERLAP
             quote = OtherQuote(
                 input=last_year.input,
                 entity=last_year.summary.entity,
                 year=last_year.summary.year,
                 evidence=plan.evidence,
             )
-            evidence = [match[1] for match in matches[:2] if match[0] >= FOLLOW_UP_OVERLAP]
+            if index in chosen:
+                picked = chosen[index]
+                followed = picked is not None
+                evidence = [picked] if picked is not None else []
+                judged_by: Literal["rules", "llm"] = "llm"
+                looked_for = f"大模型在本年度成效中与该计划最接近的 {min(3, len(matches))} 句里没有找到落实情况。"
+            else:
+                followed = similarity >= FOLLOW_UP_OVERLAP
+                evidence = [match[1] for match in matches[:2] if match[0] >= FOLLOW_UP_OVERLAP]
+                judged_by = "rules"
+                looked_for = (
+                    f"在本年度成效部分的 {len(account)} 句中查找该计划的关键词"
+                    f"（{'、'.join(sorted(_keywords(plan.summary))) or '无'}），"
+                    f"最高重合度 {similarity:.2f}，低于 {FOLLOW_UP_OVERLAP}。"
+                )
             follow_up.append(
-                FollowUp(plan=quote, followed=followed, evidence=evidence, similarity=similarity)
+                FollowUp(
+                    plan=quote,
+                    followed=followed,
+                    evidence=evidence,
+                    similarity=similarity,
+                    judged_by=judged_by,
+                )
             )
             if not followed:
                 findings.append(
@@ -1282,15 +1394,12 @@ def _follow_up(
                         "plan_not_followed",
                         f"上一年度计划“{plan.summary}”在本年度成效中没有找到落实情况："
                         "请说明落实情况或未落实的原因。",
-                        looked_for=(
-                            f"在本年度成效部分的 {len(account)} 句中查找该计划的关键词"
-                            f"（{'、'.join(sorted(wanted)) or '无'}），最高重合度 {similarity:.2f}，"
-                            f"低于 {FOLLOW_UP_OVERLAP}。"
-                        ),
+                        looked_for=looked_for,
                         kind="plan",
                         index=index,
                         other=quote,
                         similarity=similarity,
+                        judged_by=judged_by,
                     )
                 )
     return follow_up, findings
