@@ -377,6 +377,7 @@ def _audit(args: argparse.Namespace) -> int:
             published=published,
             summarizer=summarizer,
             cache=cache,
+            judge=summarizer,
         )
     finally:
         if cache is not None:

@@ -389,3 +389,17 @@ def test_audits_of_reports_are_cached(tmp_path: Path) -> None:
         second = audit(ALL[:1], cache=cache)
         assert (cache.misses, cache.hits) == (1, 1)
     assert first[0].findings == second[0].findings
+
+
+def test_the_cli_follows_up_last_years_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = _write(tmp_path, "shenzha-zhen-2023.txt", CONSTRUCTED_2023)
+    shenzha = str(REPORTS / "shenzha-zhen-2024.txt")
+    command = ["audit", shenzha, "--previous", previous, "--offline", "--no-cache"]
+    assert main([*command, "--format", "json"]) == 0
+    (data,) = json.loads(capsys.readouterr().out)
+    assert [item["followed"] for item in data["follow_up"]] == [True, True, False]
+    assert main(command) == 0
+    table = capsys.readouterr().out
+    assert "上年计划未见落实" in table and "案卷评查" in table
