@@ -894,6 +894,21 @@ def _publication(
         match = _DATE_LINE.search(report.text)
         if match:
             evidence = [_evidence(report.text, match.start(), match.end())]
+    looked_for: str | None = None
+    if not evidence:
+        metadata = getattr(report, "metadata", None) or {}
+        shown = "；".join(
+            f"{key}：{metadata[key]}"
+            for key in ("发布时间", "发布日期", "成文日期")
+            if key in metadata
+        )
+        looked_for = (
+            f"发布日期来自报告元数据（{shown}）。"
+            if origin == "metadata" and shown
+            else "发布日期来自报告元数据。"
+            if origin == "metadata"
+            else "发布日期来自 --published 参数。"
+        )
     days = (published - deadline).days
     return [
         _finding(
@@ -901,7 +916,7 @@ def _publication(
             f"发布日期 {published.isoformat()} 晚于公开截止日期 {deadline.isoformat()}（次年 4 月 1 日）"
             f" {days} 天：请说明原因并按时公开。",
             evidence=evidence,
-            looked_for=None if evidence else "发布日期来自 --published 参数或报告元数据。",
+            looked_for=looked_for,
             published=published,
             deadline=deadline,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rulelaw_llm import Audit, audit, load_report
+from rulelaw_llm import Audit, Report, audit, load_report
 from rulelaw_llm.audit import RUBRIC, Finding, score
 from rulelaw_llm.cli import main
 from tests.conftest import EXPECTED, REPORTS, SAMPLES, load_json
@@ -403,3 +403,24 @@ def test_the_cli_follows_up_last_years_plans(
     assert main(command) == 0
     table = capsys.readouterr().out
     assert "上年计划未见落实" in table and "案卷评查" in table
+
+
+def test_the_publication_date_of_the_reports_metadata_is_checked() -> None:
+    """``Report.published`` comes from the readers (web copies); a stand-in subclass here."""
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Published(Report):
+        published: date | None = None
+
+    report = load_report(REPORTS / "lvcun-zhen-2024.txt")
+    fields = {field.name: getattr(report, field.name) for field in dataclasses.fields(report)}
+    late = Published(**fields, published=date(2025, 5, 6))
+    (result,) = audit([late])
+    (finding,) = [f for f in result.findings if f.code == "late_publication"]
+    assert (result.published_from, finding.published) == ("metadata", date(2025, 5, 6))
+    assert "35 天" in finding.message
+    (on_time,) = audit([Published(**fields, published=date(2025, 3, 1))])
+    assert {"late_publication", "unknown_publication_date"}.isdisjoint(
+        f.code for f in on_time.findings
+    )
