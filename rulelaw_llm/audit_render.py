@@ -81,6 +81,8 @@ def _proof(finding: Finding) -> list[str]:
         lines.append(f"对照 {who}：“{_short(other.evidence.quote)}”")
     if finding.looked_for and not finding.evidence:
         lines.append(f"依据：{finding.looked_for}")
+    if finding.judged_by == "llm":
+        lines.append("（这一判断由大模型做出，请核对原文）")
     return lines
 
 

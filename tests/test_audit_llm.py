@@ -135,3 +135,20 @@ def test_llm_judgements_of_a_sample(played: Any, tmp_path: Path) -> None:
         assert item.followed == bool(item.evidence) or item.judged_by == "rules"
     judged = [f.judged_by for f in result.findings] + [i.judged_by for i in result.follow_up]
     assert "llm" in judged and result.backend == "llm"
+
+
+def test_the_table_marks_the_models_judgements(tmp_path: Path) -> None:
+    from rulelaw_llm.audit_render import audits_to_table
+
+    def answers(call: int, body: dict[str, Any], answer: Answer) -> Answer:
+        prompt = _prompt(body)
+        if "存在的问题" in prompt and "w1" in prompt:
+            return {"w1": [], "w2": ["p1"]}
+        return {key: None for key in re.findall(r"^(p\d+)：", prompt, re.MULTILINE)}
+
+    (result,) = audit(str(SHENZHA), judge=judge_on(FakeModel(fault=answers)))
+    table = audits_to_table([result])
+    assert table.count("（这一判断由大模型做出，请核对原文）") == sum(
+        1 for f in result.findings if f.judged_by == "llm"
+    )
+    assert [f.index for f in result.findings if f.code == "problem_without_plan"] == [0]
