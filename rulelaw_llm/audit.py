@@ -1358,9 +1358,14 @@ def _follow_up(
         chosen: dict[int, Evidence | None] = {}
         if judge is not None and plans and account:
             candidates = [[m[1] for m in matches[:3]] for matches in ranked]
+            shared = [
+                [len(_keywords(plan.summary) & _keywords(sentence.quote)) for sentence in group]
+                for plan, group in zip(plans, candidates, strict=True)
+            ]
             task = FollowUpTask(
                 [_whole(last_year, plan.evidence).quote for plan in plans],
                 [[sentence.quote for sentence in group] for group in candidates],
+                shared=shared,
             )
             outcome = judge.ask(task)
             for number, group in enumerate(candidates):

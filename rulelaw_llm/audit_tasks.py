@@ -113,16 +113,25 @@ class FollowUpTask(Task):
     kind = "plan"
 
     def __init__(
-        self, plans: Sequence[str], candidates: Sequence[Sequence[str]], *, max_keys: int = 4
+        self,
+        plans: Sequence[str],
+        candidates: Sequence[Sequence[str]],
+        *,
+        shared: Sequence[Sequence[int]] | None = None,
+        max_keys: int = 4,
     ) -> None:
+        """``shared[i][j]``: keywords candidate j has in common with plan i (0 = unrelated)."""
         self.plans = {f"l{number}": text for number, text in enumerate(plans, 1)}
         self.candidates: dict[str, dict[str, str]] = {}
+        self.unrelated: set[str] = set()
         counter = 0
-        for key, sentences in zip(self.plans, candidates, strict=True):
+        for number, (key, sentences) in enumerate(zip(self.plans, candidates, strict=True)):
             options: dict[str, str] = {}
-            for sentence in sentences:
+            for position, sentence in enumerate(sentences):
                 counter += 1
                 options[f"c{counter}"] = sentence
+                if shared is not None and shared[number][position] == 0:
+                    self.unrelated.add(f"c{counter}")
             self.candidates[key] = options
         self.max_keys = max_keys
 
@@ -150,9 +159,12 @@ class FollowUpTask(Task):
         return _model("FollowUpAnswer", shape)
 
     def check(self, key: str, value: object) -> tuple[object, str | None]:
-        if value is None or value in self.candidates[key]:
-            return value, None
-        return value, _line("sentence_unknown", key=key, value=str(value)[:40])
+        if value is not None and value not in self.candidates[key]:
+            return value, _line("sentence_unknown", key=key, value=str(value)[:40])
+        if value in self.unrelated:
+            # The sentence shares not one word with the plan: it cannot show the plan done.
+            return value, _line("sentence_unrelated", key=key, value=str(value))
+        return value, None
 
 
 class PlanTargetsTask(Task):

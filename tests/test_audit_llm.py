@@ -152,3 +152,12 @@ def test_the_table_marks_the_models_judgements(tmp_path: Path) -> None:
         1 for f in result.findings if f.judged_by == "llm"
     )
     assert [f.index for f in result.findings if f.code == "problem_without_plan"] == [0]
+
+
+def test_a_follow_up_sentence_sharing_no_word_with_the_plan_is_refused() -> None:
+    task = FollowUpTask(
+        ["开展行政执法案卷评查"], [["开展案卷评查3次", "认真履职尽责"]], shared=[[2, 0]]
+    )
+    assert task.check("l1", "c1") == ("c1", None)
+    _, failure = task.check("l1", "c2")
+    assert failure is not None and "没有一个相同的词" in failure
