@@ -1395,9 +1395,9 @@ def _follow_up(
                 evidence = [match[1] for match in matches[:2] if match[0] >= FOLLOW_UP_OVERLAP]
                 judged_by = "rules"
                 looked_for = (
-                    f"在本年度成效部分的 {len(account)} 句中查找该计划的关键词"
-                    f"（{'、'.join(sorted(_keywords(plan.summary))) or '无'}），"
-                    f"最高重合度 {similarity:.2f}，低于 {FOLLOW_UP_OVERLAP}。"
+                    f"在本年度成效部分的 {len(account)} 句中查找该计划（“{plan.summary}”）的"
+                    f" {len(_keywords(plan.summary))} 个两字关键词，句中最多出现 {similarity:.0%}，"
+                    f"低于 {FOLLOW_UP_OVERLAP:.0%}。"
                 )
             follow_up.append(
                 FollowUp(

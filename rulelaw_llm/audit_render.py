@@ -103,7 +103,7 @@ def audits_to_table(audits: Sequence[Audit], *, width: int = 120) -> str:
         ("提示", "right"),
         ("需要处理", "left"),
     ):
-        overview.add_column(header, justify=justify)  # type: ignore[arg-type]
+        overview.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for audit in _ordered(audits):
         overview.add_row(
             _name(audit),
@@ -120,6 +120,9 @@ def audits_to_table(audits: Sequence[Audit], *, width: int = 120) -> str:
         console.print(
             f"■ {_name(audit)} {audit.year or ''}  得分 {audit.score.value}  {audit.input}"
         )
+        if audit.follow_up is not None:
+            done = sum(1 for item in audit.follow_up if item.followed)
+            console.print(f"  上年计划 {len(audit.follow_up)} 条，本年度成效中找到落实 {done} 条。")
         if not audit.findings:
             console.print("  未发现问题。")
         for finding in _findings(audit):
