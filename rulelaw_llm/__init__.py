@@ -14,6 +14,7 @@ nothing is printed unless the application configures logging. See ``rulelaw_llm.
 import logging as _logging
 import typing as _typing
 
+from rulelaw_llm.audit import Audit, Finding, audit
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.detection import Detection, ReportStart, detect_reports
 from rulelaw_llm.document import Item, Report, Section, load_report, load_reports
@@ -25,6 +26,7 @@ from rulelaw_llm.errors import (
     ProviderError,
     RulelawError,
 )
+from rulelaw_llm.export import to_frames
 from rulelaw_llm.offline import summarize_offline
 from rulelaw_llm.quantities import Quantity, find_quantities
 from rulelaw_llm.render import to_markdown
@@ -61,12 +63,14 @@ __all__ = [
     "Achievement",
     "AsyncSummarizer",
     "BatchRunner",
+    "Audit",
     "BudgetExceededError",
     "CATEGORIES",
     "ConfigurationError",
     "Detection",
     "Evidence",
     "ExtractionError",
+    "Finding",
     "Indicator",
     "InputError",
     "Item",
@@ -85,11 +89,13 @@ __all__ = [
     "Settings",
     "Summarizer",
     "detect_reports",
+    "audit",
     "find_quantities",
     "load_report",
     "load_reports",
     "read_results",
     "summarize_offline",
+    "to_frames",
     "to_markdown",
 ]
 

@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,6 +48,7 @@ _EPILOG = """示例：
   rulelaw-llm digest 报告/*.txt --base-url http://10.0.0.5:8000/v1 --model qwen2.5-7b
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
   rulelaw-llm split 合集.txt -o 报告/                           # 一个文件含多份报告时拆开
+  rulelaw-llm audit examples/reports --offline                 # 审核一批报告，输出可据以整改的表格
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
@@ -190,6 +192,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("file", metavar="文件", help="含多份报告的文件")
     split.add_argument("-o", "--output", required=True, metavar="目录", help="输出目录")
+
+    audit = commands.add_parser(
+        "audit",
+        help="按规定审核报告：必备部分、按时公开、标题与主体、套话、原因与措施、数据、上年计划落实",
+        description="逐份审核报告（或 batch 生成的结果文件）是否符合法治政府建设年度报告的要求，"
+        "给出每条发现的原文依据和得分。检查项和扣分见 AUDIT.md。",
+    )
+    audit.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="文件|目录|结果文件",
+        help="报告文件、目录、通配符，或 batch 生成的结果文件（.jsonl）",
+    )
+    audit.add_argument(
+        "--previous",
+        nargs="+",
+        metavar="文件|目录",
+        help="上一年度的报告（核对上年计划是否落实、是否照搬上年表述）",
+    )
+    audit.add_argument(
+        "--published",
+        metavar="年-月-日",
+        help="发布日期（覆盖报告元数据中的发布时间），用于核对是否在次年 4 月 1 日前公开",
+    )
+    audit.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="输出格式：table（默认，终端表格）、json、markdown",
+    )
+    audit.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
+    audit.add_argument("--offline", action="store_true", help="摘要只用规则，不调用大模型")
+    audit_cache = audit.add_mutually_exclusive_group()
+    audit_cache.add_argument("--cache", metavar="路径", help="摘要缓存位置（默认在用户缓存目录）")
+    audit_cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _llm_options(audit)
 
     sections = commands.add_parser(
         "sections",
@@ -487,6 +525,48 @@ def _split(args: argparse.Namespace) -> int:
     return 0
 
 
+def _published(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"--published 的日期 {text!r} 无法识别：请写成 YYYY-MM-DD，如 2025-03-28。"
+        ) from None
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from rulelaw_llm.audit import audit
+    from rulelaw_llm.audit_render import audits_to_json, audits_to_markdown, audits_to_table
+
+    published = _published(args.published)
+    summarizer = _summarizer(args)
+    cache = None if args.no_cache else ResultCache(args.cache)
+    try:
+        audits = audit(
+            args.inputs,
+            previous=args.previous,
+            published=published,
+            summarizer=summarizer,
+            cache=cache,
+            judge=summarizer,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
+    if not audits:
+        raise InputError("没有找到可审核的报告：请给出报告文件、目录或 batch 生成的结果文件。")
+    if args.format == "json":
+        text = audits_to_json(audits)
+    elif args.format == "markdown":
+        text = audits_to_markdown(audits)
+    else:
+        text = audits_to_table(audits)
+    _write(text, args.output)
+    return 0
+
+
 def _sections(args: argparse.Namespace) -> int:
     report = load_report(args.file)
     if not args.json:
@@ -601,6 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval": _eval,
         "review": _review,
         "split": _split,
+        "audit": _audit,
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,

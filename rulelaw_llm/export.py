@@ -10,6 +10,11 @@ file that is not results; ``export_results`` writes six tables that join on ``re
     problems       │ (position counts from 1 in the summary's order)
     plans          ┘
     errors         one row per input that failed
+    audits         one row per report: the audit's score, counts and parts (rulelaw_llm.audit)
+    findings       one row per audit finding; id = f"{report_id}-f{position:03d}"
+
+Every category column carries its Chinese label beside the machine key (``category`` /
+``category_label``, ``code`` / ``code_label``, ``severity`` / ``severity_label``…).
 
 Tables are built from plain rows; pyarrow, duckdb and openpyxl (the ``export`` extra) are
 imported only for the formats that need them, and csv and sqlite need nothing.
@@ -33,6 +38,7 @@ from rulelaw_llm.errors import ConfigurationError, InputError
 from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
 
 if TYPE_CHECKING:
+    import pandas
     import pyarrow
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "Column",
     "ExportReport",
     "export_results",
+    "to_frames",
 ]
 
 #: The formats ``export_results`` writes.
@@ -97,6 +104,23 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "plans": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
     "errors": _columns("input input_sha256 type message attempts:int finished_at:time"),
+    "audits": _columns(
+        "report_id input entity parent_entity level year:int title score:int errors:int "
+        "warnings:int infos:int to_do published published_from deadline "
+        "indicators_per_1000:real "
+        + " ".join(
+            f"{part}_present:bool {part}_separate:bool"
+            for part in ("achievements", "problems", "causes", "responsibility", "plans")
+        )
+        + " previous_plans:int previous_plans_followed:int backend text_available:bool "
+        "audit_version"
+    ),
+    "findings": _columns(
+        "id report_id position:int code code_label severity severity_label message "
+        "part part_label kind kind_label item_index:int topic topic_label "
+        f"{_SPAN} looked_for other_input other_entity other_year:int other_quote "
+        "similarity:real published deadline measured:real threshold:real corpus_median:real"
+    ),
 }
 #: The primary key of each table.
 _KEYS = {
@@ -106,8 +130,13 @@ _KEYS = {
     "problems": "id",
     "plans": "id",
     "errors": "input",
+    "audits": "report_id",
+    "findings": "id",
 }
+
 _ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
+#: Tables whose rows belong to a report (a foreign key to ``reports``).
+_CHILDREN = (*_ITEM_LETTERS, "audits", "findings")
 #: Joins a report's warnings into one cell.
 WARNING_SEPARATOR = "；"
 #: Excel refuses longer cells.
@@ -182,6 +211,8 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
         )
         for duplicate in loaded.duplicates
     )
+    audits, findings = _audit_tables(by_report)
+    tables["audits"], tables["findings"] = audits, findings
     tables["errors"] = [
         {
             "input": error.input,
@@ -194,6 +225,99 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
         for error in loaded.errors
     ]
     return tables
+
+
+def _audit_tables(by_report: dict[str, ResultRecord]) -> tuple[list[Row], list[Row]]:
+    """The audits of the exported reports (the rules; all reports audited together)."""
+    # Imported here: the audit reads results files through this module.
+    from rulelaw_llm.audit import (
+        CODE_LABELS,
+        PART_LABELS,
+        SEVERITY_LABELS,
+        TOPICS,
+        audit_subjects,
+        subjects_of,
+    )
+    from rulelaw_llm.audit_render import to_do
+
+    report_ids = list(by_report)
+    audits = audit_subjects(
+        subjects_of([(record.input, record.summary) for record in by_report.values()])
+    )
+    audit_rows: list[Row] = []
+    finding_rows: list[Row] = []
+    kinds = {"problem": "问题", "plan": "计划"}
+    for report_id, result in zip(report_ids, audits, strict=True):
+        row: Row = {
+            "report_id": report_id,
+            "input": result.input,
+            "entity": result.entity,
+            "parent_entity": result.parent_entity,
+            "level": result.level,
+            "year": result.year,
+            "title": result.title,
+            "score": result.score.value,
+            "errors": sum(1 for f in result.findings if f.severity == "error"),
+            "warnings": sum(1 for f in result.findings if f.severity == "warning"),
+            "infos": sum(1 for f in result.findings if f.severity == "info"),
+            "to_do": to_do(result),
+            "published": result.published.isoformat() if result.published else None,
+            "published_from": result.published_from,
+            "deadline": result.deadline.isoformat() if result.deadline else None,
+            "indicators_per_1000": result.indicators_per_1000,
+            "previous_plans": len(result.follow_up) if result.follow_up is not None else None,
+            "previous_plans_followed": (
+                sum(1 for item in result.follow_up if item.followed)
+                if result.follow_up is not None
+                else None
+            ),
+            "backend": result.backend,
+            "text_available": result.text_available,
+            "audit_version": result.audit_version,
+        }
+        for part, check in result.parts:
+            row[f"{part}_present"] = check.present
+            row[f"{part}_separate"] = check.separate
+        audit_rows.append(row)
+        for position, finding in enumerate(result.findings, start=1):
+            evidence = finding.evidence[0] if finding.evidence else None
+            other = finding.other
+            finding_rows.append(
+                {
+                    "id": f"{report_id}-f{position:03d}",
+                    "report_id": report_id,
+                    "position": position,
+                    "code": finding.code,
+                    "code_label": CODE_LABELS[finding.code],
+                    "severity": finding.severity,
+                    "severity_label": SEVERITY_LABELS[finding.severity],
+                    "message": finding.message,
+                    "part": finding.part,
+                    "part_label": PART_LABELS[finding.part] if finding.part else None,
+                    "kind": finding.kind,
+                    "kind_label": kinds[finding.kind] if finding.kind else None,
+                    "item_index": finding.index,
+                    "topic": finding.topic,
+                    "topic_label": TOPICS[finding.topic][0] if finding.topic else None,
+                    **(
+                        _span(evidence.quote, evidence.start, evidence.end)
+                        if evidence is not None
+                        else {"quote": None, "start": None, "end": None}
+                    ),
+                    "looked_for": finding.looked_for,
+                    "other_input": other.input if other else None,
+                    "other_entity": other.entity if other else None,
+                    "other_year": other.year if other else None,
+                    "other_quote": other.evidence.quote if other else None,
+                    "similarity": finding.similarity,
+                    "published": finding.published.isoformat() if finding.published else None,
+                    "deadline": finding.deadline.isoformat() if finding.deadline else None,
+                    "measured": finding.measured,
+                    "threshold": finding.threshold,
+                    "corpus_median": finding.corpus_median,
+                }
+            )
+    return audit_rows, finding_rows
 
 
 def _report_row(report_id: str, record: ResultRecord) -> Row:
@@ -319,6 +443,38 @@ def export_results(
     return ExportReport(to, output, counts, tuple(warnings))
 
 
+def to_frames(results_path: str | os.PathLike[str]) -> dict[str, pandas.DataFrame]:
+    """The exported tables of a results file as pandas DataFrames, by table name.
+
+    The same tables and columns as ``export_results`` (audits and findings included), with
+    pandas' nullable dtypes so that a missing year stays missing rather than becoming a
+    float. pandas is imported only here (the ``export`` extra). Raises
+    ``ConfigurationError`` without pandas and ``InputError`` if the file cannot be read.
+    """
+    try:
+        import pandas as pd
+    except ImportError as error:
+        raise _missing("pandas", "DataFrame") from error
+    loaded = read_results(results_path)
+    tables = _tables(loaded, list(loaded.warnings))
+    dtypes = {
+        "text": "string",
+        "integer": "Int64",
+        "real": "Float64",
+        "boolean": "boolean",
+        "timestamp": "datetime64[ns, UTC]",
+    }
+    frames: dict[str, pandas.DataFrame] = {}
+    for name, rows in tables.items():
+        columns = TABLES[name]
+        frame = pd.DataFrame(
+            {column.name: [row[column.name] for row in rows] for column in columns},
+            columns=[column.name for column in columns],
+        )
+        frames[name] = frame.astype({column.name: dtypes[column.kind] for column in columns})
+    return frames
+
+
 def _missing(library: str, to: str) -> ConfigurationError:
     return ConfigurationError(
         f"导出为 {to} 需要 {library}，当前环境未安装：请运行 "
@@ -435,10 +591,10 @@ def _create_statements(dialect: str) -> Iterator[str]:
             f'"{column.name}" {types[column.kind]}' + (" PRIMARY KEY" if column.name == key else "")
             for column in columns
         ]
-        if name in _ITEM_LETTERS:
+        if name in _CHILDREN:
             definitions.append('FOREIGN KEY ("report_id") REFERENCES "reports" ("report_id")')
         yield f'CREATE TABLE "{name}" ({", ".join(definitions)})'
-        if name in _ITEM_LETTERS:
+        if name in _CHILDREN and name != "audits":
             yield f'CREATE INDEX "{name}_report_id" ON "{name}" ("report_id")'
 
 

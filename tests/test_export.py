@@ -13,7 +13,7 @@ import pytest
 from rulelaw_llm import CATEGORIES, ConfigurationError, ReportSummary, summarize_offline
 from rulelaw_llm.cli import main
 from rulelaw_llm.export import TABLES, export_results
-from tests.conftest import REPORTS, ROOT
+from tests.conftest import EXPECTED, REPORTS, ROOT, load_json
 
 FINISHED_AT = "2026-11-22T05:00:00+00:00"
 LVCUN = "examples/reports/lvcun-zhen-2024.txt"
@@ -84,6 +84,11 @@ def expected_counts(summaries: dict[str, ReportSummary]) -> dict[str, int]:
         "problems": sum(len(summary.problems) for summary in values),
         "plans": sum(len(summary.plans) for summary in values),
         "errors": 1,
+        "audits": 5,
+        # The expected audits of the samples, written by reading them (tests/expected/audit).
+        "findings": sum(
+            len(load_json(path)["findings"]) for path in (EXPECTED / "audit").glob("*.json")
+        ),
     }
 
 
@@ -197,7 +202,7 @@ def _position_of_fee(summaries: dict[str, ReportSummary]) -> int:
     return quotes.index("征收规费440万元") + 1
 
 
-def test_duckdb_export_has_the_six_tables(
+def test_duckdb_export_has_every_table(
     results_file: Path, summaries: dict[str, ReportSummary], tmp_path: Path
 ) -> None:
     import duckdb
@@ -313,6 +318,8 @@ def test_empty_tables_are_created_with_their_columns(tmp_path: Path, to: str) ->
         "problems": 0,
         "plans": 0,
         "errors": 1,
+        "audits": 0,
+        "findings": 0,
     }
     assert read_columns(to, output) == {
         name: [column.name for column in columns] for name, columns in TABLES.items()
@@ -407,3 +414,59 @@ def test_repeated_warnings_are_one_line_per_kind_on_the_command_line(
     )
     assert sum("不完整的行已跳过：共 2 处" in line for line in err) == 1
     assert err[-1].startswith("已导出到")
+
+
+# --------------------------------------------------------------------------- audits, frames
+
+
+def test_audits_and_findings_tables_sort_the_townships_and_carry_chinese_labels(
+    results_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "results.sqlite"
+    export_results(results_file, to="sqlite", output=output)
+    with sqlite3.connect(output) as connection:
+        ranking = connection.execute(
+            "SELECT entity, score, to_do FROM audits ORDER BY score, entity"
+        ).fetchall()
+        missing = connection.execute(
+            "SELECT r.entity, f.part, f.part_label FROM findings f JOIN reports r USING (report_id)"
+            " WHERE f.code = 'missing_part' ORDER BY r.entity, f.part"
+        ).fetchall()
+        labels = connection.execute(
+            "SELECT DISTINCT code, code_label, severity, severity_label FROM findings"
+            " WHERE code = 'topic_gap'"
+        ).fetchall()
+    assert ranking[0][:2] == ("吕村镇", 64)
+    assert ranking[0][2].startswith("缺原因、第一责任人")
+    assert (
+        "吕村镇",
+        "responsibility",
+        "党政主要负责人履行推进法治建设第一责任人职责情况",
+    ) in missing
+    assert "梧桐镇" not in {entity for entity, _, _ in missing}
+    assert labels == [("topic_gap", "未涉及主题", "info", "提示")]
+
+
+def test_to_frames_gives_the_exported_tables_as_dataframes(
+    results_file: Path, tmp_path: Path
+) -> None:
+    import rulelaw_llm
+
+    frames = rulelaw_llm.to_frames(results_file)
+    report = export_results(results_file, to="csv", output=tmp_path / "csv")
+    assert list(frames) == list(TABLES)
+    assert {name: len(frame) for name, frame in frames.items()} == report.counts
+    for name, frame in frames.items():
+        assert list(frame.columns) == [column.name for column in TABLES[name]]
+    audits = frames["audits"].set_index("entity")
+    assert audits.loc["梧桐镇", "causes_separate"]
+    assert str(frames["reports"]["year"].dtype) == "Int64"
+    topics = frames["findings"].query("code == 'topic_gap'")
+    assert set(topics["topic_label"]) <= {
+        "政府职能",
+        "制度建设与规范性文件",
+        "依法决策",
+        "行政执法",
+        "权力监督",
+        "数字政府",
+    }

@@ -1,0 +1,52 @@
+"""Load a results file into pandas and DuckDB and compare the reports.
+
+Summarizes the sample reports into a results file (as ``rulelaw-llm batch`` does), then
+ranks the townships by figures per report with pandas and asks DuckDB which reports admit
+problems in the same category. Needs the ``export`` extra (pandas, duckdb).
+Run: python examples/compare_with_pandas.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from rulelaw_llm import to_frames
+from rulelaw_llm.batch import BatchRunner
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+
+
+async def summarize_folder(output: Path) -> None:
+    runner = BatchRunner(output, summarizer=None)  # the rules; pass an AsyncSummarizer for an LLM
+    async for _ in runner.run([REPORTS]):
+        pass
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        results = Path(folder) / "results.jsonl"
+        asyncio.run(summarize_folder(results))
+        frames = to_frames(results)
+
+    reports, indicators = frames["reports"], frames["indicators"]
+    print("每份报告的数字指标（pandas）：")
+    table = reports.set_index("entity")[["n_indicators", "n_problems", "n_plans"]]
+    print(table.sort_values("n_indicators", ascending=False).to_string())
+
+    problems = frames["problems"]  # DuckDB finds the DataFrame by its variable name
+    print("\n各类问题出现在几份报告里（DuckDB 直接查询 DataFrame）：")
+    rows = duckdb.sql(
+        "SELECT category_label, count(DISTINCT report_id) AS reports FROM problems"
+        " GROUP BY category_label ORDER BY reports DESC, category_label"
+    ).fetchall()
+    for label, count in rows:
+        print(f"  {label}：{count} 份")
+    print(f"\n指标合计 {len(indicators)} 个，问题 {len(problems)} 条。")
+
+
+if __name__ == "__main__":
+    main()
