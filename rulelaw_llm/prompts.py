@@ -52,6 +52,11 @@ PROMPT_FILES = (
     "reask",
     "feedback",
     "fields",
+    # The audit's judgements (rulelaw_llm.audit_tasks).
+    "audit_plans",
+    "audit_follow_up",
+    "audit_targets",
+    "audit_lines",
 )
 
 #: Longest indicator name (统计对象) the prompt asks for and the check accepts.
