@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from rulelaw_llm.categories import CategoryKey, category_scores, classify
 from rulelaw_llm.digest import template_digest
@@ -368,11 +368,13 @@ def name_doubts(facts: ReportFacts, index: int) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+def _item_scores(item: Item, summary: str) -> list[tuple[CategoryKey, int]]:
+    return category_scores(summary) or category_scores(item.title or "", item.text)
+
+
 def category_doubt(item: Item, summary: str) -> str | None:
     """Why the rules floor is not sure of an item's category (``None``: sure)."""
-    scores = category_scores(summary)
-    if not scores:
-        scores = category_scores(item.title or "", item.text)
+    scores = _item_scores(item, summary)
     if not scores:
         return "类别没有关键词依据"
     best = scores[0][1]
@@ -381,6 +383,18 @@ def category_doubt(item: Item, summary: str) -> str | None:
     if len(scores) > 1 and scores[1][1] >= best * _SPLIT_CATEGORY:
         return "类别关键词依据分散"
     return None
+
+
+def category_choices(item: Item, summary: str) -> tuple[CategoryKey, ...]:
+    """The categories the model may choose from: the close candidates when the evidence is
+    split (in the vocabulary's order, not the rules' ranking), else all (empty)."""
+    scores = _item_scores(item, summary)
+    if len(scores) < 2 or scores[0][1] < _WEAK_CATEGORY:
+        return ()
+    close = {key for key, score in scores if score >= scores[0][1] * _SPLIT_CATEGORY}
+    if len(close) < 2:
+        return ()
+    return tuple(key for key in get_args(CategoryKey) if key in close)
 
 
 def _floor_items(summary: ReportSummary, part: PartKind) -> Sequence[Achievement | Problem | Plan]:
@@ -422,7 +436,10 @@ def _item_targets(
         shown = re.sub(r"\s+", " ", item.text).strip()
         if len(shown) > settings.item_chars:
             shown = shown[: settings.item_chars] + "…"
-        targets.append(ItemTarget(index, item.text, shown, item.start, asked, reasons))
+        choices = category_choices(item, result.summary) if "category" in asked else ()
+        targets.append(
+            ItemTarget(index, item.text, shown, item.start, asked, reasons, choices=choices)
+        )
     return targets
 
 

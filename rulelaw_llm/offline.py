@@ -171,6 +171,10 @@ def summarize_offline(
         cause = cause_evidence = None
         if index < len(cause_items):
             cause, cause_evidence = _item_evidence(report, cause_items[index])
+            # The cause is the evidence itself: the same span, without end punctuation.
+            start = cause_evidence.start
+            cause_evidence = evidence_at(report, start, start + len(cause))
+            cause = cause_evidence.quote
         problems.append(
             Problem(
                 category=_category(item, summary),

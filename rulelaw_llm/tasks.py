@@ -347,6 +347,8 @@ class ItemTarget:
     asked: tuple[ItemField, ...]
     reasons: Mapping[str, str]
     """Field -> why the rules floor was not sure of it."""
+    choices: tuple[str, ...] = ()
+    """The categories the model may choose from (empty: any key of the vocabulary)."""
 
 
 def check_summary(key: str, summary: str, text: str) -> tuple[str, str | None]:
@@ -383,9 +385,15 @@ def check_summary(key: str, summary: str, text: str) -> tuple[str, str | None]:
     return summary, None
 
 
-def check_category(key: str, category: object) -> tuple[CategoryKey | None, str | None]:
-    """A category must be a key of the vocabulary."""
+def check_category(
+    key: str, category: object, choices: Sequence[str] = ()
+) -> tuple[CategoryKey | None, str | None]:
+    """A category must be a key of the vocabulary (and one of ``choices`` when given)."""
     value = str(category or "").strip()
+    if choices and value not in choices:
+        return None, feedback(
+            "category_choice", key=key, category=value, choices="、".join(choices)
+        )
     if value in CATEGORIES:
         return value, None  # type: ignore[return-value]
     return None, feedback("category_unknown", key=key, category=value)
@@ -466,12 +474,18 @@ class ItemsTask(Task):
         return tuple(self.targets)
 
     def render(self, keys: Sequence[str]) -> str:
-        lines = [
-            f"{key}［{'、'.join(self.targets[key].asked)}］：{self.targets[key].shown}"
-            for key in keys
-        ]
-        asked = {name for key in keys for name in self.targets[key].asked}
         asks = load_lines("asks")
+        lines = []
+        for key in keys:
+            target = self.targets[key]
+            among = (
+                asks["choices"].render(choices="、".join(target.choices)) if target.choices else ""
+            )
+            lines.append(f"{key}［{'、'.join(target.asked)}］{among}：{target.shown}")
+        asked = {name for key in keys for name in self.targets[key].asked}
+        open_category = any(
+            "category" in self.targets[key].asked and not self.targets[key].choices for key in keys
+        )
         limits = {"summary_chars": str(SUMMARY_CHARS), "cause_chars": str(CAUSE_CHARS)}
         fields = "\n".join(
             asks[name].render(**{slot: limits[slot] for slot in asks[name].slots})
@@ -485,7 +499,7 @@ class ItemsTask(Task):
         )
         categories = (
             "\n" + load_prompt("categories").render(table=category_table()) + "\n"
-            if "category" in asked
+            if open_category
             else ""
         )
         return load_prompt("items").render(
@@ -497,9 +511,11 @@ class ItemsTask(Task):
         )
 
     def fields(self, key: str) -> tuple[FieldSpec, ...]:
+        choices = self.targets[key].choices
+        category: Any = Literal.__getitem__(choices) if choices else CategoryKey
         specs = {
             "summary": FieldSpec("summary", str, SUMMARY_CHARS + 10),
-            "category": FieldSpec("category", CategoryKey),
+            "category": FieldSpec("category", category),
             "cause": FieldSpec("cause", str, CAUSE_CHARS + 20, nullable=True),
         }
         return tuple(specs[name] for name in self.targets[key].asked)
@@ -516,7 +532,7 @@ class ItemsTask(Task):
             summary, failure = check_summary(key, str(value.get("summary") or ""), target.text)
             failures += [failure] if failure else []
         if "category" in target.asked:
-            category, failure = check_category(key, value.get("category"))
+            category, failure = check_category(key, value.get("category"), target.choices)
             failures += [failure] if failure else []
         if "cause" in target.asked:
             cause, failure = check_cause(

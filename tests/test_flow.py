@@ -13,6 +13,7 @@ from rulelaw_llm.flow import (
     ReportFacts,
     RunState,
     TaskOutcome,
+    category_choices,
     category_doubt,
     name_doubts,
     plan_tasks,
@@ -307,3 +308,11 @@ def _imports(module: str) -> set[str]:
 def test_the_flow_and_tasks_need_neither_openai_nor_instructor() -> None:
     for module in ("rulelaw_llm.flow", "rulelaw_llm.tasks"):
         assert not {"openai", "instructor"} & _imports(module), module
+
+
+def test_split_evidence_limits_the_choices_to_the_close_categories() -> None:
+    text = "开展普法培训。按时完成。"
+    item = Item(marker="", title="开展普法培训", start=0, end=len(text), text=text)
+    assert category_choices(item, "开展普法培训") == ("legal_learning", "legal_publicity")
+    weak = Item(marker="", title="做好相关工作", start=0, end=12, text="做好相关工作。提高能力。")
+    assert category_choices(weak, "做好相关工作") == ()

@@ -83,3 +83,12 @@ def test_digest_check_flags_numbers_that_are_not_indicators() -> None:
         "53",
         "五次",
     ]
+
+
+def test_a_cause_from_the_causes_part_is_exactly_its_evidence() -> None:
+    summary = summarize_offline(REPORTS / "wutong-zhen-2024.txt")
+    causes = [problem for problem in summary.problems if problem.cause_evidence is not None]
+    assert causes
+    for problem in causes:
+        assert problem.cause_evidence is not None
+        assert problem.cause == problem.cause_evidence.quote

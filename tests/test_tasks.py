@@ -246,3 +246,25 @@ def test_a_digest_must_cite_one_of_the_figures_it_was_offered() -> None:
     assert check_digest(text, max_chars=120, offered=FIGURES[:2], **common)[1] is None  # type: ignore[arg-type]
     _, failure = check_digest(text, max_chars=120, offered=FIGURES[2:], **common)  # type: ignore[arg-type]
     assert failure is not None and "关键数字" in failure
+
+
+def test_a_split_category_is_chosen_among_its_candidates_only() -> None:
+    target = ItemTarget(
+        0,
+        ITEM,
+        ITEM,
+        0,
+        ("category",),
+        {"category": "类别关键词依据分散"},
+        choices=("legal_learning", "legal_publicity"),
+    )
+    task = ItemsTask("achievements", [target], report_text=ITEM)
+    prompt = task.render(["i1"])
+    assert "只能从 legal_learning、legal_publicity 中选" in prompt
+    assert "leadership" not in prompt  # no whole table when every category has its choices
+    schema = schema_of(task.model_for(["i1"]))
+    item_schema = schema["$defs"][schema["properties"]["i1"]["$ref"].split("/")[-1]]
+    assert item_schema["properties"]["category"]["enum"] == ["legal_learning", "legal_publicity"]
+    _, failure = task.check("i1", {"category": "leadership"})
+    assert failure is not None and "不在可选的" in failure
+    assert task.check("i1", {"category": "legal_publicity"})[1] is None
