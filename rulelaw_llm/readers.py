@@ -272,7 +272,7 @@ def _read_html(path: Path) -> str:
     _drop_noise(root)
     main = _main_element(root)
     text = _block_text(main)
-    title = _page_title(main, text)
+    title = _page_title(main, text) or _document_title(soup, text)
     if title is not None:
         text = f"{title}\n{text}"
     if not text.strip():
@@ -406,6 +406,34 @@ def _page_title(main: Tag, text: str) -> str | None:
             return None  # the nearest heading is not a report's title: do not guess further
         compact = re.sub(r"\s+", "", title)
         return None if compact in re.sub(r"\s+", "", text[:400]) else title
+    return None
+
+
+#: What separates a page's <title> from the site's name: "报告标题_某县人民政府", "… - 某市政府网".
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s).*$")
+
+
+def _document_title(soup: Tag, text: str) -> str | None:
+    """The report's title from ``<title>`` (or an ArticleTitle meta) when the body has none.
+
+    Many government pages carry the title only in the document head, followed by the site's
+    name; the body then starts with the text. The title is taken only when it names a report
+    and the first lines of the body do not already hold it.
+    """
+    candidates: list[str] = []
+    for element in soup.find_all("meta"):
+        name = element.get("name") or element.get("property")
+        content = element.get("content")
+        if isinstance(name, str) and isinstance(content, str):
+            if name.strip().lower() in ("articletitle", "og:title"):
+                candidates.append(content)
+    if soup.title is not None:
+        candidates.append(soup.title.get_text(" ", strip=True))
+    head = re.sub(r"\s+", "", text[:400])
+    for candidate in candidates:
+        title = _SITE_SUFFIX.sub("", _SPACES.sub(" ", candidate).strip())
+        if 4 <= len(title) <= 80 and _REPORT_TITLE.search(title):
+            return None if re.sub(r"\s+", "", title) in head else title
     return None
 
 

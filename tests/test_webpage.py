@@ -282,3 +282,18 @@ def test_year_issuer_and_metadata_of_a_saved_web_page(shape: str, tmp_path: Path
         assert furniture not in report.text
         assert furniture not in summary.digest
     assert "柳溪街道" in " ".join(report.metadata.values())
+
+
+def test_a_title_held_only_in_the_document_head_is_the_reports_title(tmp_path: Path) -> None:
+    page = _page('<meta name="PubDate" content="2025-03-12 10:00">', "", "").replace(
+        "<title>青川区人民政府门户网站</title>",
+        "<title>青川区柳溪街道2024年法治政府建设年度报告_青川区人民政府门户网站</title>",
+    )
+    path = tmp_path / "art_2025_32.html"
+    path.write_text(page, encoding="utf-8")
+
+    report = load_report(path)
+
+    assert report.title == "青川区柳溪街道2024年法治政府建设年度报告"  # the site's name cut off
+    assert (report.entity, report.parent_entity, report.year) == ("柳溪街道", "青川区", 2024)
+    assert "门户网站" not in report.text
