@@ -424,9 +424,12 @@ def _document_title(soup: Tag, text: str) -> str | None:
     for element in soup.find_all("meta"):
         name = element.get("name") or element.get("property")
         content = element.get("content")
-        if isinstance(name, str) and isinstance(content, str):
-            if name.strip().lower() in ("articletitle", "og:title"):
-                candidates.append(content)
+        if (
+            isinstance(name, str)
+            and isinstance(content, str)
+            and name.strip().lower() in ("articletitle", "og:title")
+        ):
+            candidates.append(content)
     if soup.title is not None:
         candidates.append(soup.title.get_text(" ", strip=True))
     head = re.sub(r"\s+", "", text[:400])
