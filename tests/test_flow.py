@@ -23,7 +23,7 @@ from rulelaw_llm.flow import (
 )
 from rulelaw_llm.settings import Settings
 from rulelaw_llm.tasks import ItemsTask, NamesTask, NameTarget, Reply, Request
-from tests.conftest import ROOT
+from tests.conftest import REPORTS, ROOT
 
 REPORT = """某某镇2024年法治政府建设工作报告
 2024年，某某镇坚持依法行政，现将情况报告如下。
@@ -316,3 +316,23 @@ def test_split_evidence_limits_the_choices_to_the_close_categories() -> None:
     assert category_choices(item, "开展普法培训") == ("legal_learning", "legal_publicity")
     weak = Item(marker="", title="做好相关工作", start=0, end=12, text="做好相关工作。提高能力。")
     assert category_choices(weak, "做好相关工作") == ()
+
+
+def test_the_default_plan_asks_a_category_only_when_no_keyword_supports_one() -> None:
+    known = ReportFacts.of(load_report(REPORTS / "shenzha-zhen-2024.txt"), Settings())
+    asked = {
+        (task.part, target.reasons["category"])
+        for task in plan_tasks(known, Settings(), "unsure")
+        if isinstance(task, ItemsTask)
+        for target in task.targets.values()
+        if "category" in target.asked
+    }
+    assert asked == set()  # every item here has keyword evidence, split or not
+    everything = [
+        target
+        for task in plan_tasks(known, Settings(), "all")
+        if isinstance(task, ItemsTask)
+        for target in task.targets.values()
+    ]
+    split = [t for t in everything if t.reasons.get("category") == "类别关键词依据分散"]
+    assert len(split) == 4 and all(len(t.choices) == 2 for t in split)
