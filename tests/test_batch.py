@@ -152,7 +152,9 @@ def test_fifty_reports_with_one_request_in_five_failing_end_with_fifty_records(
     assert len(records) == 50
     assert len({r["input"] for r in records}) == 50
     assert all(r["record"] == "result" for r in records)
-    assert len(fake.requests) > 50 * 5  # the faults really happened and were absorbed
+    # At least three requests per report (default plan: the unsure fields, then the digest);
+    # every fifth one failed, and all were absorbed.
+    assert len(fake.requests) > 50 * 3
     retries = sum(r["summary"]["provenance"]["usage"]["transport_retries"] for r in records)
     reasks = sum(r["summary"]["provenance"]["usage"]["reasks"] for r in records)
     assert retries > 0 and reasks > 0

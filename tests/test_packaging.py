@@ -52,4 +52,4 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
 
 
 def load_first_line() -> str:
-    return (ROOT / "prompts" / "indicators.v1.md").read_text(encoding="utf-8").strip()[:10]
+    return (ROOT / "prompts" / "names.v2.md").read_text(encoding="utf-8").strip()[:10]

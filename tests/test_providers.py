@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx2
 import openai
 import pytest
@@ -57,7 +59,10 @@ def test_preset_builds_the_request_its_provider_accepts(name: str) -> None:
         assert body["response_format"]["type"] == "json_schema"
     else:
         assert body["response_format"]["type"] == "json_object"
-        assert body["response_format"]["schema"]["properties"].keys() == {"q1"}
+        # The schema asks exactly the keys of the prompt (here the default plan's first ask).
+        prompt = body["messages"][1]["content"]
+        asked = set(re.findall(r"^([qi]\d+)(?:：|［)", prompt, re.MULTILINE))
+        assert asked and body["response_format"]["schema"]["properties"].keys() == asked
     assert summary.provenance.provider == name
     assert summary.rejected == []
 
