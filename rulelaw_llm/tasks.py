@@ -401,6 +401,12 @@ def check_category(
     return None, feedback("category_unknown", key=key, category=value)
 
 
+#: Words that state a cause; a cause quoted from inside its own problem must hold one.
+_CAUSAL = re.compile(
+    r"原因|由于|因为|导致|造成|致使|缘于|源于|归因|根源|所致|主要是|受[^，。；]{0,12}(?:影响|制约|限制)"
+)
+
+
 def check_cause(
     key: str,
     cause: object,
@@ -427,6 +433,13 @@ def check_cause(
         start <= located.start < start + len(other) for start, other in items if start != own_start
     ):
         return None, feedback("cause_other", key=key)
+    own = next((other for start, other in items if start == own_start), "")
+    if own_start <= located.start < own_start + len(own) and not _CAUSAL.search(
+        report_text[located.start : located.end]
+    ):
+        # Inside the problem's own sentence, only words that say "why" make a cause; without
+        # them the quote is the problem told again in other words ("宣传载体还不够鲜活").
+        return None, feedback("cause_unmarked", key=key)
     return located, None
 
 

@@ -154,6 +154,25 @@ def test_a_bad_cause_fails_with_its_reason(answer: str, own: int, reason: str) -
     assert located is None and failure is not None and reason in failure
 
 
+def test_a_cause_inside_its_own_problem_must_say_why() -> None:
+    # The 1.5B model offered the problem told again as its "cause" (吕村镇, recording).
+    text = "二、存在的问题\n（一）法治宣传仍需加强。宣传载体还不够鲜活，群众参与不够。\n"
+    start = text.index("（一）")
+    item = [(start, text[start:].strip())]
+    located, failure = check_cause(
+        "i1",
+        "宣传载体还不够鲜活",
+        report_text=text,
+        own_start=start,
+        items=item,
+        region=(0, len(text)),
+        threshold=85.0,
+    )
+    assert located is None and failure is not None and "没有说明为什么" in failure
+    located, failure = cause("原因是编制有限", 1)  # a causal word: a cause
+    assert failure is None and located is not None
+
+
 def test_an_items_answer_holds_only_the_asked_fields() -> None:
     target = ItemTarget(0, ITEM, ITEM, 0, ("category",), {"category": "类别关键词依据弱"})
     task = ItemsTask("achievements", [target], report_text=ITEM)
