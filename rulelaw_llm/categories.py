@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Literal, cast, get_args
 
-__all__ = ["CATEGORIES", "CategoryKey", "category_scores", "classify", "is_decisive", "label_of"]
+__all__ = [
+    "CATEGORIES",
+    "CategoryKey",
+    "category_scores",
+    "classify",
+    "decisive",
+    "is_decisive",
+    "label_of",
+]
 
 CategoryKey = Literal[
     "leadership",
@@ -213,5 +221,9 @@ def classify(heading: str, body: str = "") -> CategoryKey:
 
 def is_decisive(heading: str, body: str = "") -> bool:
     """Whether one category's keywords outweigh every other's (no tie, not "other")."""
-    ranked = category_scores(heading, body)
+    return decisive(category_scores(heading, body))
+
+
+def decisive(ranked: list[tuple[CategoryKey, int]]) -> bool:
+    """Whether scores from ``category_scores`` have one winner (no tie, not empty)."""
     return bool(ranked) and (len(ranked) < 2 or ranked[0][1] > ranked[1][1])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 
-from rulelaw_llm.categories import CategoryKey, classify, is_decisive
+from rulelaw_llm.categories import CategoryKey, category_scores, classify, decisive
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS, template_digest
 from rulelaw_llm.document import Item, Report, Section, load_report
 from rulelaw_llm.grounding import clause_span, evidence_at, sentence_span
@@ -93,10 +93,10 @@ def _category(item: Item | None, clause: str) -> CategoryKey:
     When the clause names no category, or two equally (提升法治素养，营造浓厚法治氛围), the
     item's heading and body are weighed together.
     """
-    category = classify(clause)
-    if item is not None and not is_decisive(clause):
-        category = classify(item.title or "", item.text)
-    return category
+    scores = category_scores(clause)  # weighed once, for the choice and its decisiveness
+    if item is not None and not decisive(scores):
+        return classify(item.title or "", item.text)
+    return scores[0][0] if scores else "other"
 
 
 def _item_at(section: Section | None, offset: int) -> Item | None:

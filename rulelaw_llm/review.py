@@ -50,6 +50,8 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
+from rulelaw_llm.audit import CODE_LABELS
+from rulelaw_llm.audit import SEVERITY_LABELS as AUDIT_SEVERITY_LABELS
 from rulelaw_llm.categories import CATEGORIES, label_of
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.evaluation import (
@@ -127,23 +129,10 @@ BOILERPLATE_NAMES = 5
 BOILERPLATE_SHOWN = 10
 #: How many members of a boilerplate cluster are listed at most (the rest are counted).
 BOILERPLATE_LISTED = 50
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-#: Chinese names of the audit's finding codes, as ``rulelaw_llm.audit.CODE_LABELS`` has them
-#: (AUDIT.md documents each check); kept here so the page does not depend on the audit module.
-FINDING_LABELS = {
-    "missing_part": "缺少必备部分",
-    "late_publication": "逾期公开",
-    "unknown_publication_date": "发布日期不明",
-    "title_nonstandard": "标题不规范",
-    "unnamed_issuer": "未写明报告主体",
-    "boilerplate": "套话（与其他报告雷同）",
-    "problem_without_cause": "问题未写原因",
-    "problem_without_plan": "问题无对应措施",
-    "vague_plan": "计划空泛",
-    "few_indicators": "数据偏少",
-    "topic_gap": "未涉及主题",
-    "plan_not_followed": "上年计划未见落实",
-}
+#: The audit's own names for severities and finding codes (AUDIT.md documents each check),
+#: keyed by plain strings so that audit JSON read from a file can be looked up too.
+SEVERITY_LABELS: dict[str, str] = {str(key): label for key, label in AUDIT_SEVERITY_LABELS.items()}
+FINDING_LABELS: dict[str, str] = {str(key): label for key, label in CODE_LABELS.items()}
 _MARKER = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十\d]+\s*[、.．]"
     r"|[一二三四五六七八九十]+是|——)\s*"
