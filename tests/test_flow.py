@@ -24,19 +24,7 @@ from rulelaw_llm.flow import (
 from rulelaw_llm.settings import Settings
 from rulelaw_llm.tasks import ItemsTask, NamesTask, NameTarget, Reply, Request
 from tests.conftest import REPORTS, ROOT
-
-REPORT = """某某镇2024年法治政府建设工作报告
-2024年，某某镇坚持依法行政，现将情况报告如下。
-一、工作开展情况
-（一）加强学法用法。全年召开法治专题学习会议4次，组织干部参加法治培训2场。
-（二）深化普法宣传。开展普法宣传活动20余场，发放宣传资料500余份。
-二、存在的问题
-（一）普法形式单一，群众参与不够。
-（二）专业人才不足，原因是编制有限。
-三、下一步工作计划
-（一）创新普法方式。
-（二）加强队伍建设。
-"""
+from tests.test_summarizer_faults import REPORT
 
 SETTINGS = Settings(reasks=2, reask_budget=6, max_tokens=100, max_tokens_ceiling=200)
 
