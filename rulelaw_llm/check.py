@@ -21,6 +21,7 @@ from instructor.core import InstructorRetryException
 from pydantic import BaseModel, ConfigDict, Field
 
 from rulelaw_llm.fallback import FallbackMemory, fallback_client
+from rulelaw_llm.logs import during_library_call, quiet_third_party
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.transport import clean_completion
 
@@ -177,6 +178,7 @@ def _with_mode(config: ProviderConfig, mode: str) -> ProviderConfig:
     return replace(config, mode=mode)
 
 
+@during_library_call
 def check_endpoint(
     config: ProviderConfig,
     *,
@@ -187,8 +189,10 @@ def check_endpoint(
     """Send one tiny request per mode in ``modes`` to the endpoint of ``config``.
 
     ``client`` is for tests (a fake transport); by default a client is built from
-    ``config``. A connection failure or a 401/403/404 ends the check early.
+    ``config``. A connection failure or a 401/403/404 ends the check early. Like a summary,
+    the check reports failures itself: the SDKs' own log records stay quiet (``logs``).
     """
+    quiet_third_party()
     results: list[ModeResult] = []
     for mode in modes:
         try:

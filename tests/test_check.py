@@ -6,6 +6,7 @@ the providers document) and one cassette recorded from the local llama-cpp-pytho
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx2
@@ -107,7 +108,9 @@ def test_check_stops_at_a_wrong_key() -> None:
     assert "HTTP 401" in render_check(report)
 
 
-def test_check_stops_when_the_server_cannot_be_reached() -> None:
+def test_check_stops_when_the_server_cannot_be_reached(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+
     def refuse(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ConnectError("[Errno 111] Connection refused", request=request)
 
@@ -120,6 +123,8 @@ def test_check_stops_when_the_server_cannot_be_reached() -> None:
     report = check_endpoint(config, client=client)
     assert report.results == () and report.unreachable is not None
     assert "无法连接 http://127.0.0.1:9/v1" in render_check(report)
+    # instructor's "API call failed…" / "Max retries exceeded…" do not reach the user.
+    assert not [r for r in caplog.records if r.name.split(".")[0] in ("instructor", "openai")]
 
 
 @pytest.mark.vcr
