@@ -372,7 +372,10 @@ def test_the_corpus_shows_charts_and_boilerplate(corpus: tuple[Path, Path], page
     flag = flags.filter(has_text="法治宣传形式单一")
     assert "卡乡" in flag.inner_text() and "示例镇" in flag.inner_text()
     flag.locator("a").first.click()  # jumps to the item in its report
-    assert page.locator(".view.active [data-testid=panel-body] [data-field=boilerplate]").count()
+    # The report's body is built when it is shown: wait for it rather than race it.
+    marked = page.locator(".view.active [data-testid=panel-body] [data-field=boilerplate]")
+    marked.first.wait_for()
+    assert marked.count()
     page.goto(review.as_uri() + "#corpus")
     page.evaluate("window.scrollTo(0, 0)")
     ARTIFACTS.mkdir(exist_ok=True)
