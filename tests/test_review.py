@@ -89,10 +89,14 @@ XSS_REPORT = f"""某乡2024年法治政府建设情况报告
 
 
 def _batch(inputs: list[Path], output: Path) -> Path:
-    """Summarize ``inputs`` offline into a JSONL results file, as ``rulelaw-llm batch`` does."""
+    """Summarize ``inputs`` offline into a JSONL results file, as ``rulelaw-llm batch`` does.
+
+    One report at a time, so the records keep the order of ``inputs`` (with more at once they
+    are written as they finish, and the tests name reports by their place: ``r1``, ``r2``).
+    """
 
     async def run() -> None:
-        async for _ in BatchRunner(output).run(inputs):
+        async for _ in BatchRunner(output, concurrency=1).run(inputs):
             pass
 
     # In its own thread: Playwright's sync API keeps an event loop running in this one.
