@@ -88,7 +88,7 @@ _SPAN = "quote start:int end:int"
 TABLES: dict[str, tuple[Column, ...]] = {
     "reports": _columns(
         "report_id input input_sha256 entity parent_entity level year:int title digest "
-        "backend provider model prompt_version schema_version library_version "
+        "backend provider model downgrades prompt_version schema_version library_version "
         "prompt_tokens:int completion_tokens:int requests:int reasks:int seconds:real "
         "cost:real n_achievements:int n_indicators:int n_problems:int n_plans:int "
         "n_rejected:int n_warnings:int warnings created_at:time"
@@ -337,6 +337,7 @@ def _report_row(report_id: str, record: ResultRecord) -> Row:
         "backend": provenance.backend,
         "provider": provenance.provider,
         "model": provenance.model,
+        "downgrades": "; ".join(provenance.downgrades) or None,
         "prompt_version": provenance.prompt_version,
         "schema_version": provenance.schema_version,
         "library_version": provenance.library_version,

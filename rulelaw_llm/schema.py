@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the shape of ``ReportSummary`` changes; stored in every result.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 RejectedKind = Literal["achievement", "indicator", "problem", "plan", "digest"]
 QuestionTarget = Literal["indicator", "achievement", "problem", "plan", "digest"]
@@ -187,6 +187,10 @@ class Provenance(_Model):
     provider: str | None = None
     model: str | None = None
     base_url: str | None = None
+    downgrades: list[str] = Field(
+        default_factory=list,
+        description="服务商拒绝后降级的参数，如 response_format: json_schema→json_object",
+    )
     prompt_version: str | None = None
     schema_version: str = SCHEMA_VERSION
     library_version: str

@@ -276,6 +276,7 @@ def _finish(
         provider=config.provider,
         model=config.model,
         base_url=config.public_base_url,
+        downgrades=list(config.downgrades),
         prompt_version=PROMPT_VERSION,
         library_version=library_version(),
         source=report.source,

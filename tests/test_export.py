@@ -470,3 +470,35 @@ def test_to_frames_gives_the_exported_tables_as_dataframes(
         "权力监督",
         "数字政府",
     }
+
+
+def test_a_result_made_after_a_downgrade_says_so_in_the_reports_table(
+    summaries: dict[str, ReportSummary], tmp_path: Path
+) -> None:
+    (input_path, summary), *_ = summaries.items()
+    downgraded = summary.model_copy(
+        update={
+            "provenance": summary.provenance.model_copy(
+                update={"downgrades": ["response_format: json_schema→json_object"]}
+            )
+        }
+    )
+    results = tmp_path / "results.jsonl"
+    results.write_text(
+        "\n".join(
+            [
+                result_line(input_path, downgraded),
+                *(result_line(path, other) for path, other in list(summaries.items())[1:2]),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "results.sqlite"
+    export_results(results, to="sqlite", output=output)
+    with sqlite3.connect(output) as connection:
+        rows = connection.execute("SELECT input, downgrades FROM reports ORDER BY input").fetchall()
+    connection.close()
+    assert rows == [
+        (input_path, "response_format: json_schema→json_object"),
+        (list(summaries)[1], None),
+    ]
