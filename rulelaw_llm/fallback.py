@@ -398,6 +398,20 @@ def _timeout(seconds: float, connect: float) -> httpx2.Timeout:
     return httpx2.Timeout(seconds, connect=min(seconds, connect))
 
 
+def _kept(client: openai.OpenAI | openai.AsyncOpenAI | None) -> dict[str, Any]:
+    """What a user gave the HTTP client of an injected openai client, to keep on ours."""
+    if client is None:
+        return {}
+    http = client._client
+    return {
+        "event_hooks": http.event_hooks,
+        "auth": http.auth,
+        "headers": http.headers,
+        "cookies": http.cookies,
+        "follow_redirects": http.follow_redirects,
+    }
+
+
 def fallback_client(
     client: openai.OpenAI | None,
     config: ProviderConfig,
@@ -408,7 +422,8 @@ def fallback_client(
 ) -> openai.OpenAI:
     """The openai client the summarizer uses: the fallback transport under it, no SDK retries.
 
-    An injected ``client`` keeps its own transport (e.g. a test's fake), wrapped.
+    An injected ``client`` keeps its own transport (e.g. a test's fake), wrapped, and what its
+    HTTP client was given: event hooks, auth, headers, cookies, redirects.
     """
     inner: httpx2.BaseTransport = (
         client._client._transport if client is not None else httpx2.HTTPTransport()
@@ -416,6 +431,7 @@ def fallback_client(
     http_client = httpx2.Client(
         transport=FallbackTransport(inner, config, memory),
         timeout=_timeout(timeout, connect_timeout),
+        **_kept(client),
     )
     if client is not None:
         return client.with_options(max_retries=0, timeout=timeout, http_client=http_client)
@@ -443,6 +459,7 @@ def fallback_async_client(
     http_client = httpx2.AsyncClient(
         transport=AsyncFallbackTransport(inner, config, memory),
         timeout=_timeout(timeout, connect_timeout),
+        **_kept(client),
     )
     if client is not None:
         return client.with_options(max_retries=0, timeout=timeout, http_client=http_client)

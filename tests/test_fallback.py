@@ -55,6 +55,9 @@ def test_siliconflow_refusing_enable_thinking_is_retried_without_it_and_remember
     assert summarizer.config.downgrades == ("enable_thinking: false→removed",)
     warnings = [r for r in caplog.records if "enable_thinking" in r.getMessage()]
     assert len(warnings) == 1
+    # The result says what it was made with, and so does every later result of the run.
+    assert summary.provenance.downgrades == ["enable_thinking: false→removed"]
+    assert summarizer.summarize(SHORT).provenance.downgrades == ["enable_thinking: false→removed"]
 
 
 def test_ollama_non_thinking_model_refusing_reasoning_effort_drops_it() -> None:
@@ -97,6 +100,7 @@ def test_json_schema_refused_with_a_500_falls_back_to_json_object_with_the_schem
     assert asked and all(f'"{key}"' in retried["messages"][0]["content"] for key in asked)
     assert summary.rejected == []
     assert summarizer.config.downgrades == ("response_format: json_schema→json_object",)
+    assert summary.provenance.downgrades == ["response_format: json_schema→json_object"]
 
 
 def test_moonshot_temperature_refusal_uses_the_value_the_message_allows() -> None:
@@ -250,3 +254,40 @@ def test_json_object_refused_goes_to_json_asked_for_in_the_prompt() -> None:
     assert "response_format" not in prepare_body(
         body, capability_for("openai-compatible", "m"), (downgrade,)
     )
+
+
+def test_an_injected_clients_hooks_headers_and_auth_are_kept() -> None:
+    # Users inject a client to log requests or add a gateway's headers; none of it is dropped.
+    fake = FakeModel()
+    seen: list[str] = []
+    client = openai.OpenAI(
+        base_url="http://fake.test/v1",
+        api_key="test-key",
+        http_client=httpx2.Client(
+            transport=fake.transport(),
+            headers={"X-Gateway": "county"},
+            event_hooks={"request": [lambda request: seen.append(request.headers["x-gateway"])]},
+        ),
+    )
+    summary = Summarizer(client=client, model="fake").summarize(SHORT)
+    assert summary.digest
+    assert seen and set(seen) == {"county"}
+    assert len(seen) == summary.provenance.usage.requests
+
+
+def test_an_injected_async_clients_event_hooks_are_kept() -> None:
+    fake = FakeModel()
+    seen: list[str] = []
+
+    async def hook(request: httpx2.Request) -> None:
+        seen.append(request.url.path)
+
+    client = openai.AsyncOpenAI(
+        base_url="http://fake.test/v1",
+        api_key="test-key",
+        http_client=httpx2.AsyncClient(
+            transport=fake.async_transport(), event_hooks={"request": [hook]}
+        ),
+    )
+    summary = asyncio.run(AsyncSummarizer(client=client, model="fake").summarize(SHORT))
+    assert len(seen) == summary.provenance.usage.requests >= 1
