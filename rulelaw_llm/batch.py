@@ -25,6 +25,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import signal
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,14 @@ from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
 if TYPE_CHECKING:
     from rulelaw_llm.summarizer import AsyncSummarizer
 
-__all__ = ["BatchRecord", "BatchRunner", "BatchStats", "expand_inputs", "settings_key"]
+__all__ = [
+    "REPORTS_PER_REQUEST_SLOT",
+    "BatchRecord",
+    "BatchRunner",
+    "BatchStats",
+    "expand_inputs",
+    "settings_key",
+]
 
 
 def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -103,6 +111,10 @@ def settings_key(summarizer: AsyncSummarizer | None) -> str:
     blob = json.dumps(parts, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
+
+#: Reports admitted per request slot in ``rulelaw-llm batch`` with a model: a report waits
+#: between the rounds of its requests, and another report's request takes the slot meanwhile.
+REPORTS_PER_REQUEST_SLOT = 2
 
 #: Consecutive reports that found the server unreachable before a batch stops.
 UNREACHABLE_STOP = 3
@@ -198,6 +210,10 @@ def _read_previous(output: Path, key: str, retry_failed: bool) -> _Previous:
     return previous
 
 
+#: ``FILE#N``: the N-th report of a file processed with ``split``.
+_PART_NAME = re.compile(r"(.+)#(\d+)")
+
+
 @dataclass(frozen=True, slots=True)
 class _Part:
     """One report of a file that holds several (``batch --split``)."""
@@ -278,12 +294,39 @@ class BatchRunner:
         previous = _read_previous(self.output, self.key, self.retry_failed)
         owners = dict(previous.owners)
         units: list[tuple[Path, Path, str | None, _Part | None]] = []
+        # A file has one way of being processed in one results file: whole, or split into
+        # its reports. A resumed run in the other way keeps the records already there.
+        kept_whole: list[Path] = []
+        kept_split: list[Path] = []
+        split_before = {
+            named.group(1)
+            for resolved, _ in previous.done
+            if (named := _PART_NAME.fullmatch(str(resolved)))
+        }
         for path in paths:
             parts = await asyncio.to_thread(_parts, path) if self.split else []
-            if len(parts) > 1:
+            resolved, digest = path.resolve(), _file_digest(path)
+            if len(parts) > 1 and (resolved, digest) not in previous.done:
                 units += [(path, Path(part.name), part.digest, part) for part in parts]
-            else:
-                units.append((path, path.resolve(), _file_digest(path), None))
+                continue
+            if len(parts) > 1:
+                kept_whole.append(path)
+            elif (resolved, digest) not in previous.done and str(resolved) in split_before:
+                kept_split.append(path)
+                self.stats.skipped += 1
+                continue
+            units.append((path, resolved, digest, None))
+        if kept_whole:
+            self.stats.warnings.append(
+                f"{len(kept_whole)} 个文件（{kept_whole[0]} 等）在 {self.output} 中已有作为一份报告"
+                "的记录，本次未按 --split 拆分（同一结果文件中每个文件只有一种处理方式）；"
+                "要拆分处理，请写入新的结果文件。"
+            )
+        if kept_split:
+            self.stats.warnings.append(
+                f"{len(kept_split)} 个文件（{kept_split[0]} 等）在 {self.output} 中已有按 --split "
+                "拆分的记录，本次未作为整份重新处理；要整份处理，请写入新的结果文件。"
+            )
         todo: list[tuple[Path, str | None, int, _Part | None]] = []
         duplicates: list[BatchRecord] = []
         older_code = 0
@@ -306,7 +349,7 @@ class BatchRunner:
                 "按续跑规则保留、未重新处理；要用当前版本重新生成，请写入新的结果文件"
                 "（缓存不会提供旧版本的结果）。"
             )
-        self.stats.total = len(units)
+        self.stats.total = len(units) + len(kept_split)
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
         for record in duplicates:
             queue.put_nowait(record)

@@ -112,7 +112,11 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="结果.jsonl", help="结果文件（JSONL）"
     )
     batch.add_argument(
-        "--concurrency", type=int, default=4, metavar="N", help="同时处理的报告数（默认 4）"
+        "--concurrency",
+        type=int,
+        default=4,
+        metavar="N",
+        help="同时发出的请求数上限（默认 4）；用大模型时同时处理至多 2N 份报告，规则摘要时 N 份",
     )
     batch.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     batch.add_argument("--retry-failed", action="store_true", help="重试之前失败的报告")
@@ -452,6 +456,7 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
+    from rulelaw_llm.batch import REPORTS_PER_REQUEST_SLOT
     from rulelaw_llm.progress import run_batch_with_progress
 
     summarizer = _async_summarizer(args)
@@ -461,7 +466,10 @@ def _batch(args: argparse.Namespace) -> int:
             args.inputs,
             args.output,
             summarizer=summarizer,
-            concurrency=args.concurrency,
+            # With a model, N bounds the requests in flight (the summarizer's limit); more
+            # reports than that are admitted so that no slot waits while a report is between
+            # two rounds of its requests (bench/throughput.py).
+            concurrency=args.concurrency * (REPORTS_PER_REQUEST_SLOT if summarizer else 1),
             cache=cache,
             retry_failed=args.retry_failed,
             split=args.split,

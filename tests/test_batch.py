@@ -21,6 +21,7 @@ import httpx2
 import openai
 import pytest
 
+from rulelaw_llm import cli
 from rulelaw_llm.batch import BatchRunner, expand_inputs
 from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.cli import main
@@ -301,6 +302,48 @@ def test_requests_in_flight_never_exceed_the_summarizers_concurrency(tmp_path: P
     assert peak == 3  # reached, never exceeded, though 8 reports were in flight
 
 
+def test_the_batch_command_admits_twice_as_many_reports_as_request_slots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A report waits between the rounds of its requests; another report fills its slot.
+    fake = FakeModel()
+    counts = {"requests": 0, "reports": 0}
+    peaks = {"requests": 0, "reports": 0}
+
+    def enter(kind: str) -> None:
+        counts[kind] += 1
+        peaks[kind] = max(peaks[kind], counts[kind])
+
+    async def slow(request: httpx2.Request) -> httpx2.Response:
+        enter("requests")
+        await asyncio.sleep(0.01)
+        counts["requests"] -= 1
+        return fake.handle(request)
+
+    class Counting(AsyncSummarizer):
+        async def summarize(self, source: Any) -> Any:
+            enter("reports")
+            try:
+                return await super().summarize(source)
+            finally:
+                counts["reports"] -= 1
+
+    def configured(args: Any) -> AsyncSummarizer:
+        client = openai.AsyncOpenAI(
+            base_url="http://fake.test/v1",
+            api_key="fake",
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(slow)),
+        )
+        return Counting(client=client, model="fake", concurrency=args.concurrency)
+
+    monkeypatch.setattr(cli, "_async_summarizer", configured)
+    out = tmp_path / "out.jsonl"
+    corpus = _corpus(tmp_path, 12)
+    assert main(["batch", str(corpus), "-o", str(out), "--concurrency", "3", "--no-cache"]) == 0
+    assert len(_records(out)) == 12
+    assert peaks == {"requests": 3, "reports": 6}
+
+
 # --------------------------------------------------------------------------- input identity
 
 
@@ -459,6 +502,30 @@ def test_split_makes_each_report_of_a_collection_an_input_of_its_own(tmp_path: P
     whole = _run(BatchRunner(tmp_path / "whole.jsonl"), [str(collection)])
     assert len(whole) == 1 and whole[0].summary is not None
     assert any("5 份报告" in warning for warning in whole[0].summary.warnings)
+
+
+def test_a_file_is_processed_one_way_in_one_results_file_whole_or_split(tmp_path: Path) -> None:
+    collection = tmp_path / "合集.txt"
+    collection.write_text(
+        "".join(path.read_text(encoding="utf-8") + "\n" for path in sorted(REPORTS.glob("*.txt"))),
+        encoding="utf-8",
+    )
+    # Whole first, then --split: the whole record stays the only one, and the user is told.
+    whole = tmp_path / "whole.jsonl"
+    assert len(_run(BatchRunner(whole), [str(collection)])) == 1
+    resumed = BatchRunner(whole, split=True)
+    assert _run(resumed, [str(collection)]) == []
+    assert [r["input"] for r in _records(whole)] == [str(collection)]
+    assert (resumed.stats.skipped, resumed.stats.total) == (1, 1)
+    assert any("未按 --split 拆分" in warning for warning in resumed.stats.warnings)
+    # Split first, then whole: the five part records stay, no sixth summary of all five.
+    split = tmp_path / "split.jsonl"
+    assert len(_run(BatchRunner(split, split=True), [str(collection)])) == 5
+    resumed = BatchRunner(split)
+    assert _run(resumed, [str(collection)]) == []
+    assert len(_records(split)) == 5
+    assert (resumed.stats.skipped, resumed.stats.total) == (1, 1)
+    assert any("已有按 --split 拆分的记录" in warning for warning in resumed.stats.warnings)
 
 
 def test_strict_records_an_input_that_is_not_one_report_as_an_error(tmp_path: Path) -> None:
