@@ -65,7 +65,7 @@ from common import (
 from overhead import summarizer as replay_summarizer
 from pydantic import BaseModel, Field
 
-from rulelaw_llm import load_report
+from rulelaw_llm import Report, ReportSummary, load_report
 from rulelaw_llm.quantities import parse_number
 
 QUALITY = RECORDINGS / "quality"
@@ -272,6 +272,35 @@ def run_langextract(
     }
 
 
+def run_rulelaw(
+    report: Report, base_url: str, model: str, transport: httpx2.BaseTransport | None = None
+) -> dict[str, Any]:
+    """rulelaw_llm as the cassette tests run it (local preset, default plan), no cache."""
+    from rulelaw_llm import Summarizer
+
+    recorder = Recorder(transport)
+    summarizer = Summarizer(
+        provider="llama-cpp-python",
+        base_url=base_url,
+        model=model,
+        api_key="local",
+        client=openai.OpenAI(base_url=base_url, api_key="local", http_client=recorder.client()),
+    )
+    started = time.perf_counter()
+    error = None
+    result: dict[str, Any] = {}
+    try:
+        result = summarizer.summarize(report).model_dump(mode="json")
+    except Exception as error_:  # a benchmark records every failure, whatever it is
+        error = f"{type(error_).__name__}: {str(error_).splitlines()[0][:300]}"
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "error": error,
+        "result": result,
+        "exchanges": recorder.exchanges,
+    }
+
+
 RUNNERS = {"instructor": run_instructor, "langextract": run_langextract}
 
 
@@ -283,10 +312,13 @@ def live(systems: list[str], slugs: list[str]) -> None:
     base_url = os.environ.get("RULELAW_BASE_URL", LOCAL_BASE_URL)
     model = os.environ.get("RULELAW_MODEL", LOCAL_MODEL)
     for slug in slugs:
-        text = load_report(REPORTS / f"{slug}.txt").text
+        report = load_report(REPORTS / f"{slug}.txt")
         for system in systems:
             print(f"  {system} on {slug}…", flush=True)
-            outcome = RUNNERS[system](text, base_url, model)
+            if system == "rulelaw_llm":
+                outcome = run_rulelaw(report, base_url, model)
+            else:
+                outcome = RUNNERS[system](report.text, base_url, model)
             outcome.update(
                 system=system,
                 slug=slug,
@@ -319,6 +351,8 @@ class Extracted:
     plans: int = 0
     seconds: float | None = None
     error: str | None = None
+    usage: tuple[int, int, int] | None = None
+    """(requests, prompt tokens, completion tokens) reported by the server."""
 
 
 def _value(raw: object) -> float | None:
@@ -342,10 +376,8 @@ def _occurrences(text: str, quote: str) -> list[tuple[int, int]]:
     return spans
 
 
-def rulelaw_extracted(slug: str, text: str, times: dict[str, float]) -> Extracted:
-    replay = Replay(load_interactions(slug))
-    summary = replay_summarizer(replay).summarize(REPORTS / f"{slug}.txt")
-    result = Extracted(seconds=times.get(slug))
+def rulelaw_extracted(summary: ReportSummary, text: str, seconds: float | None) -> Extracted:
+    result = Extracted(seconds=seconds)
     evidences = [item.evidence for item in summary.achievements]
     evidences += [item.evidence for item in summary.indicators]
     evidences += [item.evidence for item in summary.problems]
@@ -356,14 +388,50 @@ def rulelaw_extracted(slug: str, text: str, times: dict[str, float]) -> Extracte
     for indicator in summary.indicators:
         span = (indicator.evidence.start, indicator.evidence.end)
         result.indicators.append((indicator.value, indicator.unit, [span]))
-    result.named = summary.coverage.indicators if summary.coverage else 0
+    result.named = summary.coverage.named_by_model if summary.coverage else 0
     result.problems = len(summary.problems)
     result.plans = len(summary.plans)
     return result
 
 
+def rulelaw_from_cassette(slug: str, text: str, times: dict[str, float]) -> Extracted:
+    """rulelaw_llm replayed from its cassette; wall time from the recording run."""
+    replay = Replay(load_interactions(slug))
+    summary = replay_summarizer(replay).summarize(REPORTS / f"{slug}.txt")
+    result = rulelaw_extracted(summary, text, times.get(slug))
+    result.usage = _usage([i.response for i in load_interactions(slug)])
+    return result
+
+
+def rulelaw_from_recording(recorded: dict[str, Any], text: str) -> Extracted:
+    """rulelaw_llm as it ran live in the same run as the peers (``--live rulelaw_llm``)."""
+    if recorded["error"]:
+        result = Extracted(seconds=recorded["seconds"], error=recorded["error"])
+    else:
+        summary = ReportSummary.model_validate(recorded["result"])
+        result = rulelaw_extracted(summary, text, recorded["seconds"])
+        # The server's usage as the library's ledger recorded it (the exchanges list stays
+        # empty for runs before the summarizer kept an injected client's event hooks).
+        usage = summary.provenance.usage
+        result.usage = (usage.requests, usage.prompt_tokens, usage.completion_tokens)
+    if recorded["exchanges"]:
+        result.usage = _usage([exchange["response"] for exchange in recorded["exchanges"]])
+    return result
+
+
+def _usage(responses: list[Any]) -> tuple[int, int, int]:
+    """(requests, prompt tokens, completion tokens) as the server reported them."""
+    prompt = completion = 0
+    for response in responses:
+        usage = (response.get("usage") if isinstance(response, dict) else None) or {}
+        prompt += usage.get("prompt_tokens", 0)
+        completion += usage.get("completion_tokens", 0)
+    return len(responses), prompt, completion
+
+
 def instructor_extracted(recorded: dict[str, Any], text: str) -> Extracted:
     result = Extracted(seconds=recorded["seconds"], error=recorded["error"])
+    result.usage = _usage([exchange["response"] for exchange in recorded["exchanges"]])
     answer = recorded["result"] or {}
     for indicator in answer.get("indicators", []):
         spans = _occurrences(text, indicator.get("quote", ""))
@@ -378,6 +446,7 @@ def instructor_extracted(recorded: dict[str, Any], text: str) -> Extracted:
 
 def langextract_extracted(recorded: dict[str, Any], text: str) -> Extracted:
     result = Extracted(seconds=recorded["seconds"], error=recorded["error"], exact_spans=0, spans=0)
+    result.usage = _usage([exchange["response"] for exchange in recorded["exchanges"]])
     for extraction in recorded["result"].get("extractions", []):
         result.quotes += 1
         result.grounded += extraction["text"] in text
@@ -436,7 +505,16 @@ def scored(slugs: list[str]) -> Iterator[tuple[str, str, Extracted, list[tuple[f
     for slug in slugs:
         text = load_report(REPORTS / f"{slug}.txt").text
         gold = gold_spans(slug, text)
-        yield slug, "rulelaw_llm", rulelaw_extracted(slug, text, times.get("seconds", {})), gold
+        rulelaw_run = load_recorded("rulelaw_llm", slug)
+        if rulelaw_run is not None:
+            yield slug, "rulelaw_llm", rulelaw_from_recording(rulelaw_run, text), gold
+        else:
+            yield (
+                slug,
+                "rulelaw_llm",
+                rulelaw_from_cassette(slug, text, times.get("seconds", {})),
+                gold,
+            )
         instructor_run = load_recorded("instructor", slug)
         if instructor_run is not None:
             yield slug, "instructor", instructor_extracted(instructor_run, text), gold
@@ -447,6 +525,13 @@ def scored(slugs: list[str]) -> Iterator[tuple[str, str, Extracted, list[tuple[f
 
 def _ratio(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
+
+
+def _tokens(usage: tuple[int, int, int] | None) -> str:
+    if usage is None:
+        return "–"
+    requests, prompt, completion = usage
+    return f"{requests} / {prompt:,} / {completion:,}"
 
 
 def report(slugs: list[str]) -> None:
@@ -470,6 +555,11 @@ def report(slugs: list[str]) -> None:
         total["returned"] += len(extracted.indicators)
         total["q"] += extracted.quotes
         total["g"] += extracted.grounded
+        if extracted.usage is not None:
+            for key, number in zip(
+                ("requests", "prompt", "completion"), extracted.usage, strict=True
+            ):
+                total[key] = total.get(key, 0) + number
         total.setdefault("seconds", []).append(extracted.seconds)
         if extracted.spans is not None:
             total["spans"] = total.get("spans", 0) + extracted.spans
@@ -489,6 +579,7 @@ def report(slugs: list[str]) -> None:
                 else "–",
                 f"{extracted.problems} ({problems}) / {extracted.plans} ({plans})",
                 f"{extracted.seconds:.0f}" if extracted.seconds else "not measured",
+                _tokens(extracted.usage),
                 extracted.error or "",
             ]
         )
@@ -506,6 +597,7 @@ def report(slugs: list[str]) -> None:
                 "LangExtract exact spans",
                 "problems / plans returned (gold)",
                 "wall s",
+                "requests / prompt / completion tokens",
                 "error",
             ],
             rows,
@@ -527,6 +619,8 @@ def report(slugs: list[str]) -> None:
                 _ratio(t["g"], t["q"]),
                 _ratio(t.get("exact", 0), t["spans"]) if "spans" in t else "–",
                 f"{statistics.mean(seconds):.0f}" if seconds else "not measured",
+                _tokens((t["requests"], t["prompt"], t["completion"])) if "requests" in t else "–",
+                f"{t['prompt'] + t['completion']:,}" if "requests" in t else "–",
             ]
         )
     print("\nTotals over the reports each system ran on\n")
@@ -541,6 +635,8 @@ def report(slugs: list[str]) -> None:
                 "quotes verbatim",
                 "exact char spans",
                 "mean wall s / report",
+                "requests / prompt / completion tokens",
+                "total tokens",
             ],
             summary_rows,
         )

@@ -9,8 +9,10 @@ run in the venv of ../shared/tools/local-llm; only the vocabulary is loaded), ex
 llama-cpp-python server counts prompt tokens — checked below against the ``usage`` the
 server reported for every recorded request.
 
-- rulelaw_llm: the requests and ``usage`` recorded in cassettes/test_llm_samples/
-  (every request of a report, re-asks included).
+- rulelaw_llm: the requests and ``usage`` of its live run in bench/quality.py
+  (bench/recordings/quality/rulelaw_llm/, the same run as the peers') where that run kept
+  its exchanges, else those recorded in cassettes/test_llm_samples/ (every request of a
+  report, re-asks included).
 - plain instructor and LangExtract (set up as in bench/quality.py): the requests each would
   send for the same text, captured without a model and counted; completion tokens exist
   only where bench/quality.py ran that peer live (bench/recordings/quality/), and there the
@@ -37,6 +39,7 @@ import httpx2
 from common import (
     ROOT,
     SAMPLES,
+    Interaction,
     Replay,
     load_interactions,
     machine_line,
@@ -46,7 +49,8 @@ from common import (
 from overhead import summarizer as replay_summarizer
 from quality import load_recorded, run_instructor, run_langextract
 
-from rulelaw_llm import load_report
+from rulelaw_llm import ReportSummary, load_report
+from rulelaw_llm.schema import Attempt
 
 LOCAL_LLM = ROOT.parent / "shared" / "tools" / "local-llm"
 LLAMA_PYTHON = Path.home() / ".cache" / "rulelaw-local-llm" / "venv" / "bin" / "python"
@@ -133,19 +137,66 @@ def captured_requests(system: str, text: str) -> list[dict[str, Any]]:
     return [exchange["request"] for exchange in outcome["exchanges"]]
 
 
-def reask_outcomes() -> str:
-    """How rulelaw_llm's re-asked requests ended, from the replayed summaries' ledgers."""
-    steps: dict[tuple[str, str], list[str]] = defaultdict(list)
+def rulelaw_interactions(slug: str) -> list[Interaction]:
+    """rulelaw_llm's requests on one sample: from the live run of bench/quality.py when there
+    is one (the same run as the peers'), else from the sample's cassette."""
+    recorded = load_recorded("rulelaw_llm", slug)
+    if recorded is None or not recorded["exchanges"]:
+        return load_interactions(slug)
+    return [
+        Interaction(
+            request=exchange["request"],
+            status=exchange["status"],
+            content_type="application/json",
+            body=json.dumps(exchange["response"], ensure_ascii=False),
+        )
+        for exchange in recorded["exchanges"]
+    ]
+
+
+def ledgers() -> dict[str, list[Attempt]]:
+    """rulelaw_llm's request ledger per sample, from the same source as its requests
+    (``rulelaw_interactions``): the live run's summaries, else the replayed cassettes."""
+    found = {}
     for slug in SAMPLES:
-        replay = Replay(load_interactions(slug))
-        summary = replay_summarizer(replay).summarize(ROOT / "examples" / "reports" / f"{slug}.txt")
-        for attempt in summary.provenance.usage.attempts:
+        recorded = load_recorded("rulelaw_llm", slug)
+        if recorded is not None and recorded["exchanges"] and not recorded["error"]:
+            summary = ReportSummary.model_validate(recorded["result"])
+        else:
+            replay = Replay(load_interactions(slug))
+            path = ROOT / "examples" / "reports" / f"{slug}.txt"
+            summary = replay_summarizer(replay).summarize(path)
+        found[slug] = summary.provenance.usage.attempts
+    return found
+
+
+def first_asks_and_reasks(attempts: dict[str, list[Attempt]]) -> dict[str, list[int]]:
+    """Count, prompt and completion tokens of first asks and of re-asks (a later attempt of
+    the same step)."""
+    asks: dict[str, list[int]] = {}
+    for slug, ledger in attempts.items():
+        seen: set[tuple[str, str]] = set()
+        for attempt in ledger:
+            kind = "re-asks" if (slug, attempt.step) in seen else "first asks"
+            seen.add((slug, attempt.step))
+            split = asks.setdefault(kind, [0, 0, 0])
+            split[0] += 1
+            split[1] += attempt.prompt_tokens
+            split[2] += attempt.completion_tokens
+    return asks
+
+
+def reask_outcomes(attempts: dict[str, list[Attempt]]) -> str:
+    """How rulelaw_llm's re-asked requests ended, from the ledgers."""
+    steps: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for slug, ledger in attempts.items():
+        for attempt in ledger:
             steps[(slug, attempt.step)].append(attempt.outcome)
     asked = [outcomes for outcomes in steps.values() if len(outcomes) > 1]
     recovered = sum(outcomes[-1] == "ok" for outcomes in asked)
     return (
         f"{len(steps)} requests, {len(asked)} of them re-asked; {recovered} of those ended with "
-        f"a valid answer, {len(asked) - recovered} exhausted their re-asks"
+        f"a valid answer, {len(asked) - recovered} did not (re-asks stopped or used up)"
     )
 
 
@@ -170,13 +221,14 @@ def main(argv: list[str] | None = None) -> None:
     checks = {"rulelaw_llm": [0, 0], "instructor": [0, 0], "langextract": [0, 0]}
     totals: dict[str, dict[str, int]] = {}
     per_sample: dict[str, dict[str, dict[str, Any]]] = {}
-    asks: dict[str, list[int]] = {}
+    attempts = ledgers()
+    asks = first_asks_and_reasks(attempts)
     for slug in SAMPLES:
         text = load_report(ROOT / "examples" / "reports" / f"{slug}.txt").text
         report_tokens = tokenizer.count({"text": text})
         per_sample[slug] = {}
 
-        interactions = load_interactions(slug)
+        interactions = rulelaw_interactions(slug)
         prompt = completion = 0
         for interaction in interactions:
             usage = interaction.response.get("usage") or {}
@@ -191,14 +243,6 @@ def main(argv: list[str] | None = None) -> None:
             "prompt": prompt,
             "completion": completion,
         }
-        for interaction in interactions:
-            # A re-ask carries the previous answer and the error message after the question.
-            kind = "re-asks" if len(interaction.request["messages"]) > 2 else "first asks"
-            usage = interaction.response.get("usage") or {}
-            split = asks.setdefault(kind, [0, 0, 0])
-            split[0] += 1
-            split[1] += usage.get("prompt_tokens", 0)
-            split[2] += usage.get("completion_tokens", 0)
 
         for system in ("instructor", "langextract"):
             requests = captured_requests(system, text)
@@ -302,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
     )
-    print(f"\nWhat the re-asks bought (replayed summaries' usage ledgers): {reask_outcomes()}")
+    print(f"\nWhat the re-asks bought (the summaries' usage ledgers): {reask_outcomes(attempts)}")
     print("\nCompletion tokens on the reports each peer ran live (same reports for all)\n")
     live = [
         slug
