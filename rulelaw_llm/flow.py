@@ -68,6 +68,7 @@ from rulelaw_llm.tasks import (
 __all__ = [
     "FlowResult",
     "ReportFacts",
+    "ReaskRecord",
     "RunState",
     "TaskOutcome",
     "plan_tasks",
@@ -101,6 +102,24 @@ _NO_CATEGORY_EVIDENCE = "类别没有关键词依据"
 
 
 @dataclass(slots=True)
+class ReaskRecord:
+    """Whether the model's re-asks make progress, across every report a summarizer serves.
+
+    After ``limit`` re-asks in a row that got no failing key accepted, no more re-asks are
+    sent (``limit`` 0: never stop). A re-ask that gets any key accepted resets the count.
+    """
+
+    limit: int
+    in_a_row: int = 0
+    stopped: bool = False
+
+    def note(self, *, progress: bool) -> None:
+        self.in_a_row = 0 if progress else self.in_a_row + 1
+        if self.limit and self.in_a_row >= self.limit:
+            self.stopped = True
+
+
+@dataclass(slots=True)
 class RunState:
     """What the requests of one report (or one run of tasks) share: ids, budget, counts."""
 
@@ -113,6 +132,10 @@ class RunState:
     """Re-asks whose answer repeated the previous one in the failing keys (then stopped)."""
     reused: int = 0
     """Requests identical to an earlier one, answered from it instead of being sent."""
+    reasks_skipped: int = 0
+    """Re-asks not sent because the model's re-asks of this run had stopped making progress."""
+    record: ReaskRecord | None = None
+    """The summarizer's record of re-asks across reports (``None``: this run alone)."""
     verdicts: dict[int, Verdict] = field(default_factory=dict)
 
     def new_id(self) -> int:
@@ -214,6 +237,8 @@ def _ask(
         state.verdicts[request.id] = "invalid" if new_failures else "ok"
         if request.reask and len(new_failures) == len(pending):
             state.reasks_without_progress += 1
+        if request.reask and state.record is not None:
+            state.record.note(progress=len(new_failures) < len(pending))
         if not new_failures:
             return
         repeated = request.reask and (
@@ -222,7 +247,10 @@ def _ask(
         )
         if repeated:
             state.repeated_answers += 1
-        if repeated or reasks >= settings.reasks or state.reask_budget <= 0:
+        stopped = state.record is not None and state.record.stopped
+        if not repeated and reasks < settings.reasks and state.reask_budget > 0 and stopped:
+            state.reasks_skipped += 1
+        if repeated or reasks >= settings.reasks or state.reask_budget <= 0 or stopped:
             if reply.data is None and not outcome.accepted:
                 outcome.failed_requests.append(label)
             _reject(outcome, task, tuple(new_failures), answers, new_failures, raw=reply.raw)
@@ -746,15 +774,16 @@ class FlowResult:
 
 
 def summary_flow(
-    report: Report, settings: Settings
+    report: Report, settings: Settings, record: ReaskRecord | None = None
 ) -> Generator[list[Request], list[Reply], FlowResult]:
     """Summarize one report: yields rounds of requests, receives their replies in order.
 
-    ``settings.scope`` chooses what is asked (``None`` counts as ``unsure``).
+    ``settings.scope`` chooses what is asked (``None`` counts as ``unsure``). ``record``
+    carries the model's re-ask progress across the reports of one summarizer.
     """
     scope: Scope = "all" if settings.scope == "all" else "unsure"
     facts = ReportFacts.of(report, settings)
-    state = RunState(reask_budget=settings.reask_budget)
+    state = RunState(reask_budget=settings.reask_budget, record=record)
     tasks = plan_tasks(facts, settings, scope)
     outcomes = yield from run_together([run_task(task, settings, state) for task in tasks], state)
     summary = assemble(facts, outcomes)

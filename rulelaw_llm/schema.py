@@ -143,6 +143,10 @@ class Usage(_Model):
     repeated_answers: int = Field(
         default=0, description="重新请求得到与上一次相同的回答（随即停止重问）的次数"
     )
+    reasks_skipped: int = Field(
+        default=0,
+        description="因模型在本次运行中连续多次重问都没有进展而没有发出的重新请求次数",
+    )
     transport_retries: int = Field(default=0, description="因网络/限流/5xx 而重试的次数")
     prompt_tokens: int = 0
     completion_tokens: int = 0

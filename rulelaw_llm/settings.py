@@ -45,6 +45,10 @@ class Settings:
     """Re-asks per request when some keys fail their checks (0 = never re-ask)."""
     reask_budget: int = 6
     """Re-asks per report, across all its requests."""
+    reask_stop: int = 3
+    """After this many re-asks in a row that got no failing key accepted, a summarizer sends
+    no more re-asks for the rest of its life (all the reports it serves); 0 = never stop.
+    Measured on the local 1.5B model: none of its re-asks made progress."""
     scope: str | None = None
     """What the model is asked: ``unsure`` (only the fields the rules floor is not sure of)
     or ``all`` (every name, summary, category and cause). ``None``: the provider preset's
@@ -88,10 +92,14 @@ class Settings:
             raise ConfigurationError("max_tokens、digest_chars 和 concurrency 必须为正数。")
         if self.scope is not None and self.scope not in SCOPES:
             raise ConfigurationError(f"未知的 scope：{self.scope}（可选 {'、'.join(SCOPES)}）")
-        if self.reask_budget < 0 or (
-            self.keys_per_request is not None and self.keys_per_request <= 0
+        if (
+            self.reask_budget < 0
+            or self.reask_stop < 0
+            or (self.keys_per_request is not None and self.keys_per_request <= 0)
         ):
-            raise ConfigurationError("reask_budget 不能为负数，keys_per_request 必须为正数。")
+            raise ConfigurationError(
+                "reask_budget 和 reask_stop 不能为负数，keys_per_request 必须为正数。"
+            )
         if self.mode is not None and self.mode not in MODES:
             raise ConfigurationError(f"未知的 mode：{self.mode}（可选 {'、'.join(MODES)}）")
 
@@ -113,6 +121,7 @@ class SettingsOverrides(TypedDict, total=False):
     max_tokens_ceiling: int
     reasks: int
     reask_budget: int
+    reask_stop: int
     scope: str | None
     keys_per_request: int | None
     timeout: float

@@ -39,7 +39,14 @@ from typing_extensions import Unpack
 from rulelaw_llm.document import Report
 from rulelaw_llm.errors import BudgetExceededError, ExtractionError
 from rulelaw_llm.fallback import FallbackMemory, fallback_async_client, fallback_client
-from rulelaw_llm.flow import FlowResult, RunState, TaskOutcome, run_task, summary_flow
+from rulelaw_llm.flow import (
+    FlowResult,
+    ReaskRecord,
+    RunState,
+    TaskOutcome,
+    run_task,
+    summary_flow,
+)
 from rulelaw_llm.logs import during_library_call, quiet_third_party
 from rulelaw_llm.offline import as_report, library_version, text_digest
 from rulelaw_llm.prompts import PROMPT_VERSION
@@ -141,6 +148,7 @@ class _Ledger:
             reasks=state.reasks,
             reasks_without_progress=state.reasks_without_progress,
             repeated_answers=state.repeated_answers,
+            reasks_skipped=state.reasks_skipped,
             transport_retries=self.transport_retries,
             prompt_tokens=prompt,
             completion_tokens=completion,
@@ -296,7 +304,14 @@ def _finish(
         usage.seconds,
         len(result.summary.rejected),
     )
-    return result.summary.model_copy(update={"provenance": provenance})
+    update: dict[str, object] = {"provenance": provenance}
+    if result.state.reasks_skipped:
+        update["warnings"] = [
+            *result.summary.warnings,
+            f"模型在本次运行中连续 {settings.reask_stop} 次重问都没有新通过的内容，之后不再重问"
+            f"（本报告少发 {result.state.reasks_skipped} 次；reask_stop=0 可关闭）。",
+        ]
+    return result.summary.model_copy(update=update)
 
 
 def _start(flow: Generator[Result, Any, Any]) -> Result:
@@ -363,6 +378,8 @@ class Summarizer:
         self.settings = _settings(settings, options, self._config)
         # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
         self._fallback = FallbackMemory()
+        # Whether the model's re-asks make progress, over every report this summarizer serves.
+        self._reasks = ReaskRecord(limit=self.settings.reask_stop)
         self._client: openai.OpenAI = _client(
             self._config, self.settings, client, self._fallback, asynchronous=False
         )
@@ -382,7 +399,7 @@ class Summarizer:
         started = time.perf_counter()
         report = as_report(source)
         ledger = _Ledger(self.settings.token_budget)
-        flow = summary_flow(report, self.settings)
+        flow = summary_flow(report, self.settings, self._reasks)
         batch = _start(flow)
         while True:
             replies = [self._send(request, ledger) for request in batch]
@@ -394,7 +411,7 @@ class Summarizer:
     @during_library_call
     def ask(self, task: Task) -> TaskOutcome:
         """Run one task (any ``rulelaw_llm.tasks.Task``) and return what was accepted."""
-        state = RunState(reask_budget=self.settings.reask_budget)
+        state = RunState(reask_budget=self.settings.reask_budget, record=self._reasks)
         ledger = _Ledger(self.settings.token_budget)
         flow = run_task(task, self.settings, state)
         request = _start(flow)
@@ -450,6 +467,8 @@ class AsyncSummarizer:
         self.settings = _settings(settings, options, self._config)
         # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
         self._fallback = FallbackMemory()
+        # Whether the model's re-asks make progress, over every report this summarizer serves.
+        self._reasks = ReaskRecord(limit=self.settings.reask_stop)
         self._client: openai.AsyncOpenAI = _client(
             self._config, self.settings, client, self._fallback, asynchronous=True
         )
@@ -472,7 +491,7 @@ class AsyncSummarizer:
         started = time.perf_counter()
         report = as_report(source)
         ledger = _Ledger(self.settings.token_budget)
-        flow = summary_flow(report, self.settings)
+        flow = summary_flow(report, self.settings, self._reasks)
         batch = _start(flow)
         while True:
             replies = list(await asyncio.gather(*(self._send(r, ledger) for r in batch)))
@@ -484,7 +503,7 @@ class AsyncSummarizer:
     @during_library_call
     async def ask(self, task: Task) -> TaskOutcome:
         """Run one task (any ``rulelaw_llm.tasks.Task``) and return what was accepted."""
-        state = RunState(reask_budget=self.settings.reask_budget)
+        state = RunState(reask_budget=self.settings.reask_budget, record=self._reasks)
         ledger = _Ledger(self.settings.token_budget)
         flow = run_task(task, self.settings, state)
         request = _start(flow)

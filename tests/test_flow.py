@@ -10,6 +10,7 @@ import pytest
 from rulelaw_llm import load_report
 from rulelaw_llm.document import Item
 from rulelaw_llm.flow import (
+    ReaskRecord,
     ReportFacts,
     RunState,
     TaskOutcome,
@@ -100,6 +101,40 @@ def test_an_answer_repeated_in_the_failing_keys_stops_the_reasks() -> None:
     assert state.repeated_answers == 1 and state.reasks_without_progress == 1
     assert outcome.accepted == {"q1": "法治专题学习会议"}
     assert outcome.rejected["q2"].content == {"quantity": "2场", "name": "人"}
+
+
+def test_a_model_whose_reasks_make_no_progress_is_not_reasked_in_later_reports() -> None:
+    record = ReaskRecord(limit=3)
+    wrong = [answer({"q1": "法治专题学习会议", "q2": f"无关{n}"}) for n in range(3)]
+    # First report: two re-asks, neither accepts q2 (the answers change, so no repeat stop).
+    first = RunState(reask_budget=6, record=record)
+    requests, _ = drive(run_task(names_task(), SETTINGS, first), wrong)
+    assert len(requests) == 3 and first.reasks == 2 and not record.stopped
+    # Second report: its one re-ask makes no progress either; that is three in a row.
+    second = RunState(reask_budget=6, record=record)
+    requests, outcome = drive(run_task(names_task(), SETTINGS, second), wrong[:2])
+    assert len(requests) == 2 and record.stopped
+    assert (second.reasks, second.reasks_skipped) == (1, 1)
+    assert outcome.accepted == {"q1": "法治专题学习会议"} and "q2" in outcome.rejected
+    # Third report: no re-ask at all, and it says how many it skipped.
+    third = RunState(reask_budget=6, record=record)
+    requests, _ = drive(run_task(names_task(), SETTINGS, third), wrong[:1])
+    assert len(requests) == 1 and (third.reasks, third.reasks_skipped) == (0, 1)
+
+
+def test_a_reask_that_makes_progress_resets_the_count() -> None:
+    record = ReaskRecord(limit=2)
+    state = RunState(reask_budget=6, record=record)
+    drive(
+        run_task(names_task(), SETTINGS, state),
+        [
+            answer({"q1": "无关", "q2": "无关"}),
+            answer({"q1": "法治专题学习会议", "q2": "又无关"}),  # q1 accepted: progress
+            answer({"q2": "还无关"}),
+        ],
+    )
+    assert (record.in_a_row, record.stopped) == (1, False)
+    assert ReaskRecord(limit=0).stopped is False  # 0 never stops
 
 
 def test_two_unreadable_answers_in_a_row_stop_the_reasks() -> None:

@@ -510,3 +510,24 @@ def test_ask_runs_any_task_on_its_own() -> None:
     outcome = summarizer(fake).ask(task)
     assert outcome.accepted == {"q1": "专题学习会议", "q2": "参加法治培训"}
     assert len(fake.requests) == 1
+
+
+def test_one_summarizer_stops_reasking_a_model_that_never_makes_progress() -> None:
+    answers = iter(f"无关内容{n}" for n in range(100))
+
+    def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
+        if "q1：4次" in body["messages"][1]["content"]:
+            return {**answer, "q1": next(answers)}  # always wrong, never the same twice
+        return None
+
+    shared = summarizer(FakeModel(fault=fault), reasks=2)
+    first, second, third = (shared.summarize(REPORT) for _ in range(3))
+    usages = [s.provenance.usage for s in (first, second, third)]
+    assert [(u.reasks, u.reasks_skipped) for u in usages] == [(2, 0), (1, 1), (0, 1)]
+    assert not any("不再重问" in warning for warning in first.warnings)
+    assert any("连续 3 次重问" in warning for warning in third.warnings)
+    # The floor is kept: the number still has its rule name.
+    assert third.indicators[0].name == first.indicators[0].name == "法治专题学习会议"
+    # A summarizer told never to stop keeps re-asking.
+    never = summarizer(FakeModel(fault=fault), reasks=2, reask_stop=0)
+    assert [never.summarize(REPORT).provenance.usage.reasks for _ in range(3)] == [2, 2, 2]
