@@ -417,6 +417,8 @@ class BatchRunner:
                 report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
             if self.strict and report.warnings:
                 raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
+            # Not a report, or several in one file: said on stderr as summarize says it.
+            self.stats.warnings.extend(report.warnings)
             summary, cached = await self._summarize(report)
         except ProviderUnreachableError as error:
             # A server that cannot be reached fails every report alike: stop after a run.

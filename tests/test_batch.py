@@ -499,9 +499,13 @@ def test_split_makes_each_report_of_a_collection_an_input_of_its_own(tmp_path: P
     assert len({record["input_sha256"] for record in records}) == 6
     assert (len(first), again.stats.skipped, again.stats.total) == (6, 6, 6)
     # Without --split the collection is one input (and its summary says it holds five).
-    whole = _run(BatchRunner(tmp_path / "whole.jsonl"), [str(collection)])
+    runner = BatchRunner(tmp_path / "whole.jsonl")
+    whole = _run(runner, [str(collection)])
     assert len(whole) == 1 and whole[0].summary is not None
     assert any("5 份报告" in warning for warning in whole[0].summary.warnings)
+    # ... and so does the batch, for the user's stderr, with the way to split it.
+    (said,) = runner.stats.warnings
+    assert "似乎有 5 份报告" in said and "--split" in said
 
 
 def test_a_file_is_processed_one_way_in_one_results_file_whole_or_split(tmp_path: Path) -> None:
