@@ -48,6 +48,7 @@ from rulelaw_llm.prompts import PROMPT_VERSION
 from rulelaw_llm.readers import SUPPORTED_SUFFIXES, read_source
 from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, read_results
 from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
+from rulelaw_llm.settings import answer_settings
 
 if TYPE_CHECKING:
     from rulelaw_llm.summarizer import AsyncSummarizer
@@ -101,18 +102,9 @@ def settings_key(summarizer: AsyncSummarizer | None) -> str:
             "mode": config.mode,
             "prompt": PROMPT_VERSION,
             "schema": SCHEMA_VERSION,
-            "temperature": settings.temperature,
-            "max_tokens": settings.max_tokens,
-            "reasks": settings.reasks,
-            "reask_budget": settings.reask_budget,
-            "reask_stop": settings.reask_stop,
-            "scope": settings.scope,
-            "keys_per_request": settings.keys_per_request,
-            "digest_chars": settings.digest_chars,
-            "block_chars": settings.block_chars,
-            "item_chars": settings.item_chars,
+            "settings": answer_settings(settings),
         }
-    blob = json.dumps(parts, sort_keys=True)
+    blob = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 

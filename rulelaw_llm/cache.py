@@ -19,7 +19,6 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable
-from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from rulelaw_llm.errors import ConfigurationError, os_error_reason
 from rulelaw_llm.prompts import PROMPT_VERSION, prompt_sources
 from rulelaw_llm.providers import ProviderConfig
 from rulelaw_llm.schema import SCHEMA_VERSION, Evidence, ReportSummary
-from rulelaw_llm.settings import Settings
+from rulelaw_llm.settings import Settings, answer_settings
 
 __all__ = ["ResultCache", "cache_key", "code_fingerprint", "default_cache_path"]
 
@@ -123,13 +122,7 @@ def cache_key(report: Report, config: ProviderConfig | None, settings: Settings 
             prompt_version=PROMPT_VERSION,
         )
     if settings is not None:
-        # The price table, timeouts and concurrency change cost and speed, not the answer.
-        parts["settings"] = {
-            item.name: getattr(settings, item.name)
-            for item in fields(settings)
-            if item.name
-            not in ("prices", "timeout", "connect_timeout", "connect_retries", "concurrency")
-        }
+        parts["settings"] = answer_settings(settings)
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -12,7 +12,7 @@ from typing_extensions import TypedDict
 from rulelaw_llm.digest import DEFAULT_DIGEST_CHARS
 from rulelaw_llm.errors import ConfigurationError
 
-__all__ = ["MODES", "SCOPES", "Price", "Settings", "SettingsOverrides"]
+__all__ = ["MODES", "SCOPES", "Price", "Settings", "SettingsOverrides", "answer_settings"]
 
 #: Structured-output modes: tools (forced tool call), json (json_object + schema in the
 #: prompt), json_grammar (json_object with the schema attached, llama.cpp grammars),
@@ -139,3 +139,30 @@ class SettingsOverrides(TypedDict, total=False):
     fuzzy_threshold: float
     mode: str | None
     prices: Mapping[str, Price]
+
+
+#: Settings that change cost, speed or resilience, never what a result says.
+_NOT_IN_ANSWER = frozenset(
+    {
+        "prices",
+        "timeout",
+        "connect_timeout",
+        "connect_retries",
+        "transport_retries",
+        "backoff_initial",
+        "backoff_max",
+        "retry_after_max",
+        "concurrency",
+        "token_budget",
+    }
+)
+
+
+def answer_settings(settings: Settings) -> dict[str, Any]:
+    """Every setting that can change a result, by name: what the cache key and the batch's
+    resume key both cover (a new field of ``Settings`` is covered unless listed above)."""
+    return {
+        item.name: getattr(settings, item.name)
+        for item in fields(settings)
+        if item.name not in _NOT_IN_ANSWER
+    }

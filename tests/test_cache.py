@@ -144,3 +144,38 @@ def test_an_edited_digest_template_is_never_served_from_the_cache(tmp_path: Path
     summary = after["summary"]
     assert isinstance(summary, dict) and str(summary["digest"]).startswith("（改过的模板）")
     assert after["code"] != first["code"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "changes"),
+    [
+        ("scope", "all", True),
+        ("keys_per_request", 3, True),
+        ("reask_budget", 1, True),
+        ("reask_stop", 0, True),
+        ("digest_chars", 120, True),
+        ("concurrency", 32, False),
+        ("timeout", 5.0, False),
+        ("transport_retries", 0, False),
+    ],
+)
+def test_the_cache_key_and_the_resume_key_cover_every_setting_that_changes_a_result(
+    option: str, value: object, changes: bool
+) -> None:
+    from rulelaw_llm.batch import settings_key
+    from rulelaw_llm.cache import cache_key
+    from rulelaw_llm.document import load_report
+    from rulelaw_llm.summarizer import AsyncSummarizer
+
+    def keys(**options: object) -> tuple[str, str]:
+        summarizer = AsyncSummarizer(
+            base_url="http://127.0.0.1:9/v1", model="m", api_key="k", **options
+        )  # type: ignore[arg-type]
+        report = load_report(REPORTS / "ka-xiang-2024.txt")
+        return (
+            settings_key(summarizer),
+            cache_key(report, summarizer.config, summarizer.settings),
+        )
+
+    base, other = keys(), keys(**{option: value})
+    assert (base[0] != other[0], base[1] != other[1]) == (changes, changes)
