@@ -247,10 +247,11 @@ def _ask(
         )
         if repeated:
             state.repeated_answers += 1
-        stopped = state.record is not None and state.record.stopped
-        if not repeated and reasks < settings.reasks and state.reask_budget > 0 and stopped:
-            state.reasks_skipped += 1
-        if repeated or reasks >= settings.reasks or state.reask_budget <= 0 or stopped:
+        limited = repeated or reasks >= settings.reasks or state.reask_budget <= 0
+        # Otherwise allowed, but this model's re-asks have stopped making progress.
+        stopped = not limited and state.record is not None and state.record.stopped
+        state.reasks_skipped += stopped
+        if limited or stopped:
             if reply.data is None and not outcome.accepted:
                 outcome.failed_requests.append(label)
             _reject(outcome, task, tuple(new_failures), answers, new_failures, raw=reply.raw)
