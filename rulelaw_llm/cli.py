@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser
 from rulelaw_llm.cache import ResultCache
@@ -331,13 +331,7 @@ def _summarizer(args: argparse.Namespace) -> Summarizer | None:
     def build() -> Summarizer:
         from rulelaw_llm.summarizer import Summarizer
 
-        return Summarizer(
-            provider=args.provider,
-            model=args.model,
-            base_url=args.base_url,
-            mode=args.mode,
-            scope=args.scope,
-        )
+        return Summarizer(**_endpoint(args))
 
     return _configured(args, build)
 
@@ -345,22 +339,26 @@ def _summarizer(args: argparse.Namespace) -> Summarizer | None:
 def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
     """The configured async summarizer for a batch, or None for the rules.
 
-    Requests in flight follow ``--concurrency`` too, so reports × requests never exceeds it.
+    ``--concurrency`` is its limit of requests in flight over every report of the batch.
     """
 
     def build() -> AsyncSummarizer:
         from rulelaw_llm.summarizer import AsyncSummarizer
 
-        return AsyncSummarizer(
-            provider=args.provider,
-            model=args.model,
-            base_url=args.base_url,
-            mode=args.mode,
-            scope=args.scope,
-            concurrency=args.concurrency,
-        )
+        return AsyncSummarizer(**_endpoint(args), concurrency=args.concurrency)
 
     return _configured(args, build)
+
+
+def _endpoint(args: argparse.Namespace) -> dict[str, Any]:
+    """The summarizer options the command line sets."""
+    return {
+        "provider": args.provider,
+        "model": args.model,
+        "base_url": args.base_url,
+        "mode": args.mode,
+        "scope": args.scope,
+    }
 
 
 def _version() -> str:

@@ -353,7 +353,44 @@ def _client(
     )
 
 
-class Summarizer:
+class _Endpoint:
+    """What both summarizers hold: the endpoint, the settings and what a run has learnt."""
+
+    _config: ProviderConfig
+    settings: Settings
+    _fallback: FallbackMemory
+    _reasks: ReaskRecord
+
+    def _setup(
+        self,
+        provider: str | None,
+        model: str | None,
+        base_url: str | None,
+        api_key: str | None,
+        client: openai.OpenAI | openai.AsyncOpenAI | None,
+        settings: Settings | None,
+        options: SettingsOverrides,
+    ) -> None:
+        mode = options.get("mode", settings.mode if settings else None)
+        self._config = _config(provider, model, base_url, api_key, client, mode)
+        self.settings = _settings(settings, options, self._config)
+        # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
+        self._fallback = FallbackMemory()
+        # Whether the model's re-asks make progress, over every report this summarizer serves.
+        self._reasks = ReaskRecord(limit=self.settings.reask_stop)
+        quiet_third_party()
+
+    @property
+    def config(self) -> ProviderConfig:
+        """The effective endpoint: the resolved one plus the downgrades learnt so far."""
+        return _effective(self._config, self._fallback)
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"{name}(provider={self.config.provider!r}, model={self.config.model!r})"
+
+
+class Summarizer(_Endpoint):
     """Summarize reports with an LLM behind an OpenAI-compatible API (synchronous).
 
     ``Summarizer(base_url="http://intranet:8000/v1", model="qwen2.5-7b")``, or
@@ -373,25 +410,10 @@ class Summarizer:
         settings: Settings | None = None,
         **options: Unpack[SettingsOverrides],
     ) -> None:
-        mode = options.get("mode", settings.mode if settings else None)
-        self._config = _config(provider, model, base_url, api_key, client, mode)
-        self.settings = _settings(settings, options, self._config)
-        # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
-        self._fallback = FallbackMemory()
-        # Whether the model's re-asks make progress, over every report this summarizer serves.
-        self._reasks = ReaskRecord(limit=self.settings.reask_stop)
+        self._setup(provider, model, base_url, api_key, client, settings, options)
         self._client: openai.OpenAI = _client(
             self._config, self.settings, client, self._fallback, asynchronous=False
         )
-        quiet_third_party()
-
-    @property
-    def config(self) -> ProviderConfig:
-        """The effective endpoint: the resolved one plus the downgrades learnt so far."""
-        return _effective(self._config, self._fallback)
-
-    def __repr__(self) -> str:
-        return f"Summarizer(provider={self.config.provider!r}, model={self.config.model!r})"
 
     @during_library_call
     def summarize(self, source: Source) -> ReportSummary:
@@ -445,7 +467,7 @@ class Summarizer:
         return reply
 
 
-class AsyncSummarizer:
+class AsyncSummarizer(_Endpoint):
     """The asynchronous twin of ``Summarizer``: each round of a report's requests runs concurrently.
 
     ``settings.concurrency`` bounds the requests in flight across all reports it serves.
@@ -462,28 +484,13 @@ class AsyncSummarizer:
         settings: Settings | None = None,
         **options: Unpack[SettingsOverrides],
     ) -> None:
-        mode = options.get("mode", settings.mode if settings else None)
-        self._config = _config(provider, model, base_url, api_key, client, mode)
-        self.settings = _settings(settings, options, self._config)
-        # Refused parameters are downgraded under the client, at the HTTP layer (fallback).
-        self._fallback = FallbackMemory()
-        # Whether the model's re-asks make progress, over every report this summarizer serves.
-        self._reasks = ReaskRecord(limit=self.settings.reask_stop)
+        self._setup(provider, model, base_url, api_key, client, settings, options)
         self._client: openai.AsyncOpenAI = _client(
             self._config, self.settings, client, self._fallback, asynchronous=True
         )
-        quiet_third_party()
         # One limit for every report this summarizer serves, so that a batch of N reports
         # in flight never has more than ``concurrency`` requests in flight.
         self._limit = asyncio.Semaphore(self.settings.concurrency)
-
-    @property
-    def config(self) -> ProviderConfig:
-        """The effective endpoint: the resolved one plus the downgrades learnt so far."""
-        return _effective(self._config, self._fallback)
-
-    def __repr__(self) -> str:
-        return f"AsyncSummarizer(provider={self.config.provider!r}, model={self.config.model!r})"
 
     @during_library_call
     async def summarize(self, source: Source) -> ReportSummary:
