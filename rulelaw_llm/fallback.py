@@ -434,7 +434,9 @@ def fallback_client(
         **_kept(client),
     )
     if client is not None:
-        return client.with_options(max_retries=0, timeout=timeout, http_client=http_client)
+        return client.with_options(
+            max_retries=0, timeout=_timeout(timeout, connect_timeout), http_client=http_client
+        )
     return openai.OpenAI(
         base_url=config.base_url,
         api_key=config.api_key,
@@ -462,7 +464,9 @@ def fallback_async_client(
         **_kept(client),
     )
     if client is not None:
-        return client.with_options(max_retries=0, timeout=timeout, http_client=http_client)
+        return client.with_options(
+            max_retries=0, timeout=_timeout(timeout, connect_timeout), http_client=http_client
+        )
     return openai.AsyncOpenAI(
         base_url=config.base_url,
         api_key=config.api_key,

@@ -260,19 +260,35 @@ def test_an_injected_clients_hooks_headers_and_auth_are_kept() -> None:
     # Users inject a client to log requests or add a gateway's headers; none of it is dropped.
     fake = FakeModel()
     seen: list[str] = []
+    sent: list[httpx2.Request] = []
+
+    class Signed(httpx2.Auth):
+        def auth_flow(self, request: httpx2.Request):  # type: ignore[no-untyped-def]
+            request.headers["X-Signed"] = "yes"
+            yield request
+
     client = openai.OpenAI(
         base_url="http://fake.test/v1",
         api_key="test-key",
         http_client=httpx2.Client(
             transport=fake.transport(),
             headers={"X-Gateway": "county"},
-            event_hooks={"request": [lambda request: seen.append(request.headers["x-gateway"])]},
+            cookies={"sid": "abc"},
+            auth=Signed(),
+            event_hooks={
+                "request": [
+                    lambda request: seen.append(request.headers["x-gateway"]),
+                    sent.append,
+                ]
+            },
         ),
     )
     summary = Summarizer(client=client, model="fake").summarize(SHORT)
     assert summary.digest
     assert seen and set(seen) == {"county"}
     assert len(seen) == summary.provenance.usage.requests
+    assert all(r.headers.get("x-signed") == "yes" for r in sent)
+    assert all("sid=abc" in r.headers.get("cookie", "") for r in sent)
 
 
 def test_an_injected_async_clients_event_hooks_are_kept() -> None:
