@@ -1,6 +1,6 @@
 """Batch throughput against a model with a fixed latency: achieved versus ideal.
 
-Usage: python bench/throughput.py [--latency 2.0] [--jitter 0.5] [--concurrency 1,4,16,64]
+Usage: python bench/throughput.py [--latency 2.0] [--jitter 0.5] [--concurrency 1,4,16,64] [--reports-per-slot 1,2]
                                   [--reports 200] [--small 1:5,4:20] [--sdk-peer 1,64]
 
 bench/replay_server.py is started on a free loopback port; it answers every request with the
