@@ -19,7 +19,7 @@ import time
 from common import SAMPLES, machine_line, median_seconds, report_text, table
 
 from rulelaw_llm import load_report, summarize_offline
-from rulelaw_llm.audit import Subject, audit_subjects
+from rulelaw_llm.auditing.audit import Subject, audit_subjects
 
 
 def corpus(size: int) -> list[Subject]:

@@ -37,8 +37,8 @@ from common import (
 )
 
 from rulelaw_llm import AsyncSummarizer
-from rulelaw_llm.batch import BatchRunner
-from rulelaw_llm.cache import ResultCache
+from rulelaw_llm.corpus.batch import BatchRunner
+from rulelaw_llm.llm.cache import ResultCache
 
 
 def replay_summarizer(replay: Replay) -> AsyncSummarizer:

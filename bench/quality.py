@@ -66,7 +66,7 @@ from overhead import summarizer as replay_summarizer
 from pydantic import BaseModel, Field
 
 from rulelaw_llm import Report, ReportSummary, load_report
-from rulelaw_llm.quantities import parse_number
+from rulelaw_llm.rules.quantities import parse_number
 
 QUALITY = RECORDINGS / "quality"
 RULELAW_TIMES = RECORDINGS / "rulelaw-recording-times.json"

@@ -32,7 +32,7 @@ from common import ROOT, machine_line, table
 from playwright.sync_api import Browser, sync_playwright
 
 sys.path.insert(0, str(ROOT))
-from rulelaw_llm.review import write_review
+from rulelaw_llm.corpus.review import write_review
 from tests.synthetic_corpus import write_corpus
 
 CHROMIUM = "/usr/bin/chromium"

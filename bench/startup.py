@@ -55,7 +55,7 @@ SCENARIOS: list[tuple[str, str]] = [
     ),
     (
         "CLI: summarize --offline + Summarizer",
-        f"import rulelaw_llm.summarizer\n{_CLI}{_QUIET}"
+        f"import rulelaw_llm.llm.summarizer\n{_CLI}{_QUIET}"
         f"    main(['summarize', {SAMPLE!r}, '--offline'])",
     ),
     (
@@ -64,7 +64,7 @@ SCENARIOS: list[tuple[str, str]] = [
     ),
     (
         "CLI: summarize, nothing configured + Summarizer",
-        f"import rulelaw_llm.summarizer\n{_CLI}{_QUIET}    main(['summarize', {SAMPLE!r}])",
+        f"import rulelaw_llm.llm.summarizer\n{_CLI}{_QUIET}    main(['summarize', {SAMPLE!r}])",
     ),
 ]
 

@@ -41,7 +41,7 @@ import openai
 from common import LOCAL_MODEL, REPORTS, SAMPLES, load_interactions, machine_line, table
 
 from rulelaw_llm import AsyncSummarizer
-from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.corpus.batch import BatchRunner
 
 HERE = Path(__file__).resolve().parent
 

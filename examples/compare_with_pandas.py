@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from rulelaw_llm import to_frames
-from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.corpus.batch import BatchRunner
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 

@@ -14,10 +14,10 @@ nothing is printed unless the application configures logging. See ``rulelaw_llm.
 import logging as _logging
 import typing as _typing
 
-from rulelaw_llm.audit import Audit, Finding, audit
+from rulelaw_llm.auditing.audit import Audit, Finding, audit
 from rulelaw_llm.categories import CATEGORIES
-from rulelaw_llm.detection import Detection, ReportStart, detect_reports
-from rulelaw_llm.document import Item, Report, Section, load_report, load_reports
+from rulelaw_llm.corpus.export import to_frames
+from rulelaw_llm.corpus.render import to_markdown
 from rulelaw_llm.errors import (
     BudgetExceededError,
     ConfigurationError,
@@ -26,11 +26,12 @@ from rulelaw_llm.errors import (
     ProviderError,
     RulelawError,
 )
-from rulelaw_llm.export import to_frames
-from rulelaw_llm.offline import summarize_offline
-from rulelaw_llm.quantities import Quantity, find_quantities
-from rulelaw_llm.render import to_markdown
+from rulelaw_llm.llm.settings import Price, Settings
+from rulelaw_llm.reading.detection import Detection, ReportStart, detect_reports
+from rulelaw_llm.reading.document import Item, Report, Section, load_report, load_reports
 from rulelaw_llm.results import Results, read_results
+from rulelaw_llm.rules.offline import summarize_offline
+from rulelaw_llm.rules.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
@@ -39,12 +40,11 @@ from rulelaw_llm.schema import (
     Problem,
     ReportSummary,
 )
-from rulelaw_llm.settings import Price, Settings
 
 if _typing.TYPE_CHECKING:
-    from rulelaw_llm.batch import BatchRunner
-    from rulelaw_llm.cache import ResultCache
-    from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+    from rulelaw_llm.corpus.batch import BatchRunner
+    from rulelaw_llm.llm.cache import ResultCache
+    from rulelaw_llm.llm.summarizer import AsyncSummarizer, Summarizer
 
 # A library adds only a NullHandler to its own logger (Python logging HOWTO), so records
 # never reach ``logging.lastResort`` on stderr; applications decide what is shown.
@@ -53,10 +53,10 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 #: Public names loaded by ``__getattr__`` on first use: the LLM backend (openai/instructor)
 #: and the batch runner and cache (asyncio, sqlite3), which the rules path does not need.
 _LAZY = {
-    "AsyncSummarizer": "rulelaw_llm.summarizer",
-    "BatchRunner": "rulelaw_llm.batch",
-    "ResultCache": "rulelaw_llm.cache",
-    "Summarizer": "rulelaw_llm.summarizer",
+    "AsyncSummarizer": "rulelaw_llm.llm.summarizer",
+    "BatchRunner": "rulelaw_llm.corpus.batch",
+    "ResultCache": "rulelaw_llm.llm.cache",
+    "Summarizer": "rulelaw_llm.llm.summarizer",
 }
 
 __all__ = [

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser
-from rulelaw_llm.cache import ResultCache
-from rulelaw_llm.document import Report, load_report, load_reports, split_report_file
+from rulelaw_llm.corpus.render import outline, to_markdown
 from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
@@ -26,17 +25,18 @@ from rulelaw_llm.errors import (
     describe_os_error,
     os_error_reason,
 )
-from rulelaw_llm.offline import summarize_offline
-from rulelaw_llm.providers import llm_settings_present, resolve_provider
-from rulelaw_llm.quantities import find_quantities
-from rulelaw_llm.render import outline, to_markdown
+from rulelaw_llm.llm.cache import ResultCache
+from rulelaw_llm.llm.providers import llm_settings_present, resolve_provider
+from rulelaw_llm.llm.settings import MODES, SCOPES
+from rulelaw_llm.reading.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
+from rulelaw_llm.rules.offline import summarize_offline
+from rulelaw_llm.rules.quantities import find_quantities
 from rulelaw_llm.schema import ReportSummary
-from rulelaw_llm.settings import MODES, SCOPES
 
 if TYPE_CHECKING:
     # Imported where used: they load openai and instructor, which the rules path never needs.
-    from rulelaw_llm.summarizer import AsyncSummarizer, Summarizer
+    from rulelaw_llm.llm.summarizer import AsyncSummarizer, Summarizer
 
 __all__ = ["main"]
 
@@ -329,7 +329,7 @@ def _summarizer(args: argparse.Namespace) -> Summarizer | None:
     """The configured synchronous summarizer, or None for the rules."""
 
     def build() -> Summarizer:
-        from rulelaw_llm.summarizer import Summarizer
+        from rulelaw_llm.llm.summarizer import Summarizer
 
         return Summarizer(**_endpoint(args))
 
@@ -343,7 +343,7 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
     """
 
     def build() -> AsyncSummarizer:
-        from rulelaw_llm.summarizer import AsyncSummarizer
+        from rulelaw_llm.llm.summarizer import AsyncSummarizer
 
         return AsyncSummarizer(**_endpoint(args), concurrency=args.concurrency)
 
@@ -362,7 +362,7 @@ def _endpoint(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _version() -> str:
-    from rulelaw_llm.offline import library_version
+    from rulelaw_llm.rules.offline import library_version
 
     return f"rulelaw-llm {library_version()}"
 
@@ -454,8 +454,8 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from rulelaw_llm.batch import REPORTS_PER_REQUEST_SLOT
-    from rulelaw_llm.progress import run_batch_with_progress
+    from rulelaw_llm.corpus.batch import REPORTS_PER_REQUEST_SLOT
+    from rulelaw_llm.corpus.progress import run_batch_with_progress
 
     summarizer = _async_summarizer(args)
     cache = None if args.no_cache else ResultCache(args.cache)
@@ -490,7 +490,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from rulelaw_llm.export import export_results
+    from rulelaw_llm.corpus.export import export_results
 
     report = export_results(Path(args.results), to=args.to, output=Path(args.output))
     for line in report.warning_lines():
@@ -501,7 +501,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rulelaw_llm.evaluation import evaluate, render_table
+    from rulelaw_llm.corpus.evaluation import evaluate, render_table
 
     evaluation = evaluate(Path(args.results), Path(args.gold))
     print(evaluation.model_dump_json(indent=2) if args.json else render_table(evaluation))
@@ -509,7 +509,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from rulelaw_llm.review import read_audits, write_review
+    from rulelaw_llm.corpus.review import read_audits, write_review
 
     audits = read_audits(Path(args.audit)) if args.audit else None
     path = write_review(
@@ -543,8 +543,8 @@ def _published(text: str | None) -> date | None:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from rulelaw_llm.audit import audit
-    from rulelaw_llm.audit_render import audits_to_json, audits_to_markdown, audits_to_table
+    from rulelaw_llm.auditing.audit import audit
+    from rulelaw_llm.auditing.render import audits_to_json, audits_to_markdown, audits_to_table
 
     published = _published(args.published)
     summarizer = _summarizer(args)
@@ -643,8 +643,8 @@ def _quantities(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from rulelaw_llm.check import check_endpoint, render_check
-    from rulelaw_llm.providers import resolve_provider
+    from rulelaw_llm.llm.check import check_endpoint, render_check
+    from rulelaw_llm.llm.providers import resolve_provider
 
     config = resolve_provider(provider=args.provider, model=args.model, base_url=args.base_url)
     print(f"正在检查 {config.public_base_url}（模型 {config.model}）……", file=sys.stderr)

@@ -13,7 +13,7 @@ Three formats hold results, and every command that reads results (``eval``, ``ex
         {"record": "duplicate", ..., "duplicate_of": "the input with the same content"}
 
 ``input`` is the resolved path of the input file; ``code`` is the fingerprint of the library
-code that produced the record (see ``rulelaw_llm.cache.code_fingerprint``).
+code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``).
 
 The reader keeps the latest record per input (a failure retried with success, a file
 summarized again after it changed). A line that is not complete JSON (the half-written last

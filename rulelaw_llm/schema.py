@@ -3,7 +3,7 @@
 Every extracted item carries ``Evidence``: a verbatim quote from ``Report.text`` and the
 character span where it stands, so ``report.text[evidence.start:evidence.end] ==
 evidence.quote`` always holds. The library computes spans; models never write offsets
-(the models an LLM fills live in ``rulelaw_llm.tasks``).
+(the models an LLM fills live in ``rulelaw_llm.llm.tasks``).
 
 All models forbid unknown fields, so a consumer can rely on the JSON Schema
 (``rulelaw-llm schema``) as the exact shape of the output.

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rulelaw_llm import Summarizer, load_report  # noqa: E402
-from rulelaw_llm.batch import BatchRecord  # noqa: E402
+from rulelaw_llm.corpus.batch import BatchRecord  # noqa: E402
 
 
 class _Yaml:

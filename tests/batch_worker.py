@@ -12,8 +12,8 @@ import time
 import httpx2
 import openai
 
-from rulelaw_llm.batch import BatchRunner, install_interrupt
-from rulelaw_llm.summarizer import AsyncSummarizer
+from rulelaw_llm.corpus.batch import BatchRunner, install_interrupt
+from rulelaw_llm.llm.summarizer import AsyncSummarizer
 from tests.fakes import FakeModel
 
 

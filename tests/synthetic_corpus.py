@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rulelaw_llm import load_report, summarize_offline
-from rulelaw_llm.batch import BatchRecord
+from rulelaw_llm.corpus.batch import BatchRecord
 
 REPORTS = Path(__file__).resolve().parent.parent / "examples" / "reports"
 #: The issuer of each sample as its text names it (the longest form first).

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import Audit, Report, audit, load_report
-from rulelaw_llm.audit import RUBRIC, Finding, score
+from rulelaw_llm.auditing.audit import RUBRIC, Finding, score
 from rulelaw_llm.cli import main
 from tests.conftest import EXPECTED, REPORTS, SAMPLES, load_json
 
@@ -382,7 +382,7 @@ def test_a_missing_file_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_audits_of_reports_are_cached(tmp_path: Path) -> None:
-    from rulelaw_llm.cache import ResultCache
+    from rulelaw_llm.llm.cache import ResultCache
 
     with ResultCache(tmp_path / "cache.sqlite3") as cache:
         first = audit(ALL[:1], cache=cache)

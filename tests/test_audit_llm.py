@@ -20,7 +20,7 @@ import openai
 import pytest
 
 from rulelaw_llm import Summarizer, audit, load_report
-from rulelaw_llm.audit_tasks import FollowUpTask, PlansForProblemsTask, PlanTargetsTask
+from rulelaw_llm.auditing.tasks import FollowUpTask, PlansForProblemsTask, PlanTargetsTask
 from tests.conftest import LOCAL_BASE_URL, LOCAL_MODEL, REPORTS
 from tests.fakes import Answer, FakeModel
 from tests.test_audit import CONSTRUCTED_2023
@@ -138,7 +138,7 @@ def test_llm_judgements_of_a_sample(played: Any, tmp_path: Path) -> None:
 
 
 def test_the_table_marks_the_models_judgements(tmp_path: Path) -> None:
-    from rulelaw_llm.audit_render import audits_to_table
+    from rulelaw_llm.auditing.render import audits_to_table
 
     def answers(call: int, body: dict[str, Any], answer: Answer) -> Answer:
         prompt = _prompt(body)

@@ -22,11 +22,12 @@ import openai
 import pytest
 
 from rulelaw_llm import cli
-from rulelaw_llm.batch import BatchRunner, expand_inputs
-from rulelaw_llm.cache import ResultCache
 from rulelaw_llm.cli import main
+from rulelaw_llm.corpus.batch import BatchRunner
 from rulelaw_llm.errors import InputError
-from rulelaw_llm.summarizer import AsyncSummarizer
+from rulelaw_llm.llm.cache import ResultCache
+from rulelaw_llm.llm.summarizer import AsyncSummarizer
+from rulelaw_llm.reading.readers import expand_inputs
 from tests.conftest import REPORTS, ROOT
 from tests.fakes import Answer, FakeModel, completion, error
 
@@ -130,7 +131,7 @@ def test_fifty_reports_with_one_request_in_five_failing_end_with_fifty_records(
     async def no_sleep(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr("rulelaw_llm.transport._async_sleep", no_sleep)
+    monkeypatch.setattr("rulelaw_llm.llm.transport._async_sleep", no_sleep)
     kinds = ["429", "500", "timeout", "malformed"]
     seen: set[str] = set()
 
@@ -448,7 +449,7 @@ def test_records_of_older_code_are_kept_on_resume_and_said(
 ) -> None:
     out = tmp_path / "out.jsonl"
     _run(BatchRunner(out), [str(REPORTS / "ka-xiang-2024.txt")])
-    monkeypatch.setattr("rulelaw_llm.batch.code_fingerprint", lambda: "0000000000000000")
+    monkeypatch.setattr("rulelaw_llm.corpus.batch.code_fingerprint", lambda: "0000000000000000")
 
     runner = BatchRunner(out)
     assert _run(runner, [str(REPORTS)]) != []
@@ -461,7 +462,7 @@ def test_records_of_older_code_are_kept_on_resume_and_said(
 
 
 def test_a_folder_is_searched_for_every_suffix_the_readers_read(tmp_path: Path) -> None:
-    from rulelaw_llm.readers import SUPPORTED_SUFFIXES
+    from rulelaw_llm.reading.readers import SUPPORTED_SUFFIXES
 
     for suffix in (*SUPPORTED_SUFFIXES, ".doc", ".json", ".jsonl", ".py"):
         (tmp_path / f"report{suffix.replace('.', '-')}{suffix}").write_bytes(b"x")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from rulelaw_llm import cache as cache_module
-from rulelaw_llm.batch import BatchRunner
-from rulelaw_llm.cache import ResultCache, code_fingerprint, fingerprint_of
+from rulelaw_llm.corpus.batch import BatchRunner
+from rulelaw_llm.llm import cache as cache_module
+from rulelaw_llm.llm.cache import ResultCache, code_fingerprint, fingerprint_of
 from tests.conftest import REPORTS, ROOT
 
 KA_XIANG = REPORTS / "ka-xiang-2024.txt"
@@ -55,7 +55,7 @@ def test_the_fingerprint_covers_every_source_prompt_and_data_file(tmp_path: Path
     original = fingerprint_of(folders)
     assert fingerprint_of(folders) == original  # stable
 
-    digest = package / "digest.py"
+    digest = package / "rules" / "digest.py"
     source = digest.read_text(encoding="utf-8")
     digest.write_text(
         source.replace("DEFAULT_DIGEST_CHARS = 250", "DEFAULT_DIGEST_CHARS = 251"), "utf-8"
@@ -105,7 +105,7 @@ def test_a_cache_entry_misses_once_the_library_code_changed(
         assert again.stats.cached == 1
 
         package, prompts = _copy_library(tmp_path / "changed")
-        with (package / "digest.py").open("a", encoding="utf-8") as handle:
+        with (package / "rules" / "digest.py").open("a", encoding="utf-8") as handle:
             handle.write("\n# a change of the library code\n")
         monkeypatch.setattr(cache_module, "_fingerprint_sources", lambda: [package, prompts])
         code_fingerprint.cache_clear()
@@ -135,7 +135,7 @@ def test_an_edited_digest_template_is_never_served_from_the_cache(tmp_path: Path
 
     first = batch(tmp_path / "a.jsonl")
     assert batch(tmp_path / "b.jsonl")["cached"] is True  # unchanged code: served
-    with (package / "digest.py").open("a", encoding="utf-8") as handle:
+    with (package / "rules" / "digest.py").open("a", encoding="utf-8") as handle:
         handle.write(CHANGED_TEMPLATE)
 
     after = batch(tmp_path / "c.jsonl")
@@ -162,10 +162,10 @@ def test_an_edited_digest_template_is_never_served_from_the_cache(tmp_path: Path
 def test_the_cache_key_and_the_resume_key_cover_every_setting_that_changes_a_result(
     option: str, value: object, changes: bool
 ) -> None:
-    from rulelaw_llm.batch import settings_key
-    from rulelaw_llm.cache import cache_key
-    from rulelaw_llm.document import load_report
-    from rulelaw_llm.summarizer import AsyncSummarizer
+    from rulelaw_llm.corpus.batch import settings_key
+    from rulelaw_llm.llm.cache import cache_key
+    from rulelaw_llm.llm.summarizer import AsyncSummarizer
+    from rulelaw_llm.reading.document import load_report
 
     def keys(**options: object) -> tuple[str, str]:
         summarizer = AsyncSummarizer(

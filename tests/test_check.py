@@ -13,9 +13,9 @@ import httpx2
 import openai
 import pytest
 
-from rulelaw_llm.capabilities import capability_for
-from rulelaw_llm.check import CHECK_MODES, check_endpoint, render_check
-from rulelaw_llm.providers import PRESETS, resolve_provider
+from rulelaw_llm.llm.capabilities import capability_for
+from rulelaw_llm.llm.check import CHECK_MODES, check_endpoint, render_check
+from rulelaw_llm.llm.providers import PRESETS, resolve_provider
 from tests.conftest import LOCAL_BASE_URL, LOCAL_MODEL
 from tests.fakes import FakeModel, error, refusal
 from tests.test_providers import EXAMPLES

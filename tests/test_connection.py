@@ -15,10 +15,10 @@ import openai
 import pytest
 
 from rulelaw_llm import Summarizer
-from rulelaw_llm.batch import UNREACHABLE_STOP, BatchRunner
 from rulelaw_llm.cli import main
+from rulelaw_llm.corpus.batch import UNREACHABLE_STOP, BatchRunner
 from rulelaw_llm.errors import ProviderUnreachableError
-from rulelaw_llm.summarizer import AsyncSummarizer
+from rulelaw_llm.llm.summarizer import AsyncSummarizer
 from tests.conftest import REPORTS
 
 SHORT = "某某镇2024年法治政府建设工作报告\n一、工作开展情况\n（一）加强学法。召开学法会议4次。\n"
@@ -39,8 +39,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr("rulelaw_llm.transport._sleep", waits.append)
-    monkeypatch.setattr("rulelaw_llm.transport._async_sleep", record)
+    monkeypatch.setattr("rulelaw_llm.llm.transport._sleep", waits.append)
+    monkeypatch.setattr("rulelaw_llm.llm.transport._async_sleep", record)
     return waits
 
 
@@ -77,7 +77,7 @@ def test_the_cli_prints_the_retry_line_and_one_clear_error(
 ) -> None:
     # The real HTTP transport is replaced by one that refuses, as 127.0.0.1:9 does.
     monkeypatch.setattr(
-        "rulelaw_llm.fallback.httpx2.HTTPTransport", lambda: httpx2.MockTransport(_refuse)
+        "rulelaw_llm.llm.fallback.httpx2.HTTPTransport", lambda: httpx2.MockTransport(_refuse)
     )
     for name in ("RULELAW_PROVIDER", "RULELAW_MODEL", "RULELAW_BASE_URL", "RULELAW_API_KEY"):
         monkeypatch.delenv(name, raising=False)

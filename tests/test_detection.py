@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rulelaw_llm import detect_reports, load_report, summarize_offline
-from rulelaw_llm.detection import split_reports
+from rulelaw_llm.reading.detection import split_reports
 from tests.conftest import REPORTS, ROOT, SAMPLES
 
 ENGLISH = (
@@ -38,7 +38,9 @@ def _samples_concatenated() -> tuple[str, list[tuple[int, str]]]:
 
 def test_a_python_source_file_is_not_a_report(tmp_path: Path) -> None:
     source = tmp_path / "document.txt"
-    source.write_text((ROOT / "rulelaw_llm" / "document.py").read_text(encoding="utf-8"))
+    source.write_text(
+        (ROOT / "rulelaw_llm" / "reading" / "document.py").read_text(encoding="utf-8")
+    )
 
     report = load_report(source)
 

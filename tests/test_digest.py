@@ -7,7 +7,7 @@ import re
 import pytest
 
 from rulelaw_llm import summarize_offline
-from rulelaw_llm.digest import clause_ends, is_balanced, template_digest
+from rulelaw_llm.rules.digest import clause_ends, is_balanced, template_digest
 from rulelaw_llm.schema import Evidence, Problem
 from tests.conftest import REPORTS
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import InputError, load_report
-from rulelaw_llm.document import clean_text
-from rulelaw_llm.readers import decode_bytes
+from rulelaw_llm.reading.document import clean_text
+from rulelaw_llm.reading.readers import decode_bytes
 from tests.conftest import EXPECTED, GOLD, REPORTS, load_json
 
 

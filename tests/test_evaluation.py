@@ -18,8 +18,8 @@ from rulelaw_llm import (
     load_report,
     summarize_offline,
 )
-from rulelaw_llm.evaluation import Evaluation, evaluate, render_table
-from rulelaw_llm.offline import text_digest
+from rulelaw_llm.corpus.evaluation import Evaluation, evaluate, render_table
+from rulelaw_llm.rules.offline import text_digest
 from rulelaw_llm.schema import Provenance
 from tests.conftest import GOLD, REPORTS
 

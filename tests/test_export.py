@@ -12,7 +12,7 @@ import pytest
 
 from rulelaw_llm import CATEGORIES, ConfigurationError, ReportSummary, summarize_offline
 from rulelaw_llm.cli import main
-from rulelaw_llm.export import TABLES, export_results
+from rulelaw_llm.corpus.export import TABLES, export_results
 from tests.conftest import EXPECTED, REPORTS, ROOT, load_json
 
 FINISHED_AT = "2026-11-22T05:00:00+00:00"

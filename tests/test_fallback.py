@@ -14,10 +14,10 @@ import openai
 import pytest
 
 from rulelaw_llm import AsyncSummarizer, ProviderError, Summarizer
-from rulelaw_llm.cache import cache_key
-from rulelaw_llm.capabilities import capability_for
-from rulelaw_llm.document import load_report
-from rulelaw_llm.fallback import Downgrade, next_downgrade, prepare_body, refused_parameter
+from rulelaw_llm.llm.cache import cache_key
+from rulelaw_llm.llm.capabilities import capability_for
+from rulelaw_llm.llm.fallback import Downgrade, next_downgrade, prepare_body, refused_parameter
+from rulelaw_llm.reading.document import load_report
 from tests.fakes import FakeModel, error, refusal, refuses_while
 
 SHORT = "某某镇2024年法治政府建设工作报告\n一、工作开展情况\n（一）加强学法。召开学法会议4次。\n二、存在问题\n一是形式单一。\n三、下一步工作计划\n（一）加强学习。\n"

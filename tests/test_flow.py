@@ -8,8 +8,7 @@ from collections.abc import Generator, Mapping
 import pytest
 
 from rulelaw_llm import load_report
-from rulelaw_llm.document import Item
-from rulelaw_llm.flow import (
+from rulelaw_llm.llm.flow import (
     ReaskRecord,
     ReportFacts,
     RunState,
@@ -22,8 +21,9 @@ from rulelaw_llm.flow import (
     run_together,
     summary_flow,
 )
-from rulelaw_llm.settings import Settings
-from rulelaw_llm.tasks import ItemsTask, NamesTask, NameTarget, Reply, Request
+from rulelaw_llm.llm.settings import Settings
+from rulelaw_llm.llm.tasks import ItemsTask, NamesTask, NameTarget, Reply, Request
+from rulelaw_llm.reading.document import Item
 from tests.conftest import REPORTS, ROOT
 from tests.test_summarizer_faults import REPORT
 
@@ -329,7 +329,7 @@ def _imports(module: str) -> set[str]:
 
 
 def test_the_flow_and_tasks_need_neither_openai_nor_instructor() -> None:
-    for module in ("rulelaw_llm.flow", "rulelaw_llm.tasks"):
+    for module in ("rulelaw_llm.llm.flow", "rulelaw_llm.llm.tasks"):
         assert not {"openai", "instructor"} & _imports(module), module
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rulelaw_llm import ConfigurationError
-from rulelaw_llm.grounding import char_overlap, locate_quote, value_in_text
-from rulelaw_llm.prompts import load_prompt
+from rulelaw_llm.llm.prompts import load_prompt
+from rulelaw_llm.rules.grounding import char_overlap, locate_quote, value_in_text
 
 TEXT = "（二）强化普法宣传。全年开展普法宣传活动20余场，发放宣传资料500余份，受众1600余人次。"
 

@@ -23,8 +23,8 @@ from rulelaw_llm import (
 )
 from rulelaw_llm.categories import CategoryKey
 from rulelaw_llm.cli import main
-from rulelaw_llm.evaluation import Evaluation, char_f1, evaluate, render_table
-from rulelaw_llm.offline import text_digest
+from rulelaw_llm.corpus.evaluation import Evaluation, char_f1, evaluate, render_table
+from rulelaw_llm.rules.offline import text_digest
 from rulelaw_llm.schema import Provenance
 from tests.conftest import GOLD, REPORTS
 

@@ -96,7 +96,7 @@ def test_the_llm_backend_is_imported_on_first_use() -> None:
         "import sys, rulelaw_llm\n"
         "assert 'instructor' not in sys.modules\n"
         "from rulelaw_llm import AsyncSummarizer, Summarizer\n"
-        "from rulelaw_llm.summarizer import Summarizer as Direct\n"
+        "from rulelaw_llm.llm.summarizer import Summarizer as Direct\n"
         "assert Summarizer is Direct and 'Summarizer' in dir(rulelaw_llm)\n"
     )
     assert "instructor" in _loaded_heavy_modules(code)

@@ -15,10 +15,10 @@ import pytest
 
 from rulelaw_llm import Summarizer, load_report, summarize_offline
 from rulelaw_llm.categories import CATEGORIES
-from rulelaw_llm.digest import digest_violations
-from rulelaw_llm.grounding import value_in_text
-from rulelaw_llm.prompts import PROMPT_VERSION
-from rulelaw_llm.quantities import find_quantities
+from rulelaw_llm.llm.prompts import PROMPT_VERSION
+from rulelaw_llm.rules.digest import digest_violations
+from rulelaw_llm.rules.grounding import value_in_text
+from rulelaw_llm.rules.quantities import find_quantities
 from tests.conftest import LOCAL_BASE_URL, LOCAL_MODEL, REPORTS, SAMPLES
 
 

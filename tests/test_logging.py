@@ -49,7 +49,7 @@ def test_exhausted_reasks_log_nothing_through_instructor_and_the_library_logs_it
 
     assert summary.rejected  # the re-asks did run out
     assert _third_party(caplog.records) == []
-    own = [r for r in caplog.records if r.name.startswith("rulelaw_llm.summarizer")]
+    own = [r for r in caplog.records if r.name.startswith("rulelaw_llm.llm.summarizer")]
     assert {r.levelno for r in own} == {logging.DEBUG, logging.INFO}
     assert any("已完成" in r.getMessage() and "次重问" in r.getMessage() for r in own)
     # Whatever the SDKs log during the call is not lost: it is passed on, demoted, under

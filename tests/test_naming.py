@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rulelaw_llm import load_report, summarize_offline
-from rulelaw_llm.naming import MAX_NAME_CHARS, name_quantities, name_quantity
-from rulelaw_llm.quantities import find_quantities
+from rulelaw_llm.rules.naming import MAX_NAME_CHARS, name_quantities, name_quantity
+from rulelaw_llm.rules.quantities import find_quantities
 from tests.conftest import REPORTS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rulelaw_llm import ReportSummary, load_report, summarize_offline
 from rulelaw_llm.categories import CATEGORIES
-from rulelaw_llm.digest import digest_violations
+from rulelaw_llm.rules.digest import digest_violations
 from tests.conftest import EXPECTED, GOLD, REPORTS, load_json
 
 

@@ -18,12 +18,12 @@ from tests.conftest import ROOT
 #: Renders a review page of one summary and prints whether the style and script came along.
 RENDER_REVIEW = (
     "import rulelaw_llm, sys; from rulelaw_llm import load_report, summarize_offline; "
-    "from rulelaw_llm.review import render_review; "
+    "from rulelaw_llm.corpus.review import render_review; "
     "page = render_review([summarize_offline(load_report(sys.argv[1]))]); "
     "print(rulelaw_llm.__file__); "
     "print('nav.reports{' in page, 'DecompressionStream' in page)"
 )
-ASSETS = ROOT / "rulelaw_llm" / "review_assets"
+ASSETS = ROOT / "rulelaw_llm" / "corpus" / "review_assets"
 
 
 def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
     assert sorted(n.split("/")[-1] for n in names if "/review_assets/" in n) == assets
 
     code = (
-        "import rulelaw_llm, rulelaw_llm.prompts as p; "
+        "import rulelaw_llm, rulelaw_llm.llm.prompts as p; "
         "assert '.whl' in rulelaw_llm.__file__, rulelaw_llm.__file__; "
         "print(p.load_prompt('names').template[:10])"
     )

@@ -7,8 +7,8 @@ import openai
 import pytest
 
 from rulelaw_llm import ConfigurationError, Summarizer
-from rulelaw_llm.capabilities import CAPABILITIES, capability_for
-from rulelaw_llm.providers import PRESETS, llm_settings_present, resolve_provider
+from rulelaw_llm.llm.capabilities import CAPABILITIES, capability_for
+from rulelaw_llm.llm.providers import PRESETS, llm_settings_present, resolve_provider
 from tests.fakes import FakeModel
 
 SHORT = "某某镇2024年法治政府建设工作报告\n一、工作开展情况\n（一）加强学法。召开学法会议4次。\n二、存在问题\n一是形式单一。\n三、下一步工作计划\n（一）加强学习。\n"

@@ -25,9 +25,9 @@ def test_batch_cache_and_results_never_import_the_llm_sdks() -> None:
     code = (
         "import sys\n"
         "from rulelaw_llm import BatchRunner, ResultCache, read_results\n"
-        "import rulelaw_llm.batch, rulelaw_llm.cache, rulelaw_llm.results, rulelaw_llm.progress\n"
+        "import rulelaw_llm.corpus.batch, rulelaw_llm.llm.cache, rulelaw_llm.results, rulelaw_llm.corpus.progress\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openai', 'instructor')"
-        " or m == 'rulelaw_llm.summarizer'))"
+        " or m == 'rulelaw_llm.llm.summarizer'))"
     )
     environment = {
         name: value

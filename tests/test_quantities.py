@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from rulelaw_llm import find_quantities, load_report
-from rulelaw_llm.quantities import chinese_to_number, parse_number
+from rulelaw_llm.reading.normalize import chinese_to_number
+from rulelaw_llm.rules.quantities import parse_number
 from tests.conftest import GOLD, REPORTS, SAMPLES, load_json
 
 

@@ -8,7 +8,7 @@ import re
 from markdown_it import MarkdownIt
 
 from rulelaw_llm import summarize_offline, to_markdown
-from rulelaw_llm.render import escape_markdown
+from rulelaw_llm.corpus.render import escape_markdown
 
 MARKUP_REPORT = """<b>青石镇</b>2024年法治政府建设情况的报告
 2024年，青石镇认真落实法治政府建设各项任务。

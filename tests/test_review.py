@@ -27,11 +27,11 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from rulelaw_llm import Achievement, Evidence, Indicator, Problem, ReportSummary, load_report
-from rulelaw_llm.batch import BatchRunner
+from rulelaw_llm.corpus.batch import BatchRunner
+from rulelaw_llm.corpus.evaluation import evidence_items, is_grounded
+from rulelaw_llm.corpus.review import read_audits, render_review, write_review
 from rulelaw_llm.errors import InputError
-from rulelaw_llm.evaluation import evidence_items, is_grounded
-from rulelaw_llm.offline import text_digest
-from rulelaw_llm.review import read_audits, render_review, write_review
+from rulelaw_llm.rules.offline import text_digest
 from rulelaw_llm.schema import Provenance
 from tests.conftest import GOLD, REPORTS, ROOT
 from tests.synthetic_corpus import write_corpus

@@ -21,7 +21,7 @@ from rulelaw_llm import (
     summarize_offline,
 )
 from rulelaw_llm.errors import BudgetExceededError, ExtractionError
-from rulelaw_llm.summarizer import AsyncSummarizer
+from rulelaw_llm.llm.summarizer import AsyncSummarizer
 from tests.conftest import REPORTS
 from tests.fakes import Answer, FakeModel, completion, error
 
@@ -43,12 +43,12 @@ REPORT = """某某镇2024年法治政府建设工作报告
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the backoff waits instead of sleeping."""
     waits: list[float] = []
-    monkeypatch.setattr("rulelaw_llm.transport._sleep", waits.append)
+    monkeypatch.setattr("rulelaw_llm.llm.transport._sleep", waits.append)
 
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr("rulelaw_llm.transport._async_sleep", record)
+    monkeypatch.setattr("rulelaw_llm.llm.transport._async_sleep", record)
     return waits
 
 
@@ -497,7 +497,7 @@ def test_a_local_server_keeps_the_small_plan_unless_asked() -> None:
 
 
 def test_ask_runs_any_task_on_its_own() -> None:
-    from rulelaw_llm.tasks import NamesTask, NameTarget
+    from rulelaw_llm.llm.tasks import NamesTask, NameTarget
 
     sentence = "全年召开法治专题学习会议4次，组织干部参加法治培训2场。"
     task = NamesTask(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rulelaw_llm.prompts import (
+from rulelaw_llm.llm.prompts import (
     NAME_CHARS,
     PROMPT_FILES,
     PROMPT_VERSION,
@@ -14,7 +14,7 @@ from rulelaw_llm.prompts import (
     load_prompt,
     prompt_sources,
 )
-from rulelaw_llm.tasks import (
+from rulelaw_llm.llm.tasks import (
     Figure,
     ItemAnswer,
     ItemsTask,
@@ -254,7 +254,7 @@ def test_every_prompt_file_is_listed_for_the_cache_key() -> None:
 
 def test_every_feedback_code_used_in_code_has_its_text() -> None:
     used: set[str] = set()
-    for path in (ROOT / "rulelaw_llm").glob("*.py"):
+    for path in (ROOT / "rulelaw_llm").rglob("*.py"):
         used |= set(re.findall(r'feedback\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
     assert used and all(feedback(code) for code in used)
 

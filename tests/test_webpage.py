@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import load_report, summarize_offline
-from rulelaw_llm.webpage import is_navigation, metadata_pairs, published_date, split_furniture
+from rulelaw_llm.reading.webpage import (
+    is_navigation,
+    metadata_pairs,
+    published_date,
+    split_furniture,
+)
 
 BODY = """一、主要举措和成效
 （一）加强组织领导。召开法治专题学习会议6次，开展法治培训3场。

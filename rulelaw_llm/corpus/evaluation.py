@@ -1,0 +1,953 @@
+"""Evaluation: compare results with the hand-made gold in ``examples/gold``.
+
+``evaluate(results, gold_dir)`` takes a results file (any format ``read_results`` reads:
+``summarize`` JSON or JSONL, ``batch`` records, the latest record per input counting) or a
+list of ``ReportSummary`` and matches each result to the gold file whose
+``report`` field is the input's file name (``provenance.source`` or the record's input ends
+with it). Positions are checked against the cleaned text, re-read with ``load_report``.
+
+Matching rules (one-to-one: a gold item and a predicted item are used at most once; among
+the possible pairings the largest is kept, preferring span matches, then higher similarity):
+
+* **indicators**: a predicted indicator matches a gold one when ``value`` (to 1e-9),
+  ``unit`` (after width folding, 次 ≠ 场) and ``approx`` are equal **and** the span of the
+  gold ``raw`` overlaps the indicator's evidence span. The gold span is found by locating
+  ``context`` in the cleaned text (verbatim, else ignoring width, punctuation and
+  whitespace) and ``raw`` inside it. A gold indicator that cannot be located cannot match.
+* **problems, plans** and **causes** (gold ``causes`` against the problems'
+  ``cause_evidence``): the gold ``quote`` is located in the cleaned text the same way; a
+  predicted item matches when its evidence span overlaps the quote's span, or else when
+  their character-level similarity is at least 0.6: ``fuzz.partial_ratio`` (rapidfuzz) / 100
+  of the gold quote and the item's evidence quote (its summary if the quote is empty), both
+  folded and stripped of punctuation and whitespace. Texts shorter than 4 characters after
+  stripping never match by similarity (a short text is "contained" in almost anything).
+* **achievements** (gold ``achievements``, one per top-level block of the achievements
+  part) match like problems and plans.
+* **entity, year, level**: accuracy over the evaluated reports (exact equality).
+
+Judgement is scored on the matched pairs (examples/gold/README.md, section 五):
+
+* **label agreement**: the share of gold indicators carrying a ``what`` label whose matched
+  predicted indicator's ``name`` has a character-level F1 of at least 0.5 with ``what``
+  (``char_f1``: both texts folded and stripped of punctuation and whitespace, characters
+  counted as a multiset). An unmatched gold indicator disagrees.
+* **category agreement**: the share of gold achievements, problems and plans carrying a
+  ``category`` whose matched predicted item has that category. An unmatched item disagrees.
+
+Precision, recall and F1 per field, per report and micro-averaged over all reports.
+Empty sets follow one rule: precision is 1.0 when nothing was predicted and recall is 1.0
+when the gold has nothing (nothing claimed is nothing wrong); F1 is 0.0 when precision and
+recall are both 0, so no predictions against a non-empty gold give P=1, R=0, F1=0, and a
+report with no gold causes and no predicted causes scores 1.0 on causes.
+
+An input whose latest record is an error counts as a report with no predictions (a failure
+must not flatter the score); a gold file without any record for its report is listed in
+``missing`` and not scored; a result without a gold file is listed in ``unmatched``. When
+no result matches any gold file there is nothing to score: ``evaluate`` raises ``InputError``
+rather than report a perfect score over zero items.
+
+Besides the scores: the grounding rate (share of items — achievements, indicators,
+problems, plans and cause evidence — whose ``evidence.quote`` is non-empty and equal to
+``text[start:end]``), rejected items, warnings, tokens, requests and re-asks.
+``render_table`` prints it all as a Markdown table that is aligned in a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
+
+from rulelaw_llm.errors import InputError, os_error_reason
+from rulelaw_llm.reading.document import load_report
+from rulelaw_llm.reading.normalize import fold, squash
+from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
+from rulelaw_llm.rules.grounding import locate_quote
+from rulelaw_llm.rules.offline import text_digest
+from rulelaw_llm.schema import (
+    Achievement,
+    Evidence,
+    Indicator,
+    Plan,
+    Problem,
+    ReportSummary,
+    Usage,
+)
+
+__all__ = [
+    "Agreement",
+    "Evaluation",
+    "FieldEvaluation",
+    "Match",
+    "ReportEvaluation",
+    "ResultEntry",
+    "Score",
+    "SourceText",
+    "char_f1",
+    "evaluate",
+    "evidence_items",
+    "is_grounded",
+    "read_source_text",
+    "render_table",
+    "result_entries",
+    "similarity",
+]
+
+#: Minimum character-level similarity for a problem, cause or plan to match by text.
+SIMILARITY_THRESHOLD = 0.6
+#: Texts shorter than this (after squashing) never match by similarity.
+MIN_SIMILARITY_CHARS = 4
+#: Minimum character-level F1 between an indicator's name and the gold ``what`` label.
+LABEL_THRESHOLD = 0.5
+
+FieldName = Literal["indicators", "achievements", "problems", "causes", "plans"]
+FIELDS: tuple[FieldName, ...] = ("indicators", "achievements", "problems", "causes", "plans")
+FIELD_LABELS: dict[FieldName, str] = {
+    "indicators": "数字指标",
+    "achievements": "成效",
+    "problems": "问题",
+    "causes": "原因",
+    "plans": "计划",
+}
+ItemKind = Literal["achievement", "indicator", "problem", "cause", "plan"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Score(_Model):
+    """Counts and precision/recall/F1 of one field."""
+
+    gold: int = Field(description="金标准条目数")
+    predicted: int = Field(description="预测条目数")
+    matched: int = Field(description="一一匹配上的条目数")
+    precision: float = Field(description="精确率：匹配数 / 预测数（无预测时为 1.0）")
+    recall: float = Field(description="召回率：匹配数 / 金标准数（金标准为空时为 1.0）")
+    f1: float = Field(description="F1（精确率与召回率都为 0 时为 0.0）")
+
+
+class Match(_Model):
+    """One gold item paired with one predicted item."""
+
+    gold: int = Field(description="金标准条目的序号（从 0 起）")
+    predicted: int = Field(
+        description="预测条目的序号（从 0 起）；原因为所属问题在 problems 中的序号"
+    )
+    method: Literal["span", "similarity"] = Field(description="按位置重叠还是按文字相似匹配")
+    similarity: float = Field(description="字符级相似度（0–1）")
+
+
+class Agreement(_Model):
+    """How often a judgement (a name, a category) agrees with the gold label."""
+
+    gold: int = Field(description="带标签的金标准条目数")
+    agreed: int = Field(description="匹配上且与金标准标签一致的条目数")
+    rate: float | None = Field(description="一致率：一致数 / 金标准数（没有带标签的条目时为空）")
+    disagreements: list[str] = Field(
+        default_factory=list, description="不一致的条目：金标准标签与预测（未匹配的写“未匹配”）"
+    )
+
+
+class FieldEvaluation(Score):
+    """The score of one field in one report, with the pairs and what was left over."""
+
+    matches: list[Match] = Field(default_factory=list)
+    missed: list[str] = Field(default_factory=list, description="未匹配的金标准条目")
+    spurious: list[str] = Field(default_factory=list, description="未匹配的预测条目（引文）")
+
+
+class ReportEvaluation(_Model):
+    """How one result compares with its gold file."""
+
+    report: str = Field(description="金标准中的报告文件名")
+    input: str | None = Field(description="结果对应的输入路径")
+    failed: str | None = Field(default=None, description="该输入处理失败时的错误信息")
+    entity: str | None = None
+    gold_entity: str | None = None
+    entity_correct: bool = False
+    year: int | None = None
+    gold_year: int | None = None
+    year_correct: bool = False
+    level: str | None = None
+    gold_level: str | None = None
+    level_correct: bool = False
+    indicators: FieldEvaluation
+    achievements: FieldEvaluation
+    problems: FieldEvaluation
+    causes: FieldEvaluation
+    plans: FieldEvaluation
+    labels: Agreement = Field(description="指标名称与金标准 what 的一致情况（字符级 F1 ≥ 0.5）")
+    categories: Agreement = Field(description="成效、问题、计划的类别与金标准的一致情况")
+    items: int = Field(default=0, description="核对了出处的条目数")
+    grounded: int = Field(default=0, description="引文与原文位置逐字一致的条目数")
+    grounding_rate: float | None = Field(default=None, description="无法读取原文时为空")
+    rejected: int = 0
+    warnings: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    reasks: int = 0
+    notes: list[str] = Field(default_factory=list, description="评测过程中的说明")
+
+
+class Evaluation(_Model):
+    """The evaluation of a set of results against a gold directory."""
+
+    gold_dir: str
+    reports: list[ReportEvaluation] = Field(default_factory=list)
+    indicators: Score
+    achievements: Score
+    problems: Score
+    causes: Score
+    plans: Score
+    label_agreement: Agreement = Field(description="全部报告合计的标签一致率")
+    category_agreement: Agreement = Field(description="全部报告合计的类别一致率")
+    entity_accuracy: float | None = Field(description="没有可评测的报告时为空")
+    year_accuracy: float | None = None
+    level_accuracy: float | None = None
+    items: int = 0
+    grounded: int = 0
+    grounding_rate: float | None = None
+    rejected: int = 0
+    warnings: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    reasks: int = 0
+    missing: list[str] = Field(default_factory=list, description="有金标准但没有结果的报告")
+    unmatched: list[str] = Field(default_factory=list, description="有结果但没有金标准的输入")
+    notes: list[str] = Field(default_factory=list, description="读取结果文件时的说明")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """The cleaned text of a result's input, or why it could not be read."""
+
+    path: str | None
+    text: str | None
+    problem: str | None = None
+    """Why ``text`` is missing, or a caution (the file changed since it was summarized)."""
+    changed: bool = False
+
+
+def read_source_text(
+    summary: ReportSummary, *, input_path: str | None = None, base: Path | None = None
+) -> SourceText:
+    """Re-read the input of ``summary`` with ``load_report`` to check its positions.
+
+    ``input_path`` (the results file's ``input``) wins over ``provenance.source``; a
+    relative path is tried as given, then relative to ``base`` (the results file's folder).
+    """
+    source = input_path or summary.provenance.source
+    if not source:
+        return SourceText(None, None, "结果中没有记录输入文件路径，无法读取原文。")
+    path = Path(source)
+    if not path.exists() and not path.is_absolute() and base is not None:
+        candidate = base / path
+        if candidate.exists():
+            path = candidate
+    if not path.exists():
+        return SourceText(str(path), None, f"找不到原文文件 {path}。")
+    try:
+        text = load_report(path).text
+    except InputError as error:
+        return SourceText(str(path), None, f"无法读取原文文件 {path}：{error}")
+    if text_digest(text) != summary.provenance.text_sha256:
+        return SourceText(
+            str(path),
+            text,
+            f"原文文件 {path} 在生成结果之后已改变，引文位置可能对不上。",
+            changed=True,
+        )
+    return SourceText(str(path), text)
+
+
+def is_grounded(evidence: Evidence, text: str) -> bool:
+    """Whether the evidence quote is non-empty and stands exactly at its span in ``text``."""
+    return bool(evidence.quote) and text[evidence.start : evidence.end] == evidence.quote
+
+
+def evidence_items(summary: ReportSummary) -> list[tuple[ItemKind, int, Evidence]]:
+    """Every piece of evidence in ``summary``: (kind, index in its list, evidence).
+
+    Causes are the problems' ``cause_evidence``; their index is the problem's.
+    """
+    found: list[tuple[ItemKind, int, Evidence]] = []
+    found += [("achievement", i, item.evidence) for i, item in enumerate(summary.achievements)]
+    found += [("indicator", i, item.evidence) for i, item in enumerate(summary.indicators)]
+    found += [("problem", i, item.evidence) for i, item in enumerate(summary.problems)]
+    found += [
+        ("cause", i, item.cause_evidence)
+        for i, item in enumerate(summary.problems)
+        if item.cause_evidence is not None
+    ]
+    found += [("plan", i, item.evidence) for i, item in enumerate(summary.plans)]
+    return found
+
+
+def similarity(first: str, second: str) -> float:
+    """Character-level similarity (0–1): ``fuzz.partial_ratio`` of the squashed texts.
+
+    Texts shorter than ``MIN_SIMILARITY_CHARS`` after squashing score 0.
+    """
+    first, second = squash(first), squash(second)
+    if min(len(first), len(second)) < MIN_SIMILARITY_CHARS:
+        return 0.0
+    return float(fuzz.partial_ratio(first, second)) / 100.0
+
+
+def char_f1(first: str, second: str) -> float:
+    """Character-level F1 (0–1) of two texts, folded and without punctuation or whitespace.
+
+    Characters are counted as a multiset: "宣传资料" against "发放宣传资料" shares four
+    characters, precision 4/6 and recall 4/4, F1 0.8. Empty texts score 0.
+    """
+    first_counts, second_counts = Counter(squash(first)), Counter(squash(second))
+    common = sum((first_counts & second_counts).values())
+    if not common:
+        return 0.0
+    precision = common / sum(second_counts.values())
+    recall = common / sum(first_counts.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _score(gold: int, predicted: int, matched: int) -> tuple[float, float, float]:
+    precision = matched / predicted if predicted else 1.0
+    recall = matched / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _make_score(gold: int, predicted: int, matched: int) -> Score:
+    precision, recall, f1 = _score(gold, predicted, matched)
+    return Score(
+        gold=gold, predicted=predicted, matched=matched, precision=precision, recall=recall, f1=f1
+    )
+
+
+def _overlaps(first: tuple[int, int] | None, second: tuple[int, int] | None) -> bool:
+    if first is None or second is None:
+        return False
+    return first[0] < second[1] and second[0] < first[1]
+
+
+Edge = tuple[Literal["span", "similarity"], float]
+
+
+def _match(
+    gold_count: int, predicted_count: int, edge: Callable[[int, int], Edge | None]
+) -> list[Match]:
+    """A maximum one-to-one matching (augmenting paths), trying better edges first."""
+    candidates: list[list[tuple[int, Edge]]] = []
+    for g in range(gold_count):
+        row = [(p, found) for p in range(predicted_count) if (found := edge(g, p)) is not None]
+        row.sort(key=lambda pair: (pair[1][0] != "span", -pair[1][1], pair[0]))
+        candidates.append(row)
+    owner: dict[int, int] = {}
+
+    def augment(g: int, seen: set[int]) -> bool:
+        for p, _ in candidates[g]:
+            if p in seen:
+                continue
+            seen.add(p)
+            if p not in owner or augment(owner[p], seen):
+                owner[p] = g
+                return True
+        return False
+
+    for g in range(gold_count):
+        augment(g, set())
+    edges = {(g, p): found for g, row in enumerate(candidates) for p, found in row}
+    return sorted(
+        (
+            Match(gold=g, predicted=p, method=edges[g, p][0], similarity=round(edges[g, p][1], 4))
+            for p, g in owner.items()
+        ),
+        key=lambda match: match.gold,
+    )
+
+
+def _locate(
+    text: str, snippet: str, within: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
+    """Where ``snippet`` stands in ``text`` (verbatim first, else normalised/fuzzy)."""
+    low, high = within if within is not None else (0, len(text))
+    found = text.find(snippet, low, high)
+    if found >= 0:
+        return found, found + len(snippet)
+    located = locate_quote(text, snippet, within=within)
+    if located is None or located.start < low or located.end > high:
+        return None
+    return located.start, located.end
+
+
+def _field(
+    gold_labels: list[str],
+    predicted_labels: list[str],
+    matches: list[Match],
+) -> FieldEvaluation:
+    matched_gold = {match.gold for match in matches}
+    matched_predicted = {match.predicted for match in matches}
+    precision, recall, f1 = _score(len(gold_labels), len(predicted_labels), len(matches))
+    return FieldEvaluation(
+        gold=len(gold_labels),
+        predicted=len(predicted_labels),
+        matched=len(matches),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        matches=matches,
+        missed=[label for i, label in enumerate(gold_labels) if i not in matched_gold],
+        spurious=[label for i, label in enumerate(predicted_labels) if i not in matched_predicted],
+    )
+
+
+# --------------------------------------------------------------------------- per report
+
+
+def _gold_items(gold: dict[str, object], key: str) -> list[dict[str, object]]:
+    items = gold.get(key)
+    if not isinstance(items, list):
+        return []
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _evaluate_indicators(
+    predicted: Sequence[Indicator],
+    gold: list[dict[str, object]],
+    text: str | None,
+    notes: list[str],
+) -> FieldEvaluation:
+    spans: list[tuple[int, int] | None] = []
+    for item in gold:
+        raw, context = str(item.get("raw", "")), str(item.get("context", ""))
+        span = None
+        if text is not None:
+            region = _locate(text, context) if context else (0, len(text))
+            span = _locate(text, raw, region) if region is not None and raw else None
+            if span is None:
+                notes.append(f"金标准指标“{raw}”（{context}）未能在清洗后的原文中定位，不计匹配。")
+        spans.append(span)
+
+    def edge(g: int, p: int) -> Edge | None:
+        item, indicator = gold[g], predicted[p]
+        value = item.get("value")
+        if not isinstance(value, int | float) or not math.isclose(
+            float(value), indicator.value, rel_tol=1e-9, abs_tol=1e-9
+        ):
+            return None
+        if fold(str(item.get("unit", "")).strip()) != fold(indicator.unit.strip()):
+            return None
+        if bool(item.get("approx")) != indicator.approx:
+            return None
+        return ("span", 1.0) if _overlaps(spans[g], _span(indicator.evidence)) else None
+
+    matches = _match(len(gold), len(predicted), edge)
+    gold_labels = [f"{item.get('raw')}（{item.get('context')}）" for item in gold]
+    predicted_labels = [f"{item.name}：{item.evidence.quote}" for item in predicted]
+    return _field(gold_labels, predicted_labels, matches)
+
+
+def _evaluate_quotes(
+    kind: str,
+    gold: list[dict[str, object]],
+    predicted: list[tuple[str, tuple[int, int] | None]],
+    text: str | None,
+    notes: list[str],
+) -> FieldEvaluation:
+    quotes = [str(item.get("quote", "")) for item in gold]
+    spans: list[tuple[int, int] | None] = []
+    for quote in quotes:
+        span = _locate(text, quote) if text is not None and quote else None
+        if text is not None and span is None:
+            notes.append(f"金标准{kind}“{quote}”未能在清洗后的原文中定位，只按文字相似匹配。")
+        spans.append(span)
+
+    def edge(g: int, p: int) -> Edge | None:
+        predicted_text, predicted_span = predicted[p]
+        score = similarity(quotes[g], predicted_text)
+        if _overlaps(spans[g], predicted_span):
+            return "span", score
+        if score >= SIMILARITY_THRESHOLD:
+            return "similarity", score
+        return None
+
+    matches = _match(len(gold), len(predicted), edge)
+    return _field(quotes, [label for label, _ in predicted], matches)
+
+
+def _evaluate_causes(
+    problems: Sequence[Problem], gold: list[dict[str, object]], text: str | None, notes: list[str]
+) -> FieldEvaluation:
+    """Gold causes against the problems' stated causes; matches name the problem's index."""
+    owners: list[int] = []
+    predicted: list[tuple[str, tuple[int, int] | None]] = []
+    for index, problem in enumerate(problems):
+        if problem.cause_evidence is not None:
+            predicted.append((problem.cause_evidence.quote, _span(problem.cause_evidence)))
+        elif problem.cause:
+            predicted.append((problem.cause, None))
+        else:
+            continue
+        owners.append(index)
+    causes = _evaluate_quotes("原因", gold, predicted, text, notes)
+    causes.matches = [
+        match.model_copy(update={"predicted": owners[match.predicted]}) for match in causes.matches
+    ]
+    return causes
+
+
+def _label_agreement(
+    gold: list[dict[str, object]], predicted: Sequence[Indicator], field: FieldEvaluation
+) -> Agreement:
+    """Gold indicators with a ``what`` label against the names of their matched indicators."""
+    matched = {match.gold: match.predicted for match in field.matches}
+    labelled = agreed = 0
+    disagreements: list[str] = []
+    for index, item in enumerate(gold):
+        what = item.get("what")
+        if not isinstance(what, str) or not what:
+            continue
+        labelled += 1
+        partner = matched.get(index)
+        name = predicted[partner].name if partner is not None else None
+        if name is not None and char_f1(what, name) >= LABEL_THRESHOLD:
+            agreed += 1
+        else:
+            shown = "未匹配" if name is None else f"“{name}”"
+            disagreements.append(f"{item.get('raw')}（{item.get('context')}）：“{what}” ≠ {shown}")
+    return _agreement(labelled, agreed, disagreements)
+
+
+CategoryPart = tuple[str, list[dict[str, object]], list[str], FieldEvaluation]
+
+
+def _category_agreement(parts: Sequence[CategoryPart]) -> Agreement:
+    """Gold items with a ``category`` against the categories of their matched items.
+
+    Each part is (kind, gold items, predicted categories in order, that field's evaluation).
+    """
+    labelled = agreed = 0
+    disagreements: list[str] = []
+    for kind, gold, predicted, field in parts:
+        matched = {match.gold: match.predicted for match in field.matches}
+        for index, item in enumerate(gold):
+            category = item.get("category")
+            if not isinstance(category, str) or not category:
+                continue
+            labelled += 1
+            partner = matched.get(index)
+            chosen = predicted[partner] if partner is not None else None
+            if chosen == category:
+                agreed += 1
+            else:
+                shown = chosen or "未匹配"
+                disagreements.append(f"{kind}“{item.get('quote')}”：{category} ≠ {shown}")
+    return _agreement(labelled, agreed, disagreements)
+
+
+def _agreement(gold: int, agreed: int, disagreements: list[str] | None = None) -> Agreement:
+    return Agreement(
+        gold=gold,
+        agreed=agreed,
+        rate=agreed / gold if gold else None,
+        disagreements=disagreements or [],
+    )
+
+
+def _quoted(
+    items: Sequence[Achievement | Problem | Plan],
+) -> list[tuple[str, tuple[int, int] | None]]:
+    """The text and span each item is matched by: its evidence quote, else its summary."""
+    return [(item.evidence.quote or item.summary, _span(item.evidence)) for item in items]
+
+
+def _evaluate_report(
+    name: str,
+    gold: dict[str, object],
+    summary: ReportSummary | None,
+    *,
+    input_path: str | None,
+    failure: str | None,
+    base: Path | None,
+) -> ReportEvaluation:
+    notes: list[str] = []
+    text: str | None = None
+    if summary is None:
+        notes.append(f"该输入处理失败，按没有任何预测计分：{failure}")
+    else:
+        source = read_source_text(summary, input_path=input_path, base=base)
+        text = source.text
+        if source.problem:
+            notes.append(source.problem + ("" if text else "位置无法核对，只按文字相似匹配。"))
+    indicators = list(summary.indicators) if summary else []
+    achievements = list(summary.achievements) if summary else []
+    problems = list(summary.problems) if summary else []
+    plans = list(summary.plans) if summary else []
+    items = grounded = 0
+    if summary is not None and text is not None:
+        evidence = evidence_items(summary)
+        items = len(evidence)
+        grounded = sum(1 for _, _, piece in evidence if is_grounded(piece, text))
+    usage = summary.provenance.usage if summary else Usage()
+    gold_entity, gold_year, gold_level = gold.get("entity"), gold.get("year"), gold.get("level")
+    entity = summary.entity if summary else None
+    year = summary.year if summary else None
+    level = summary.level if summary else None
+    gold_indicators = _gold_items(gold, "indicators")
+    gold_achievements = _gold_items(gold, "achievements")
+    gold_problems = _gold_items(gold, "problems")
+    gold_plans = _gold_items(gold, "plans")
+    indicator_field = _evaluate_indicators(indicators, gold_indicators, text, notes)
+    achievement_field = _evaluate_quotes(
+        "成效", gold_achievements, _quoted(achievements), text, notes
+    )
+    problem_field = _evaluate_quotes("问题", gold_problems, _quoted(problems), text, notes)
+    plan_field = _evaluate_quotes("计划", gold_plans, _quoted(plans), text, notes)
+    categories = _category_agreement(
+        [
+            (
+                "成效",
+                gold_achievements,
+                [item.category for item in achievements],
+                achievement_field,
+            ),
+            ("问题", gold_problems, [item.category for item in problems], problem_field),
+            ("计划", gold_plans, [item.category for item in plans], plan_field),
+        ]
+    )
+    return ReportEvaluation(
+        report=name,
+        input=input_path or (summary.provenance.source if summary else None),
+        failed=failure,
+        entity=entity,
+        gold_entity=_text_or_none(gold_entity),
+        entity_correct=entity is not None and entity == gold_entity,
+        year=year,
+        gold_year=gold_year if isinstance(gold_year, int) else None,
+        year_correct=year is not None and year == gold_year,
+        level=level,
+        gold_level=_text_or_none(gold_level),
+        level_correct=level is not None and level == gold_level,
+        indicators=indicator_field,
+        achievements=achievement_field,
+        problems=problem_field,
+        causes=_evaluate_causes(problems, _gold_items(gold, "causes"), text, notes),
+        plans=plan_field,
+        labels=_label_agreement(gold_indicators, indicators, indicator_field),
+        categories=categories,
+        items=items,
+        grounded=grounded,
+        grounding_rate=grounded / items if items else (1.0 if text is not None else None),
+        rejected=len(summary.rejected) if summary else 0,
+        warnings=len(summary.warnings) if summary else 0,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        requests=usage.requests,
+        reasks=usage.reasks,
+        notes=notes,
+    )
+
+
+def _span(evidence: Evidence) -> tuple[int, int]:
+    return evidence.start, evidence.end
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@dataclass(frozen=True, slots=True)
+class ResultEntry:
+    """One input of a set of results: its summary, or why it failed."""
+
+    name: str
+    """The input's file name, which names its gold file's ``report``."""
+    input: str | None
+    summary: ReportSummary | None
+    failure: str | None
+    """``"Type: message"`` when the latest record of this input is an error."""
+
+
+def result_entries(
+    results: str | os.PathLike[str] | Sequence[ReportSummary],
+) -> tuple[list[ResultEntry], list[str], Path | None]:
+    """The entries of a results file (latest record per input) or of summaries.
+
+    Returns the entries, notes about skipped lines, and the folder relative input paths
+    are resolved against (the results file's folder; ``None`` for summaries).
+    """
+    if isinstance(results, str | os.PathLike):
+        path = Path(results)
+        loaded = read_results(path)
+        entries: list[ResultEntry] = []
+        for record in loaded.records:
+            name = PurePath(record.input.replace("\\", "/")).name
+            if isinstance(record, ResultRecord):
+                entries.append(ResultEntry(name, record.input, record.summary, None))
+            elif isinstance(record, ErrorRecord):
+                failure = f"{record.type}: {record.message}"
+                entries.append(ResultEntry(name, record.input, None, failure))
+        notes = [str(warning) for warning in loaded.warnings]
+        notes += [
+            f"{duplicate.input} 与 {duplicate.duplicate_of} 内容相同，按后者评测。"
+            for duplicate in loaded.duplicates
+        ]
+        return entries, notes, path.parent
+    entries = []
+    for summary in results:
+        source = summary.provenance.source or ""
+        name = PurePath(source.replace("\\", "/")).name
+        entries.append(ResultEntry(name, summary.provenance.source, summary, None))
+    return entries, [], None
+
+
+def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
+    if not gold_dir.is_dir():
+        raise InputError(f"金标准目录 {gold_dir} 不存在或不是目录。")
+    gold: dict[str, dict[str, object]] = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise InputError(f"无法读取金标准文件 {path}：{os_error_reason(error)}") from error
+        except ValueError as error:
+            raise InputError(f"无法读取金标准文件 {path}：{error}") from error
+        if not isinstance(data, dict) or not isinstance(data.get("report"), str):
+            raise InputError(f"金标准文件 {path} 缺少 report 字段（报告文件名）。")
+        gold[data["report"]] = data
+    if not gold:
+        raise InputError(f"金标准目录 {gold_dir} 中没有 .json 文件。")
+    return gold
+
+
+def _no_match(
+    gold: dict[str, dict[str, object]],
+    unmatched: list[str],
+    results: str | os.PathLike[str] | Sequence[ReportSummary],
+) -> str:
+    where = f"结果文件 {results} 中" if isinstance(results, str | os.PathLike) else "给出的摘要中"
+    names = "、".join(sorted(gold)[:5]) + ("等" if len(gold) > 5 else "")
+    found = (
+        f"结果的输入是 {'、'.join(PurePath(name).name for name in unmatched[:5])}"
+        + ("等" if len(unmatched) > 5 else "")
+        if unmatched
+        else "结果中没有任何报告"
+    )
+    return (
+        f"{where}没有与金标准对应的报告，无法评测：{found}，金标准标注的是 {names}。"
+        "请检查结果文件和 --gold 目录是否对应（按输入文件名匹配）。"
+    )
+
+
+def _accuracy(flags: list[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
+def evaluate(
+    results: str | os.PathLike[str] | Sequence[ReportSummary], gold_dir: str | os.PathLike[str]
+) -> Evaluation:
+    """Score ``results`` (a JSONL results file or summaries) against the gold in ``gold_dir``.
+
+    Raises ``InputError`` if the results file or the gold directory cannot be read, or if
+    no result matches any gold file (there would be nothing to score).
+    """
+    gold_path = Path(gold_dir)
+    gold = _read_gold(gold_path)
+    entries, notes, base = result_entries(results)
+    chosen: dict[str, ResultEntry] = {}
+    unmatched: list[str] = []
+    for entry in entries:
+        if entry.name not in gold:
+            unmatched.append(entry.input or entry.name or "（没有输入路径）")
+            continue
+        if entry.name in chosen:
+            notes.append(
+                f"有多个结果对应金标准 {entry.name}，使用最后一个（{entry.input or ''}）。"
+            )
+        chosen[entry.name] = entry
+    if not chosen:
+        raise InputError(_no_match(gold, unmatched, results))
+    reports = [
+        _evaluate_report(
+            name,
+            gold[name],
+            chosen[name].summary,
+            input_path=chosen[name].input,
+            failure=chosen[name].failure,
+            base=base,
+        )
+        for name in gold
+        if name in chosen
+    ]
+    totals: dict[FieldName, Score] = {}
+    for field in FIELDS:
+        scores = [getattr(report, field) for report in reports]
+        totals[field] = _make_score(
+            sum(score.gold for score in scores),
+            sum(score.predicted for score in scores),
+            sum(score.matched for score in scores),
+        )
+    items = sum(report.items for report in reports)
+    grounded = sum(report.grounded for report in reports)
+    return Evaluation(
+        gold_dir=str(gold_path),
+        reports=reports,
+        indicators=totals["indicators"],
+        achievements=totals["achievements"],
+        problems=totals["problems"],
+        causes=totals["causes"],
+        plans=totals["plans"],
+        label_agreement=_agreement(
+            sum(report.labels.gold for report in reports),
+            sum(report.labels.agreed for report in reports),
+        ),
+        category_agreement=_agreement(
+            sum(report.categories.gold for report in reports),
+            sum(report.categories.agreed for report in reports),
+        ),
+        entity_accuracy=_accuracy([report.entity_correct for report in reports]),
+        year_accuracy=_accuracy([report.year_correct for report in reports]),
+        level_accuracy=_accuracy([report.level_correct for report in reports]),
+        items=items,
+        grounded=grounded,
+        grounding_rate=grounded / items if items else None,
+        rejected=sum(report.rejected for report in reports),
+        warnings=sum(report.warnings for report in reports),
+        prompt_tokens=sum(report.prompt_tokens for report in reports),
+        completion_tokens=sum(report.completion_tokens for report in reports),
+        requests=sum(report.requests for report in reports),
+        reasks=sum(report.reasks for report in reports),
+        missing=[name for name in gold if name not in chosen],
+        unmatched=unmatched,
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table padded so that it is aligned in a terminal (CJK counts double)."""
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        padded = [
+            cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths, strict=True)
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _agreed(agreement: Agreement) -> str:
+    if agreement.rate is None:
+        return "—"
+    return f"{agreement.rate:.2f}（{agreement.agreed}/{agreement.gold}）"
+
+
+def _pr(score: Score) -> str:
+    if not score.gold and not score.predicted:
+        return "—"
+    return (
+        f"{score.matched}/{score.gold}/{score.predicted}"
+        f"（P {score.precision:.2f} R {score.recall:.2f}）"
+    )
+
+
+def render_table(evaluation: Evaluation) -> str:
+    """The evaluation as Markdown: per field, per report, and what else needs attention."""
+    field_rows = [
+        [
+            FIELD_LABELS[field],
+            str(score.gold),
+            str(score.predicted),
+            str(score.matched),
+            f"{score.precision:.2f}",
+            f"{score.recall:.2f}",
+            f"{score.f1:.2f}",
+        ]
+        for field in FIELDS
+        for score in [getattr(evaluation, field)]
+    ]
+    parts = [
+        _table(["字段", "金标准", "预测", "匹配", "精确率", "召回率", "F1"], field_rows),
+        "",
+        (
+            f"主体准确率 {_ratio(evaluation.entity_accuracy)}，"
+            f"年度准确率 {_ratio(evaluation.year_accuracy)}，"
+            f"层级准确率 {_ratio(evaluation.level_accuracy)}；"
+            f"标签一致率 {_agreed(evaluation.label_agreement)}，"
+            f"类别一致率 {_agreed(evaluation.category_agreement)}；"
+            f"有出处 {evaluation.grounded}/{evaluation.items}"
+            f"（{_ratio(evaluation.grounding_rate)}），"
+            f"拒绝 {evaluation.rejected} 项，警告 {evaluation.warnings} 条；"
+            f"请求 {evaluation.requests} 次，重问 {evaluation.reasks} 次，"
+            f"token {evaluation.prompt_tokens:,} + {evaluation.completion_tokens:,}。"
+        ),
+    ]
+    if evaluation.reports:
+        report_rows = [
+            [
+                report.gold_entity or report.report,
+                "✓" if report.entity_correct else "✗",
+                "✓" if report.year_correct else "✗",
+                _pr(report.indicators),
+                _pr(report.achievements),
+                _pr(report.problems),
+                _pr(report.causes),
+                _pr(report.plans),
+                _agreed(report.labels),
+                _agreed(report.categories),
+                f"{report.grounded}/{report.items}",
+                str(report.rejected),
+                str(report.warnings),
+                f"{report.prompt_tokens:,}+{report.completion_tokens:,}",
+                str(report.requests),
+                str(report.reasks),
+            ]
+            for report in evaluation.reports
+        ]
+        header = ["报告", "主体", "年度", "指标", "成效", "问题", "原因", "计划", "标签", "类别"]
+        header += ["有出处"]
+        header += ["拒绝", "警告", "token", "请求", "重问"]
+        parts += [
+            "",
+            _table(header, report_rows),
+            "",
+            "指标、成效、问题、原因、计划列：匹配/金标准/预测（精确率、召回率）；"
+            "标签、类别列：一致率（一致数/带标签的金标准数），见 examples/gold/README.md 第五节。",
+        ]
+    remarks = [f"没有结果：{name}" for name in evaluation.missing]
+    remarks += [f"没有金标准：{name}" for name in evaluation.unmatched]
+    remarks += evaluation.notes
+    for report in evaluation.reports:
+        remarks += [f"{report.report}：{note}" for note in report.notes]
+    if remarks:
+        parts += ["", *(f"- {remark}" for remark in remarks)]
+    return "\n".join(parts)

@@ -1,0 +1,701 @@
+"""Typed tasks: each kind of question the model is asked, with everything that belongs to it.
+
+A task holds its targets, each under a key (``q1``, ``i3``, ``digest``), and owns
+
+- its prompt file, rendered for any subset of its keys (a re-ask sends only the failing
+  keys, with their feedback);
+- its response model, built once per shape (the keys and what each asks) and cached with
+  its JSON schema;
+- its checks: plain functions from one answered value to an accepted (maybe repaired)
+  value or a failure reason;
+- how an accepted answer is applied (``apply`` on the concrete tasks).
+
+The driver (``rulelaw_llm.llm.flow.run_task``) runs any task: it decides accept / re-ask only
+the failing keys / stop. How a task splits when its answer is too long is generic: the
+driver asks for half of the keys at a time.
+
+Writing a new task (the audit's judgements, say) means subclassing ``Task``: give it
+``name`` (its prompt file), ``keys``, ``render``, ``fields`` and ``check``. This module
+imports neither openai nor instructor; nor does the driver.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, create_model
+
+from rulelaw_llm.categories import CATEGORIES, CategoryKey
+from rulelaw_llm.llm.prompts import (
+    CAUSE_CHARS,
+    NAME_CHARS,
+    SUMMARY_CHARS,
+    category_table,
+    load_lines,
+    load_prompt,
+)
+from rulelaw_llm.rules.digest import digest_violations_for_values
+from rulelaw_llm.rules.grounding import Located, char_overlap, locate_quote, numbers_in
+from rulelaw_llm.rules.quantities import find_quantities
+from rulelaw_llm.schema import RejectedKind
+
+__all__ = [
+    "DigestTask",
+    "FieldSpec",
+    "ItemTarget",
+    "ItemsTask",
+    "NameTarget",
+    "NamesTask",
+    "Reply",
+    "Request",
+    "Task",
+    "check_cause",
+    "check_category",
+    "check_digest",
+    "check_name",
+    "check_summary",
+    "feedback",
+    "field_description",
+    "response_model",
+    "schema_of",
+]
+
+PartKind = Literal["achievements", "problems", "plans"]
+ItemField = Literal["summary", "category", "cause"]
+
+_NULLISH = {"", "null", "none", "无", "没有", "未写明", "未提及", "-", "—"}
+
+
+# --------------------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One question for the model, with no transport detail: what any client can send."""
+
+    id: int
+    """Its number within one report (or one run), in the order the flow made it."""
+    task: str
+    label: str
+    """What it asks, for the usage ledger: ``names:1``, ``items:problems:1``, ``digest``."""
+    keys: tuple[str, ...]
+    system: str
+    user: str
+    response_model: type[BaseModel]
+    max_tokens: int
+    reask: bool = False
+    """True when this request re-asks the failing keys of an earlier one."""
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """The response model's JSON schema (computed once per model)."""
+        return schema_of(self.response_model)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What came back for a request, read as far as a JSON object and no further."""
+
+    data: Mapping[str, object] | None
+    """The answer's JSON object, or ``None`` when none could be read."""
+    raw: str | None = None
+    """The raw answer text, kept for ``rejected``."""
+    truncated: bool = False
+    """The answer hit the token limit (``finish_reason == "length"``)."""
+
+
+# --------------------------------------------------------------------------- models
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a response model: its name, its type and its length cap (hashable)."""
+
+    name: str
+    annotation: Any
+    max_length: int | None = None
+    nullable: bool = False
+
+
+def field_description(name: str, **values: str) -> str:
+    """A field's description, from ``prompts/fields``."""
+    line = load_lines("fields")[name]
+    return line.render(**{slot: values.get(slot, "") for slot in line.slots})
+
+
+def _description(spec: FieldSpec) -> str:
+    return field_description(spec.name, summary_chars=str(SUMMARY_CHARS))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@cache
+def _group_model(specs: tuple[FieldSpec, ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for spec in specs:
+        annotation = spec.annotation | None if spec.nullable else spec.annotation
+        fields[spec.name] = (
+            annotation,
+            Field(
+                default=None if spec.nullable else ...,
+                max_length=spec.max_length,
+                description=_description(spec),
+            ),
+        )
+    name = "".join(spec.name.title() for spec in specs)
+    return create_model(name, __base__=_Strict, **fields)
+
+
+@cache
+def response_model(
+    name: str, shape: tuple[tuple[str, tuple[FieldSpec, ...]], ...]
+) -> type[BaseModel]:
+    """The response model of one shape: one field per key, each an object or one value.
+
+    ``shape`` pairs each key with its field specs; a key with a single spec named like the
+    task's value (``name``, ``digest``) is that value itself, else an object of the specs.
+    Built once per shape; ``schema_of`` caches its JSON schema.
+    """
+    fields: dict[str, Any] = {}
+    for key, specs in shape:
+        if len(specs) == 1 and specs[0].name in ("name", "digest"):
+            spec = specs[0]
+            fields[key] = (
+                spec.annotation,
+                Field(max_length=spec.max_length, description=_description(spec)),
+            )
+        else:
+            fields[key] = (_group_model(specs), Field(description=key))
+    return create_model(name, __base__=_Strict, **fields)
+
+
+@cache
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """A response model's JSON schema, computed once."""
+    return model.model_json_schema()
+
+
+def feedback(code: str, **values: object) -> str:
+    """A failure reason from ``prompts/feedback`` (sent back to the model on a re-ask)."""
+    line = load_lines("feedback")[code]
+    return line.render(**{slot: str(values.get(slot, "")) for slot in line.slots})
+
+
+# --------------------------------------------------------------------------- the interface
+
+
+class Task(ABC):
+    """One kind of question over some targets, each under a key.
+
+    Subclasses set ``name`` (the prompt file and the request label), ``kind`` (what a
+    rejected answer is recorded as) and implement ``keys``, ``render``, ``fields`` and
+    ``check``. ``max_keys`` bounds the keys of one request.
+    """
+
+    name: ClassVar[str]
+    kind: RejectedKind = "indicator"
+    max_keys: int = 8
+
+    @property
+    @abstractmethod
+    def keys(self) -> tuple[str, ...]:
+        """Every key of the task, in the order they are asked."""
+
+    @abstractmethod
+    def render(self, keys: Sequence[str]) -> str:
+        """The user message asking about ``keys`` (report text inserted verbatim)."""
+
+    @abstractmethod
+    def fields(self, key: str) -> tuple[FieldSpec, ...]:
+        """What the answer for ``key`` holds."""
+
+    @abstractmethod
+    def check(self, key: str, value: object) -> tuple[object, str | None]:
+        """Repair and check one answered value: (accepted value, ``None``) or (value, reason)."""
+
+    @property
+    def system(self) -> str:
+        """The system message (the same for every task)."""
+        return load_prompt("system").render()
+
+    def model_for(self, keys: Sequence[str]) -> type[BaseModel]:
+        """The response model for ``keys`` (cached per shape)."""
+        shape = tuple((key, self.fields(key)) for key in keys)
+        return response_model(type(self).__name__ + "Answer", shape)
+
+    def user_message(self, keys: Sequence[str], failures: Mapping[str, str]) -> str:
+        """The request for ``keys``; with ``failures``, a re-ask naming what failed."""
+        request = self.render(keys)
+        if not failures:
+            return request
+        return load_prompt("reask").render(
+            request=request, failures="\n".join(failures[key] for key in keys if key in failures)
+        )
+
+    def content(self, key: str, value: object) -> dict[str, JsonValue]:
+        """What a rejected answer for ``key`` keeps (the model's own words)."""
+        if isinstance(value, dict):
+            return {str(name): _json(item) for name, item in value.items()}
+        return {"key": key, "value": _json(value)}
+
+
+def _json(value: object) -> JsonValue:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+# --------------------------------------------------------------------------- names
+
+
+@dataclass(frozen=True, slots=True)
+class NameTarget:
+    """A quantity whose name (what it counts) is asked."""
+
+    index: int
+    """Its index among the report's quantities (and the result's indicators)."""
+    raw: str
+    sentence: str
+    """The whole sentence that holds it, shown to the model."""
+    region: str
+    """The clause that holds it (and the clause before when its own names nothing): where
+    its name must be found. A small model shifts names between neighbouring numbers of one
+    sentence (measured: 化解率100% named “帮教人员” from the next clause); this catches it."""
+    reasons: tuple[str, ...] = ()
+    """Why the rules floor was not sure of its name."""
+
+
+def check_name(key: str, value: object, raw: str, region: str) -> tuple[str, str | None]:
+    """Repair and check the name of a quantity; returns (name, failure or ``None``)."""
+    text = str(value or "").strip() if not isinstance(value, dict) else str(value.get("name", ""))
+    # Small models echo the prompt's wording before the answer ("的统计对象是赴京访量").
+    text = re.sub(r"^.{0,8}?统计对象(?:是|为|：|:)", "", text)
+    text = text.replace(raw, "")
+    text = re.sub(r"^[\d.,，、:：\s]+|[\d.,，、:：\s]+$", "", text)
+    text = text.strip(" “”\"'《》（）()。")
+    if not text or not re.search(r"[\u4e00-\u9fffA-Za-z]", text):
+        return text, feedback("name_empty", key=key, raw=raw)
+    if len(text) > NAME_CHARS:
+        return text, feedback("name_long", key=key, raw=raw, name=text, limit=NAME_CHARS)
+    if re.search(r"\d", text):
+        return text, feedback("name_digits", key=key, raw=raw, name=text)
+    unit = re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2 or text in (unit, unit + "数"):
+        return text, feedback("name_unit", key=key, raw=raw, name=text)
+    # The number itself is no evidence for its name: "活动次数" for 20余次 or "征收户数" for
+    # 320户 borrow the measure word of the number and would otherwise pass as grounded.
+    if char_overlap(text, region.replace(raw, "")) < 0.7:
+        return text, feedback("name_elsewhere", key=key, raw=raw, name=text)
+    return text, None
+
+
+class NamesTask(Task):
+    """What each of some quantities counts (its indicator name)."""
+
+    name = "names"
+
+    def __init__(self, targets: Sequence[NameTarget], *, max_keys: int = 8) -> None:
+        self.targets = {f"q{number}": target for number, target in enumerate(targets, 1)}
+        self.max_keys = max_keys
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.targets)
+
+    def render(self, keys: Sequence[str]) -> str:
+        sentences: list[str] = []
+        for key in keys:
+            sentence = self.targets[key].sentence
+            if sentence not in sentences:
+                sentences.append(sentence)
+        candidates = "\n".join(f"{key}：{self.targets[key].raw}" for key in keys)
+        return load_prompt("names").render(
+            name_chars=str(NAME_CHARS), block="\n".join(sentences), candidates=candidates
+        )
+
+    def fields(self, key: str) -> tuple[FieldSpec, ...]:
+        # The cap leaves room for a repairable answer (a number left in, quotes).
+        return (FieldSpec("name", str, NAME_CHARS + 10),)
+
+    def check(self, key: str, value: object) -> tuple[object, str | None]:
+        target = self.targets[key]
+        return check_name(key, value, target.raw, target.region)
+
+    def content(self, key: str, value: object) -> dict[str, JsonValue]:
+        return {"quantity": self.targets[key].raw, "name": _json(value)}
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTarget:
+    """An item of one part, and which of its fields are asked (and why)."""
+
+    index: int
+    """Its index within its part (as the result lists them)."""
+    text: str
+    """The item's whole text: summaries and causes are checked against it."""
+    shown: str
+    """What the model is shown (the text, cut to ``item_chars``)."""
+    start: int
+    asked: tuple[ItemField, ...]
+    reasons: Mapping[str, str]
+    """Field -> why the rules floor was not sure of it."""
+    choices: tuple[str, ...] = ()
+    """The categories the model may choose from (empty: any key of the vocabulary)."""
+
+
+def check_summary(key: str, summary: str, text: str) -> tuple[str, str | None]:
+    """Repair and check a summary: one phrase, within the limit, grounded in the item."""
+    summary = re.sub(r"\s+", "", summary)
+    # A small model often copies the item's opening words instead of summarising; its
+    # numbering is dropped and its first sentence kept. Repaired here, not re-asked.
+    summary = re.sub(
+        r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.]\s*|^[一二三四五六七八九十]是", "", summary
+    )
+    first = re.split(r"[。；;！？!?]", summary, maxsplit=1)[0]
+    if len(first) >= 4:
+        summary = first
+    summary = summary.strip("。；;，, …")
+    if len(summary) > SUMMARY_CHARS:
+        # Cut at the last clause break within the limit when that keeps most of it.
+        cut = max(summary.rfind(mark, 0, SUMMARY_CHARS + 1) for mark in "，、,")
+        if cut >= SUMMARY_CHARS * 0.6:
+            summary = summary[:cut]
+    if not summary:
+        return summary, feedback("summary_empty", key=key)
+    if len(summary) > SUMMARY_CHARS:
+        return summary, feedback("summary_long", key=key, length=len(summary), limit=SUMMARY_CHARS)
+    known = numbers_in(text)
+    invented = [
+        number
+        for number in numbers_in(summary)
+        if not any(abs(number - value) < 1e-6 for value in known)
+    ]
+    if invented:
+        return summary, feedback("summary_number", key=key, number=f"{invented[0]:g}")
+    if char_overlap(summary, text) < 0.5:
+        return summary, feedback("summary_ungrounded", key=key, summary=summary)
+    return summary, None
+
+
+def check_category(
+    key: str, category: object, choices: Sequence[str] = ()
+) -> tuple[CategoryKey | None, str | None]:
+    """A category must be a key of the vocabulary (and one of ``choices`` when given)."""
+    value = str(category or "").strip()
+    if choices and value not in choices:
+        return None, feedback(
+            "category_choice", key=key, category=value, choices="、".join(choices)
+        )
+    if value in CATEGORIES:
+        return value, None  # type: ignore[return-value]
+    return None, feedback("category_unknown", key=key, category=value)
+
+
+#: Words that state a cause; a cause quoted from inside its own problem must hold one.
+_CAUSAL = re.compile(
+    r"原因|由于|因为|导致|造成|致使|缘于|源于|归因|根源|所致|主要是|受[^，。；]{0,12}(?:影响|制约|限制)"
+)
+
+
+def check_cause(
+    key: str,
+    cause: object,
+    *,
+    report_text: str,
+    own_start: int,
+    items: Sequence[tuple[int, str]],
+    region: tuple[int, int] | None,
+    threshold: float,
+) -> tuple[Located | None, str | None]:
+    """A stated cause must be quoted from the report, not from the problem itself or another.
+
+    Returns where it stands (``None`` for "not stated") and a failure or ``None``.
+    """
+    if cause is None or str(cause).strip().lower() in _NULLISH:
+        return None, None
+    text = str(cause).strip()
+    located = locate_quote(report_text, text, within=region, threshold=threshold)
+    if located is None:
+        return None, feedback("cause_missing", key=key, cause=text[:30])
+    if located.start <= own_start + 4 <= located.end:
+        return None, feedback("cause_self", key=key)
+    if any(
+        start <= located.start < start + len(other) for start, other in items if start != own_start
+    ):
+        return None, feedback("cause_other", key=key)
+    own = next((other for start, other in items if start == own_start), "")
+    if own_start <= located.start < own_start + len(own) and not _CAUSAL.search(
+        report_text[located.start : located.end]
+    ):
+        # Inside the problem's own sentence, only words that say "why" make a cause; without
+        # them the quote is the problem told again in other words ("宣传载体还不够鲜活").
+        return None, feedback("cause_unmarked", key=key)
+    return located, None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnswer:
+    """An accepted answer about one item: only the asked fields are set."""
+
+    summary: str | None = None
+    category: CategoryKey | None = None
+    cause: Located | None = None
+    cause_asked: bool = False
+
+
+class ItemsTask(Task):
+    """Summary, category and (for problems) stated cause of some items of one part."""
+
+    name = "items"
+
+    _KINDS: ClassVar[dict[str, RejectedKind]] = {
+        "achievements": "achievement",
+        "problems": "problem",
+        "plans": "plan",
+    }
+
+    def __init__(
+        self,
+        part: PartKind,
+        targets: Sequence[ItemTarget],
+        *,
+        report_text: str,
+        cause_text: str = "",
+        cause_region: tuple[int, int] | None = None,
+        threshold: float = 85.0,
+        max_keys: int = 8,
+    ) -> None:
+        self.part = part
+        self.kind = self._KINDS[part]
+        self.targets = {f"i{number}": target for number, target in enumerate(targets, 1)}
+        self.report_text = report_text
+        self.cause_text = cause_text
+        self.cause_region = cause_region
+        self.threshold = threshold
+        self.max_keys = max_keys
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.targets)
+
+    def render(self, keys: Sequence[str]) -> str:
+        asks = load_lines("asks")
+        lines = []
+        for key in keys:
+            target = self.targets[key]
+            among = (
+                asks["choices"].render(choices="、".join(target.choices)) if target.choices else ""
+            )
+            lines.append(f"{key}［{'、'.join(target.asked)}］{among}：{target.shown}")
+        asked = {name for key in keys for name in self.targets[key].asked}
+        open_category = any(
+            "category" in self.targets[key].asked and not self.targets[key].choices for key in keys
+        )
+        limits = {"summary_chars": str(SUMMARY_CHARS), "cause_chars": str(CAUSE_CHARS)}
+        fields = "\n".join(
+            asks[name].render(**{slot: limits[slot] for slot in asks[name].slots})
+            for name in ("summary", "category", "cause")
+            if name in asked
+        )
+        causes = (
+            "\n" + load_prompt("causes").render(text=self.cause_text)
+            if "cause" in asked and self.cause_text
+            else ""
+        )
+        categories = (
+            "\n" + load_prompt("categories").render(table=category_table()) + "\n"
+            if open_category
+            else ""
+        )
+        return load_prompt("items").render(
+            part=load_lines("parts")[self.part].render(),
+            fields=fields,
+            categories=categories,
+            items="\n".join(lines),
+            causes=causes,
+        )
+
+    def fields(self, key: str) -> tuple[FieldSpec, ...]:
+        choices = self.targets[key].choices
+        category: Any = Literal.__getitem__(choices) if choices else CategoryKey
+        specs = {
+            "summary": FieldSpec("summary", str, SUMMARY_CHARS + 10),
+            "category": FieldSpec("category", category),
+            "cause": FieldSpec("cause", str, CAUSE_CHARS + 20, nullable=True),
+        }
+        return tuple(specs[name] for name in self.targets[key].asked)
+
+    def check(self, key: str, value: object) -> tuple[object, str | None]:
+        target = self.targets[key]
+        if not isinstance(value, dict):
+            return value, feedback("item_shape", key=key)
+        failures: list[str] = []
+        summary: str | None = None
+        category: CategoryKey | None = None
+        cause: Located | None = None
+        if "summary" in target.asked:
+            summary, failure = check_summary(key, str(value.get("summary") or ""), target.text)
+            failures += [failure] if failure else []
+        if "category" in target.asked:
+            category, failure = check_category(key, value.get("category"), target.choices)
+            failures += [failure] if failure else []
+        if "cause" in target.asked:
+            cause, failure = check_cause(
+                key,
+                value.get("cause"),
+                report_text=self.report_text,
+                own_start=target.start,
+                items=[(other.start, other.text) for other in self.targets.values()],
+                region=self.cause_region,
+                threshold=self.threshold,
+            )
+            failures += [failure] if failure else []
+        if failures:
+            return value, "；".join(failures)
+        return ItemAnswer(summary, category, cause, cause_asked="cause" in target.asked), None
+
+
+# --------------------------------------------------------------------------- digest
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An indicator the digest may cite: its name and its number as written in the report."""
+
+    name: str
+    raw: str
+    value: float
+    unit: str
+    approx: bool
+
+
+def _cited(text: str) -> list[tuple[int, int, float, str, bool]]:
+    return [(q.start, q.end, q.value, q.unit, q.approx) for q in find_quantities(text)]
+
+
+def check_digest(
+    digest: str,
+    *,
+    figures: Sequence[Figure],
+    allowed: Sequence[float],
+    entity: str | None,
+    max_chars: int,
+    offered: Sequence[Figure] | None = None,
+) -> tuple[str, str | None]:
+    """Repair and check a digest: faithful numbers next to their names, within the limit.
+
+    Repairs first: one paragraph; trimmed to the last full sentence within ``max_chars``; a
+    figure written without the report's approximation marker (500份 for 500余份) gets it
+    back. Then every number must be an indicator of the result (or the year), each cited
+    figure must stand next to its checked name, and at least one key figure (of ``offered``,
+    by default all ``figures``) is cited.
+    """
+    text = re.sub(r"\s*\n\s*", "", digest).strip()
+    for start, end, value, unit, approx in reversed(_cited(text)):
+        matches = {f.raw for f in figures if abs(f.value - value) < 1e-6 and f.unit == unit}
+        if len(matches) == 1 and not approx:
+            raw = next(iter(matches))
+            if text[start:end] != raw and any(f.approx for f in figures if f.raw == raw):
+                text = text[:start] + raw + text[end:]
+    if len(text) > max_chars:
+        cut = text.rfind("。", 0, max_chars)
+        if cut >= max_chars * 0.6:
+            text = text[: cut + 1]
+    failures: list[str] = []
+    if len(text) > max_chars:
+        failures.append(feedback("digest_long", length=len(text), limit=max_chars))
+    invented = digest_violations_for_values(text, allowed)
+    if invented:
+        failures.append(feedback("digest_invented", numbers="、".join(invented)))
+    if entity and entity not in text:
+        failures.append(feedback("digest_entity", entity=entity))
+    cited = _cited(text)
+    key_figures = [
+        (start, figure)
+        for start, _, value, unit, _ in cited
+        for figure in figures
+        if abs(figure.value - value) < 1e-6 and figure.unit == unit
+    ]
+    offered = figures if offered is None else offered
+    if offered and not any(figure in offered for _, figure in key_figures):
+        failures.append(feedback("digest_no_figure"))
+    elif len(numbers_in(text)) > 6:
+        failures.append(feedback("digest_many_figures", count=len(numbers_in(text))))
+    for start, figure in key_figures:
+        before = text[max(0, start - len(figure.name) - 8) : start]
+        if char_overlap(figure.name, before) < 0.6 and not any(
+            other.value == figure.value
+            and other.unit == figure.unit
+            and char_overlap(other.name, text[max(0, start - len(other.name) - 8) : start]) >= 0.6
+            for other in figures
+        ):
+            failures.append(feedback("digest_unnamed", raw=figure.raw, name=figure.name))
+            break
+    if len(text) < 30:
+        failures.append(feedback("digest_short"))
+    return text, "；".join(failures) or None
+
+
+class DigestTask(Task):
+    """The one-paragraph digest, written from the checked result."""
+
+    name = "digest"
+
+    def __init__(
+        self,
+        *,
+        entity: str | None,
+        year: int | None,
+        facts: str,
+        figures: Sequence[Figure],
+        allowed: Sequence[float],
+        max_chars: int,
+        offered: Sequence[Figure] | None = None,
+    ) -> None:
+        self.kind = "digest"
+        self.offered = tuple(figures if offered is None else offered)
+        self.entity = entity
+        self.year = year
+        self.facts = facts
+        self.figures = tuple(figures)
+        self.allowed = tuple(allowed)
+        self.max_chars = max_chars
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ("digest",)
+
+    def render(self, keys: Sequence[str]) -> str:
+        return load_prompt("digest").render(
+            entity=self.entity or "",
+            year=str(self.year or ""),
+            max_chars=str(self.max_chars),
+            facts=self.facts,
+        )
+
+    def fields(self, key: str) -> tuple[FieldSpec, ...]:
+        # The cap stops a grammar-constrained model from running on; the check trims.
+        return (FieldSpec("digest", str, self.max_chars + self.max_chars // 5),)
+
+    def check(self, key: str, value: object) -> tuple[object, str | None]:
+        return check_digest(
+            str(value or ""),
+            figures=self.figures,
+            allowed=self.allowed,
+            entity=self.entity,
+            max_chars=self.max_chars,
+            offered=self.offered,
+        )
+
+    def content(self, key: str, value: object) -> dict[str, JsonValue]:
+        return {"digest": _json(value)}

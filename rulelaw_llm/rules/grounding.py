@@ -1,0 +1,163 @@
+"""Grounding: find a model's quote in the report, compute its span, check numbers against it.
+
+Matching is character-level (word tokenizers fail on Chinese): first exact, then exact
+after normalising width, punctuation, whitespace and traditional characters, then a fuzzy
+alignment (rapidfuzz) above a threshold. The span returned always slices the report's own
+text, so the evidence quote is the report's wording, not the model's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from rulelaw_llm.reading.document import Report
+from rulelaw_llm.reading.normalize import fold
+from rulelaw_llm.rules.quantities import find_quantities, parse_number
+from rulelaw_llm.schema import Evidence, MatchKind
+
+__all__ = [
+    "Located",
+    "char_overlap",
+    "clause_span",
+    "evidence_at",
+    "locate_quote",
+    "numbers_in",
+    "sentence_span",
+    "value_in_text",
+]
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n、]")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+_SKIP = re.compile(r"[\s\u3000,，。.、;；:：!！?？\"'“”‘’()（）\[\]【】《》<>〈〉·—\-…]")
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a quote was found in the text, and how."""
+
+    start: int
+    end: int
+    match: MatchKind
+    score: float
+
+
+def _squash_with_positions(text: str) -> tuple[str, list[int]]:
+    folded = fold(text)
+    kept: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(folded):
+        if not _SKIP.match(char):
+            kept.append(char)
+            positions.append(index)
+    return "".join(kept), positions
+
+
+def locate_quote(
+    text: str,
+    quote: str,
+    *,
+    within: tuple[int, int] | None = None,
+    threshold: float = 85.0,
+) -> Located | None:
+    """Find ``quote`` in ``text`` (inside ``within`` when given, else anywhere).
+
+    Returns ``None`` when nothing matches at least ``threshold`` (0–100).
+    """
+    quote = quote.strip()
+    if not quote:
+        return None
+    regions = [within] if within is not None else []
+    regions.append((0, len(text)))
+    for start, end in regions:
+        found = text.find(quote, start, end)
+        if found >= 0:
+            return Located(found, found + len(quote), "exact", 100.0)
+    quote_key, _ = _squash_with_positions(quote)
+    if not quote_key:
+        return None
+    best: Located | None = None
+    for start, end in regions:
+        key, positions = _squash_with_positions(text[start:end])
+        index = key.find(quote_key)
+        if index >= 0:
+            first = start + positions[index]
+            last = start + positions[index + len(quote_key) - 1] + 1
+            return Located(first, last, "normalized", 100.0)
+        if len(quote_key) < 4 or not key:
+            continue
+        alignment = fuzz.partial_ratio_alignment(quote_key, key)
+        if alignment is None or alignment.score < threshold:
+            continue
+        if alignment.dest_end <= alignment.dest_start:
+            continue
+        first = start + positions[alignment.dest_start]
+        last = start + positions[alignment.dest_end - 1] + 1
+        candidate = Located(first, last, "fuzzy", float(alignment.score))
+        if best is None or candidate.score > best.score:
+            best = candidate
+        if within is not None:
+            break  # a good match inside the expected region wins
+    return best
+
+
+def numbers_in(text: str) -> list[float]:
+    """Every number written in ``text``: Arabic ones and Chinese-numeral quantities."""
+    values = [
+        value
+        for match in re.finditer(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?", fold(text))
+        if (value := parse_number(match.group(0))) is not None
+    ]
+    values += [q.value for q in find_quantities(text) if not re.search(r"\d", fold(q.raw))]
+    return values
+
+
+def value_in_text(value: float, text: str) -> bool:
+    """Whether ``value`` is written in ``text`` (Arabic or Chinese numerals, 万/亿 expanded)."""
+    if any(abs(value - quantity.value) < 1e-6 for quantity in find_quantities(text)):
+        return True
+    return any(abs(value - number) < 1e-6 for number in numbers_in(text))
+
+
+def char_overlap(phrase: str, text: str) -> float:
+    """Share of ``phrase``'s Chinese characters and letters that also occur in ``text``."""
+    chars = [char for char in fold(phrase) if not _SKIP.match(char) and not char.isdigit()]
+    if not chars:
+        return 0.0
+    pool = set(fold(text))
+    return sum(1 for char in chars if char in pool) / len(chars)
+
+
+def evidence_at(report: Report, start: int, end: int) -> Evidence:
+    """Evidence for ``report.text[start:end]`` with surrounding whitespace trimmed."""
+    while start < end and report.text[start].isspace():
+        start += 1
+    while end > start and report.text[end - 1].isspace():
+        end -= 1
+    return Evidence(quote=report.text[start:end], start=start, end=end)
+
+
+def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[start:end]``, between commas, 、 or sentence marks."""
+    left = start
+    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _CLAUSE_BREAK.match(text[right]):
+        right += 1
+    return left, right
+
+
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (up to 。；！？ or a line end) around ``text[start:end]``."""
+    left = start
+    while left > 0 and not _SENTENCE_BREAK.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _SENTENCE_BREAK.match(text[right]):
+        right += 1
+    if right < len(text) and text[right] in "。！？!?；;":
+        right += 1
+    return left, right
