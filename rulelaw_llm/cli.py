@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rulelaw_llm.arguments import ChineseArgumentParser
-from rulelaw_llm.corpus.render import outline, to_markdown
+from rulelaw_llm.arguments import ChineseArgumentParser, display_width
+from rulelaw_llm.console import StepProgress, terminal_width
+from rulelaw_llm.corpus.render import SECTION_LABELS, outline, to_markdown
 from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
@@ -26,7 +27,7 @@ from rulelaw_llm.errors import (
     os_error_reason,
 )
 from rulelaw_llm.llm.cache import ResultCache
-from rulelaw_llm.llm.providers import llm_settings_present, resolve_provider
+from rulelaw_llm.llm.providers import NOT_CONFIGURED, llm_settings_present, resolve_provider
 from rulelaw_llm.llm.settings import MODES, SCOPES
 from rulelaw_llm.reading.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
@@ -53,6 +54,12 @@ _EPILOG = """示例：
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
   rulelaw-llm check --provider qwen --model qwen-plus           # 接口接受哪些设置
+
+退出状态：
+  0    成功
+  1    出错：输入无法读取、配置不完整、服务出错，或有文件处理失败（其他文件照常处理）
+  2    用法错误：缺少参数、未知命令或选项
+  130  被中断（Ctrl-C）；batch 重新运行同一命令即可继续
 """
 
 
@@ -85,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     summarize.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
     _input_options(summarize)
+    _verbose_option(summarize)
     _llm_options(summarize)
 
     digest = commands.add_parser(
@@ -97,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     _input_options(digest)
+    _verbose_option(digest)
     _llm_options(digest)
 
     batch = commands.add_parser(
@@ -133,12 +142,14 @@ def _parser() -> argparse.ArgumentParser:
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="路径", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _verbose_option(batch)
     _llm_options(batch)
 
     export = commands.add_parser(
         "export",
         help="把结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
-        description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
+        description="导出规范化的表：reports、achievements、indicators、problems、plans、errors，"
+        "以及审核的 audits（每份报告的得分和需要处理的事项）和 findings（每条发现）。",
     )
     export.add_argument(
         "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
@@ -156,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="输出",
         help="输出文件（sqlite/duckdb/xlsx）或目录（csv/parquet）",
     )
+    _verbose_option(export)
 
     evaluate = commands.add_parser(
         "eval",
@@ -169,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
         "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
     )
     evaluate.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _verbose_option(evaluate)
 
     review = commands.add_parser(
         "review",
@@ -187,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="审核.json",
         help="同时显示审核结果（rulelaw-llm audit --format json 的输出）：每份报告的发现和得分、按检查代码的汇总",
     )
+    _verbose_option(review)
 
     split = commands.add_parser(
         "split",
@@ -231,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cache = audit.add_mutually_exclusive_group()
     audit_cache.add_argument("--cache", metavar="路径", help="摘要缓存位置（默认在用户缓存目录）")
     audit_cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _verbose_option(audit)
     _llm_options(audit)
 
     sections = commands.add_parser(
@@ -283,6 +298,15 @@ def _input_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _verbose_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="逐条列出每个警告（默认同类警告合为一行，注明共几处）",
+    )
+
+
 def _llm_options(command: argparse.ArgumentParser) -> None:
     group = command.add_argument_group(
         "大模型（也可用环境变量 RULELAW_PROVIDER / RULELAW_MODEL / RULELAW_BASE_URL / RULELAW_API_KEY）"
@@ -321,7 +345,8 @@ def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built
         # configuration (e.g. RULELAW_BASE_URL without a model) is an error.
         if llm_settings_present(provider=args.provider, model=args.model, base_url=args.base_url):
             raise
-        print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
+        how = str(error).removeprefix(NOT_CONFIGURED)
+        print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{how}", file=sys.stderr)
         return None
 
 
@@ -472,6 +497,7 @@ def _batch(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             split=args.split,
             strict=args.strict,
+            verbose=args.verbose,
         )
     finally:
         if cache is not None:
@@ -489,36 +515,53 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if stats.failed else 0
 
 
+def _steps() -> StepProgress:
+    """The progress view of a command on stderr; the library's warnings go through it."""
+    steps = StepProgress()
+    _OneLine.steps = steps
+    return steps
+
+
 def _export(args: argparse.Namespace) -> int:
     from rulelaw_llm.corpus.export import export_results
 
-    report = export_results(Path(args.results), to=args.to, output=Path(args.output))
-    for line in report.warning_lines():
-        print(f"rulelaw-llm: {line}", file=sys.stderr)
-    counts = "，".join(f"{table} {rows} 行" for table, rows in report.counts.items())
-    print(f"已导出到 {args.output}：{counts}", file=sys.stderr)
+    with _steps() as steps:
+        report = export_results(
+            Path(args.results), to=args.to, output=Path(args.output), progress=steps
+        )
+    for line in report.warning_lines(verbose=args.verbose):
+        steps.print(f"rulelaw-llm: {line}")
+    counts = "，".join(f"{table} {rows:,} 行" for table, rows in report.counts.items())
+    steps.finish(f"已导出到 {args.output}：{counts}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
     from rulelaw_llm.corpus.evaluation import evaluate, render_table
 
-    evaluation = evaluate(Path(args.results), Path(args.gold))
+    with _steps() as steps:
+        evaluation = evaluate(Path(args.results), Path(args.gold), progress=steps)
     print(evaluation.model_dump_json(indent=2) if args.json else render_table(evaluation))
+    notes = evaluation.notes if args.verbose else evaluation.notes[:0]
+    for note in notes:
+        steps.print(f"rulelaw-llm: {note}")
     return 0
 
 
 def _review(args: argparse.Namespace) -> int:
     from rulelaw_llm.corpus.review import read_audits, write_review
 
-    audits = read_audits(Path(args.audit)) if args.audit else None
-    path = write_review(
-        Path(args.results),
-        Path(args.output),
-        gold_dir=Path(args.gold) if args.gold else None,
-        audits=audits,
-    )
-    print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
+    with _steps() as steps:
+        audits = read_audits(Path(args.audit)) if args.audit else None
+        path = write_review(
+            Path(args.results),
+            Path(args.output),
+            gold_dir=Path(args.gold) if args.gold else None,
+            audits=audits,
+            progress=steps,
+        )
+    size = path.stat().st_size / 1e6
+    steps.finish(f"已生成 {path}（{size:.1f} MB，双击即可在浏览器中打开）")
     return 0
 
 
@@ -550,14 +593,16 @@ def _audit(args: argparse.Namespace) -> int:
     summarizer = _summarizer(args)
     cache = None if args.no_cache else ResultCache(args.cache)
     try:
-        audits = audit(
-            args.inputs,
-            previous=args.previous,
-            published=published,
-            summarizer=summarizer,
-            cache=cache,
-            judge=summarizer,
-        )
+        with _steps() as steps:
+            audits = audit(
+                args.inputs,
+                previous=args.previous,
+                published=published,
+                summarizer=summarizer,
+                cache=cache,
+                judge=summarizer,
+                progress=steps,
+            )
     finally:
         if cache is not None:
             cache.close()
@@ -568,8 +613,13 @@ def _audit(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         text = audits_to_markdown(audits)
     else:
-        text = audits_to_table(audits)
+        # A terminal gets a table at its width; a file or a pipe one that nothing cuts.
+        width = None if args.output is not None else terminal_width(sys.stdout)
+        text = audits_to_table(audits, width=width)
     _write(text, args.output)
+    if args.output is not None:
+        findings = sum(len(result.findings) for result in audits)
+        steps.finish(f"已写入 {args.output}：{len(audits):,} 份报告的审核结果，{findings:,} 条发现")
     return 0
 
 
@@ -632,10 +682,11 @@ def _quantities(args: argparse.Namespace) -> int:
         return 0
     for quantity in found:
         section = report.section_at(quantity.start)
-        kind = section.kind if section else "-"
-        value = f"{quantity.value:g}"
+        kind = SECTION_LABELS.get(section.kind, section.kind) if section else "-"
+        value = f"{quantity.value:,.0f}" if quantity.value.is_integer() else f"{quantity.value:,}"
+        raw = quantity.raw + " " * max(0, 12 - display_width(quantity.raw))
         print(
-            f"{quantity.start:>6}  {quantity.raw:<12} = {value} {quantity.unit}"
+            f"{quantity.start:>6}  {raw} = {value} {quantity.unit}"
             f"{'（约）' if quantity.approx else ''}  [{kind}]"
         )
     print(f"共 {len(found)} 个", file=sys.stderr)
@@ -659,10 +710,19 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 class _OneLine(logging.Handler):
-    """Shows the library's warnings (retries, downgraded parameters) as one line each."""
+    """Shows the library's warnings (retries, downgraded parameters) as one line each.
+
+    While a command shows progress, the lines go through it so that the bar stays whole.
+    """
+
+    steps: StepProgress | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(f"rulelaw-llm: {record.getMessage()}", file=sys.stderr, flush=True)
+        line = f"rulelaw-llm: {record.getMessage()}"
+        if _OneLine.steps is not None and not _OneLine.steps.closed:
+            _OneLine.steps.print(line)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
 
 def _show_library_warnings() -> None:

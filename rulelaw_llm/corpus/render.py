@@ -14,9 +14,10 @@ from rulelaw_llm.categories import label_of
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.schema import Indicator, ReportSummary
 
-__all__ = ["escape_markdown", "outline", "to_markdown"]
+__all__ = ["SECTION_LABELS", "escape_markdown", "outline", "to_markdown"]
 
-_KIND_LABELS = {
+#: The Chinese name of each kind of section (``Section.kind``).
+SECTION_LABELS = {
     "preamble": "导语",
     "achievements": "主要举措和成效",
     "responsibility": "第一责任人履职",
@@ -143,7 +144,7 @@ def outline(report: Report) -> str:
     for section in report.sections:
         heading = section.heading or "（无标题）"
         lines.append(
-            f"[{_KIND_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
+            f"[{SECTION_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
             f"  {len(section.items)} 条"
         )
         for item in section.items:

@@ -40,6 +40,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path, PurePath
 
+from rulelaw_llm.console import Progress
 from rulelaw_llm.corpus.evaluation import (
     ResultEntry,
     evaluate,
@@ -92,9 +93,20 @@ def _asset(name: str) -> str:
 
 def _read_results(
     results: str | os.PathLike[str] | Sequence[ReportSummary],
+    progress: Progress | None = None,
 ) -> tuple[list[ResultEntry], list[str], Path | None]:
-    """The entries of ``results``: the one place the review page reads a results file."""
-    return result_entries(results)
+    """The entries of ``results``, in input order: the one place the page reads results.
+
+    A batch writes its records as reports finish; the order the batch took its inputs in
+    (each record's ``position``) is the order a reader expects. Entries without one keep
+    their place after those with one.
+    """
+    entries, notes, base = result_entries(results, progress=progress)
+    ordered = sorted(
+        enumerate(entries),
+        key=lambda pair: (pair[1].position is None, pair[1].position or 0, pair[0]),
+    )
+    return [entry for _, entry in ordered], notes, base
 
 
 def _name_tabs(views: list[_View]) -> None:
@@ -141,13 +153,16 @@ def render_review(
     *,
     gold_dir: str | os.PathLike[str] | None = None,
     audits: Sequence[AuditLike] | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """The review page as one HTML string (see ``write_review``)."""
-    entries, notes, base = _read_results(results)
+    entries, notes, base = _read_results(results, progress)
     evaluation = evaluate(results, gold_dir) if gold_dir is not None else None
     by_input = {report.input: report for report in evaluation.reports} if evaluation else {}
     views: list[_View] = []
-    for entry in entries:
+    for number, entry in enumerate(entries):
+        if progress is not None:
+            progress("读取报告原文", number, len(entries))
         if entry.summary is None:
             continue
         source = read_source_text(entry.summary, input_path=entry.input, base=base)
@@ -163,7 +178,11 @@ def render_review(
     _name_tabs(views)
     if audits is not None:
         _match_audits(views, audits, base)
+    if progress is not None:
+        progress("比对套话", 0, None)
     clusters = _find_boilerplate(views)
+    if progress is not None:
+        progress("比较指标", 0, None)
     groups = _indicator_groups(views)
     shared = {item.id for group in groups for _, item, _, _ in group.members}
     nav = "".join(
@@ -188,7 +207,12 @@ def render_review(
         f"{_boilerplate_section(clusters)}</section>"
     )
     body = corpus + "".join(_report_view(view) for view in views)
-    data = "".join(_report_data(view) for view in views)
+    blocks = []
+    for number, view in enumerate(views):
+        if progress is not None:
+            progress("生成报告页", number, len(views))
+        blocks.append(_report_data(view))
+    data = "".join(blocks)
     script = _asset("review.js")
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -219,6 +243,7 @@ def write_review(
     *,
     gold_dir: str | os.PathLike[str] | None = None,
     audits: Sequence[AuditLike] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the review page for ``results`` (a JSONL results file or summaries) to ``output``.
 
@@ -228,10 +253,10 @@ def write_review(
     ``audits`` (the audits of these reports, matched by input), it shows each report's
     findings and score and a corpus table of findings by code — without them those parts
     are simply absent. Raises ``InputError`` if the results or the gold directory cannot
-    be read.
+    be read. ``progress`` is told of each step (``rulelaw_llm.console.Progress``).
     """
     path = Path(output)
-    page = render_review(results, gold_dir=gold_dir, audits=audits)
+    page = render_review(results, gold_dir=gold_dir, audits=audits, progress=progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
