@@ -603,20 +603,23 @@ def _audit(args: argparse.Namespace) -> int:
                 judge=summarizer,
                 progress=steps,
             )
+            if not audits:
+                raise InputError(
+                    "没有找到可审核的报告：请给出报告文件、目录或 batch 生成的结果文件。"
+                )
+            steps("生成审核结果", 0, None)
+            if args.format == "json":
+                text = audits_to_json(audits)
+            elif args.format == "markdown":
+                text = audits_to_markdown(audits)
+            else:
+                # A terminal gets a table at its width; a file or a pipe one nothing cuts.
+                width = None if args.output is not None else terminal_width(sys.stdout)
+                text = audits_to_table(audits, width=width)
+            _write(text, args.output)
     finally:
         if cache is not None:
             cache.close()
-    if not audits:
-        raise InputError("没有找到可审核的报告：请给出报告文件、目录或 batch 生成的结果文件。")
-    if args.format == "json":
-        text = audits_to_json(audits)
-    elif args.format == "markdown":
-        text = audits_to_markdown(audits)
-    else:
-        # A terminal gets a table at its width; a file or a pipe one that nothing cuts.
-        width = None if args.output is not None else terminal_width(sys.stdout)
-        text = audits_to_table(audits, width=width)
-    _write(text, args.output)
     if args.output is not None:
         findings = sum(len(result.findings) for result in audits)
         steps.finish(f"已写入 {args.output}：{len(audits):,} 份报告的审核结果，{findings:,} 条发现")

@@ -49,7 +49,7 @@ __all__ = [
 Progress = Callable[[str, int, int | None], None]
 
 #: Seconds between two plain progress lines when the output is not a terminal.
-PLAIN_INTERVAL = 1.5
+PLAIN_INTERVAL = 1.0
 #: How many warnings of one kind are printed one by one before they are counted instead.
 SHOWN_PER_KIND = 1
 
@@ -204,7 +204,8 @@ class StepProgress:
 
     def _ended(self) -> str:
         seconds = time.monotonic() - self._step_started
-        count = f" {_count(self._done)}" if self._done else ""
+        done = self._total or self._done
+        count = f" {_count(done)}" if done else ""
         return f"{self._step}{count} 完成，用时 {seconds:.1f} 秒"
 
     def _line(self, text: str, *, prefixed: bool = True) -> None:

@@ -47,6 +47,7 @@ from rulelaw_llm.corpus.evaluation import (
     read_source_text,
     result_entries,
 )
+from rulelaw_llm.corpus.review_charts import _category_chart, _indicator_chart
 from rulelaw_llm.corpus.review_data import (
     BOILERPLATE_THRESHOLD,
     AuditLike,
@@ -59,12 +60,10 @@ from rulelaw_llm.corpus.review_data import (
 )
 from rulelaw_llm.corpus.review_html import (
     _boilerplate_section,
-    _category_chart,
     _corpus_table,
     _evaluation_section,
     _failures,
     _findings_section,
-    _indicator_chart,
     _report_data,
     _report_view,
     _script_hash,
@@ -200,9 +199,9 @@ def render_review(
         f"{_findings_section(views) if audits is not None else ''}"
         f"{_evaluation_section(evaluation) if evaluation else ''}"
         '<div class="charts">'
-        f"{_category_chart('chart-problems', '问题的类别（按报告堆叠）', views, 'problem')}"
-        f"{_category_chart('chart-plans', '下一年度计划的类别（按报告堆叠）', views, 'plan')}"
-        f"{_category_chart('chart-achievements', '举措和成效的类别（按报告堆叠）', views, 'achievement')}"
+        f"{_category_chart('chart-problems', '问题的类别', views, 'problem')}"
+        f"{_category_chart('chart-plans', '下一年度计划的类别', views, 'plan')}"
+        f"{_category_chart('chart-achievements', '举措和成效的类别', views, 'achievement')}"
         f"{_indicator_chart(groups)}</div>"
         f"{_boilerplate_section(clusters)}</section>"
     )
@@ -227,7 +226,7 @@ def render_review(
         f"<style>{_asset('review.css')}</style></head><body>"
         '<header class="top"><h1>法治政府建设年度报告 · 抽取结果审阅</h1>'
         '<a href="#corpus" data-view="corpus">语料总览</a>'
-        '<input type="search" data-testid="search" placeholder="按名称筛选报告（主体、上级、文件名）" '
+        '<input type="search" data-testid="search" placeholder="筛选报告：主体、上级、文件名" '
         'aria-label="按名称筛选报告">'
         '<span class="search-count" data-testid="search-count"></span>'
         '<span class="current-title" data-testid="current-title"></span></header>'
