@@ -15,6 +15,7 @@ warning lines are counted, with and without ``--verbose``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -58,7 +59,7 @@ def _timed(command: list[str], cwd: Path) -> tuple[float, list[tuple[float, str]
 
 def _silence(total: float, lines: list[tuple[float, str]]) -> float:
     moments = [0.0, *(moment for moment, _ in lines), total]
-    return max(later - earlier for earlier, later in zip(moments, moments[1:], strict=False))
+    return max(later - earlier for earlier, later in itertools.pairwise(moments))
 
 
 def _collection(folder: Path, copies: int) -> Path:

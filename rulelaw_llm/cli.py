@@ -39,9 +39,17 @@ if TYPE_CHECKING:
     # Imported where used: they load openai and instructor, which the rules path never needs.
     from rulelaw_llm.llm.summarizer import AsyncSummarizer, Summarizer
 
-__all__ = ["main"]
+__all__ = ["EXIT_CODES", "main"]
 
 _Built = TypeVar("_Built")
+
+#: What each exit status of ``rulelaw-llm`` means (the help and the CLI reference show it).
+EXIT_CODES: dict[int, str] = {
+    0: "成功",
+    1: "出错：输入无法读取、配置不完整、服务出错，或有文件处理失败（其余文件照常处理）",
+    2: "用法错误：缺少参数、未知的命令或选项",
+    130: "被中断（Ctrl-C）；batch 重新运行同一命令即可从断点继续",
+}
 
 _EPILOG = """示例：
   rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
@@ -55,11 +63,6 @@ _EPILOG = """示例：
   rulelaw-llm schema > report-summary.schema.json
   rulelaw-llm check --provider qwen --model qwen-plus           # 接口接受哪些设置
 
-退出状态：
-  0    成功
-  1    出错：输入无法读取、配置不完整、服务出错，或有文件处理失败（其他文件照常处理）
-  2    用法错误：缺少参数、未知命令或选项
-  130  被中断（Ctrl-C）；batch 重新运行同一命令即可继续
 """
 
 
@@ -68,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="rulelaw-llm",
         description="把法治政府建设年度报告变成有原文出处、可校验的结构化数据和摘要。",
-        epilog=_EPILOG,
+        epilog=_EPILOG
+        + "\n退出状态：\n"
+        + "".join(f"  {code:<4} {meaning}\n" for code, meaning in EXIT_CODES.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version())

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from rulelaw_llm import Achievement, Evidence, Indicator, Problem, ReportSummary, load_report
 from rulelaw_llm.corpus.batch import BatchRunner
@@ -35,6 +35,11 @@ from rulelaw_llm.rules.offline import text_digest
 from rulelaw_llm.schema import Provenance
 from tests.conftest import GOLD, REPORTS, ROOT
 from tests.synthetic_corpus import write_corpus
+
+if TYPE_CHECKING:
+    # The browser extra (playwright) is imported by the browser fixture: without it the
+    # structure checks of this module still run, and the browser tests skip (fail in CI).
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,15 +54,30 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 MISSING_CHROMIUM = "需要 Debian 的 Chromium：apt-get install -y chromium"
+MISSING_PLAYWRIGHT = '需要浏览器测试的依赖：python -m pip install -e ".[browser]"'
+
+
+def _in_ci(environ: Mapping[str, str]) -> bool:
+    return environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def require_chromium(path: Path, environ: Mapping[str, str]) -> None:
     """Skip when Chromium is missing, but fail in CI (``CI`` set to true), where it must be."""
     if path.exists():
         return
-    if environ.get("CI", "").lower() in ("true", "1", "yes"):
+    if _in_ci(environ):
         pytest.fail(f"CI 中缺少 {path}，浏览器测试不能跳过：{MISSING_CHROMIUM}")
     pytest.skip(MISSING_CHROMIUM)
+
+
+def require_playwright(environ: Mapping[str, str]) -> None:
+    """Skip when the browser extra is not installed, but fail in CI, where it must be."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if _in_ci(environ):
+            pytest.fail(f"CI 中缺少 playwright，浏览器测试不能跳过：{MISSING_PLAYWRIGHT}")
+        pytest.skip(MISSING_PLAYWRIGHT)
 
 
 #: A sixth report that repeats a problem and a plan of 卡乡 almost word for word: the five
@@ -266,7 +286,10 @@ def test_write_review_writes_one_file_without_external_references(tmp_path: Path
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    require_playwright(os.environ)
     require_chromium(CHROMIUM, os.environ)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from rulelaw_llm import audit
 from rulelaw_llm.corpus.batch import BatchRunner
@@ -26,6 +26,9 @@ from rulelaw_llm.corpus.review_html import compact_number
 from tests.conftest import REPORTS, ROOT
 from tests.synthetic_corpus import write_corpus
 from tests.test_review import browser, report_html  # noqa: F401 - the shared Chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 SCREENSHOTS = ROOT / "docs" / "assets" / "screenshots"
 WIDTH = 1400
