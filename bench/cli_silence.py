@@ -81,6 +81,18 @@ def main() -> None:
     if not results.exists():
         write_corpus(folder, args.reports)
     tool = [sys.executable, "-m", "rulelaw_llm.cli"]
+    # eval scores the inputs named like a gold file: the samples' own records, after the 1,000.
+    samples = folder / "samples.jsonl"
+    if not samples.exists():
+        subprocess.run(
+            [*tool, "batch", str(REPORTS), "-o", str(samples), "--offline", "--no-cache"],
+            check=True,
+            capture_output=True,
+        )
+    with_gold = folder / "with-gold.jsonl"
+    with_gold.write_text(
+        results.read_text(encoding="utf-8") + samples.read_text(encoding="utf-8"), "utf-8"
+    )
     runs = {
         "audit": [*tool, "audit", str(results), "-o", str(folder / "audit.txt")],
         "audit --format json": [
@@ -112,7 +124,7 @@ def main() -> None:
             "-o",
             str(folder / "out.xlsx"),
         ],
-        "eval": [*tool, "eval", str(results), "--gold", str(ROOT / "examples" / "gold")],
+        "eval": [*tool, "eval", str(with_gold), "--gold", str(ROOT / "examples" / "gold")],
         "batch --offline": [
             *tool,
             "batch",

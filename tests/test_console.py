@@ -89,7 +89,12 @@ def test_batch_split_on_many_duplicate_parts_prints_a_few_lines(
 
     assert main(command) == 0
 
-    err = capsys.readouterr().err.splitlines()
+    # Progress lines come once a second on a slow machine; the rest is what the run says.
+    err = [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if not line.startswith("rulelaw-llm: 处理报告")
+    ]
     warnings = [line for line in err if "警告" in line]
     assert len(warnings) == 1 and "共 195 处" in warnings[0]
     assert len(err) <= 5, err

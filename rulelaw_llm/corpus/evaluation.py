@@ -401,6 +401,15 @@ class ResultEntry:
     """The input's place in the order its batch took the inputs, when the file says it."""
 
 
+def _where(error: ValueError) -> str:
+    """Where a JSON or UTF-8 error is, in Chinese (json's own message is English)."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"第 {error.lineno} 行第 {error.colno} 列"
+    if isinstance(error, UnicodeDecodeError):
+        return f"第 {error.start} 个字节"
+    return type(error).__name__
+
+
 def result_entries(
     results: str | os.PathLike[str] | Sequence[ReportSummary],
     *,
@@ -447,8 +456,10 @@ def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise InputError(f"无法读取金标准文件 {path}：{os_error_reason(error)}") from error
-        except ValueError as error:
-            raise InputError(f"无法读取金标准文件 {path}：{error}") from error
+        except ValueError as error:  # not UTF-8, or not JSON
+            raise InputError(
+                f"无法读取金标准文件 {path}：不是 UTF-8 编码的 JSON（{_where(error)}）。"
+            ) from error
         if not isinstance(data, dict) or not isinstance(data.get("report"), str):
             raise InputError(f"金标准文件 {path} 缺少 report 字段（报告文件名）。")
         gold[data["report"]] = data
