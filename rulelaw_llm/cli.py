@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser, display_width
 from rulelaw_llm.console import StepProgress, terminal_width
-from rulelaw_llm.corpus.render import SECTION_LABELS, outline, to_markdown
+from rulelaw_llm.corpus.render import SECTION_LABELS, outline, outline_data, to_markdown
 from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
@@ -431,35 +431,43 @@ def _reports(file: str, args: argparse.Namespace) -> list[Report]:
 
 
 def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
-    """Summarize every file; a file that fails is reported and the others go on."""
+    """Summarize every file; a file that fails is reported and the others go on.
+
+    Many files, or a file split into many reports, show progress on stderr (``StepProgress``);
+    a very long input says when it starts and how long it took.
+    """
     summarizer = _summarizer(args)
     results: list[ReportSummary] = []
     failures = 0
-    for file in args.files:
-        try:
-            reports = _reports(file, args)
-            for number, report in enumerate(reports, start=1):
-                long_input = len(report.text) > LONG_INPUT_CHARS
-                began = time.monotonic()
-                if long_input or len(reports) > 1:
-                    print(
-                        f"rulelaw-llm: 正在处理 {report.source or file}"
-                        f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…",
-                        file=sys.stderr,
-                    )
-                if summarizer is None:
-                    results.append(summarize_offline(report))
-                else:
-                    results.append(summarizer.summarize(report))
-                if long_input:
-                    print(
-                        f"rulelaw-llm: 完成 {report.source or file}，"
-                        f"用时 {time.monotonic() - began:.1f} 秒。",
-                        file=sys.stderr,
-                    )
-        except (InputError, ExtractionError) as error:
-            failures += 1
-            print(f"rulelaw-llm: {error}", file=sys.stderr)
+    many = len(args.files) > 1
+    with _steps(prepare=many) as steps:
+        for index, file in enumerate(args.files):
+            if many:
+                steps("摘要", index, len(args.files))
+            try:
+                reports = _reports(file, args)
+                for number, report in enumerate(reports, start=1):
+                    if len(reports) > 1:
+                        steps(f"摘要 {file}", number - 1, len(reports))
+                    long_input = len(report.text) > LONG_INPUT_CHARS
+                    began = time.monotonic()
+                    if long_input:
+                        steps.print(
+                            f"rulelaw-llm: 正在处理 {report.source or file}"
+                            f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…"
+                        )
+                    if summarizer is None:
+                        results.append(summarize_offline(report))
+                    else:
+                        results.append(summarizer.summarize(report))
+                    if long_input:
+                        steps.print(
+                            f"rulelaw-llm: 完成 {report.source or file}，"
+                            f"用时 {time.monotonic() - began:.1f} 秒。"
+                        )
+            except (InputError, ExtractionError) as error:
+                failures += 1
+                steps.print(f"rulelaw-llm: {error}")
     return results, failures
 
 
@@ -520,17 +528,23 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if stats.failed else 0
 
 
-def _steps() -> StepProgress:
-    """The progress view of a command on stderr; the library's warnings go through it."""
+def _steps(*, prepare: bool = True) -> StepProgress:
+    """The progress view of a command on stderr; the library's warnings go through it.
+
+    With ``prepare``, its first step is the command's own start (imports, opening files), so
+    that even that is not a silent wait.
+    """
     steps = StepProgress()
+    if prepare:
+        steps("准备", 0, None)
     _OneLine.steps = steps
     return steps
 
 
 def _export(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.export import export_results
-
     with _steps() as steps:
+        from rulelaw_llm.corpus.export import export_results
+
         report = export_results(
             Path(args.results), to=args.to, output=Path(args.output), progress=steps
         )
@@ -542,9 +556,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.evaluation import evaluate, render_table
-
     with _steps() as steps:
+        from rulelaw_llm.corpus.evaluation import evaluate, render_table
+
         evaluation = evaluate(Path(args.results), Path(args.gold), progress=steps)
     print(evaluation.model_dump_json(indent=2) if args.json else render_table(evaluation))
     notes = evaluation.notes if args.verbose else evaluation.notes[:0]
@@ -554,9 +568,9 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.review import read_audits, write_review
-
     with _steps() as steps:
+        from rulelaw_llm.corpus.review import read_audits, write_review
+
         audits = read_audits(Path(args.audit)) if args.audit else None
         path = write_review(
             Path(args.results),
@@ -636,35 +650,7 @@ def _sections(args: argparse.Namespace) -> int:
     if not args.json:
         print(outline(report))
         return 0
-    data = {
-        "title": report.title,
-        "entity": report.entity,
-        "parent_entity": report.parent_entity,
-        "level": report.level,
-        "year": report.year,
-        "published": report.published.isoformat() if report.published else None,
-        "metadata": report.metadata,
-        "warnings": list(report.warnings),
-        "sections": [
-            {
-                "kind": section.kind,
-                "heading": section.heading,
-                "start": section.start,
-                "end": section.end,
-                "items": [
-                    {
-                        "marker": item.marker,
-                        "title": item.title,
-                        "start": item.start,
-                        "end": item.end,
-                    }
-                    for item in section.items
-                ],
-            }
-            for section in report.sections
-        ],
-    }
-    print(_dump(data))
+    print(_dump(outline_data(report)))
     return 0
 
 

@@ -167,6 +167,11 @@ class StepProgress:
                 if self._step is not None and self._step in self._printed:
                     self._line(self._ended())
                 self._step, self._step_started = step, time.monotonic()
+                # A slow command says at once what it does next, should that be one long call.
+                if self._bar is None and self._printed and self._due():
+                    self._done, self._total = done, total
+                    self._printed.add(step)
+                    self._line(self._state())
                 if self._bar is not None:
                     if self._task is not None:
                         self._bar.remove_task(self._task)
@@ -220,11 +225,15 @@ class StepProgress:
                 pass
         self._last_line = time.monotonic()
 
+    def _due(self) -> bool:
+        """Whether a plain line is due: ``interval`` since the last one (or since the start)."""
+        return time.monotonic() - self._last_line >= self.interval
+
     def _beat(self) -> None:
         tick = min(self.interval / 4, 0.25)
         while not self._stop.wait(tick):
             with self._lock:
-                if self._step is None or time.monotonic() - self._last_line < self.interval:
+                if self._step is None or not self._due():
                     continue
                 self._printed.add(self._step)
                 self._line(self._state())

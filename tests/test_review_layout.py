@@ -103,7 +103,7 @@ def test_column_names_are_distinct(tmp_path: Path) -> None:
 
 
 def test_the_corpus_table_fits_1400_px_beside_the_side_list(
-    audited_thousand: Path, wide: Page
+    wide: Page, audited_thousand: Path
 ) -> None:
     wide.goto(audited_thousand.as_uri())
     wide.wait_for_load_state("load")
@@ -117,7 +117,7 @@ def test_the_corpus_table_fits_1400_px_beside_the_side_list(
     wide.screenshot(path=str(SCREENSHOTS / "review-corpus.png"))
 
 
-def test_a_first_click_puts_the_lowest_score_first(audited_thousand: Path, wide: Page) -> None:
+def test_a_first_click_puts_the_lowest_score_first(wide: Page, audited_thousand: Path) -> None:
     wide.goto(audited_thousand.as_uri())
     header = wide.locator("table.corpus thead th")
     names = header.all_inner_texts()
@@ -141,7 +141,7 @@ def test_a_first_click_puts_the_lowest_score_first(audited_thousand: Path, wide:
 
 
 def test_the_side_list_follows_the_search_and_the_findings_filter(
-    audited_thousand: Path, wide: Page
+    wide: Page, audited_thousand: Path
 ) -> None:
     wide.goto(audited_thousand.as_uri())
     nav = wide.locator("nav a[data-view]:visible")
@@ -166,7 +166,7 @@ def test_the_side_list_follows_the_search_and_the_findings_filter(
 
 
 def test_category_charts_count_reports_per_category_at_1000_reports(
-    audited_thousand: Path, wide: Page
+    wide: Page, audited_thousand: Path
 ) -> None:
     wide.goto(audited_thousand.as_uri())
     for chart in ("chart-problems", "chart-plans", "chart-achievements"):
@@ -188,7 +188,7 @@ def test_category_charts_count_reports_per_category_at_1000_reports(
     wide.screenshot(path=str(SCREENSHOTS / "review-charts.png"))
 
 
-def test_a_report_view_for_the_docs(audited_thousand: Path, wide: Page) -> None:
+def test_a_report_view_for_the_docs(wide: Page, audited_thousand: Path) -> None:
     wide.goto(audited_thousand.as_uri() + "#r3")
     view = wide.locator("#r3[data-loaded='1']")
     view.wait_for()
