@@ -49,6 +49,7 @@ from rulelaw_llm.llm.tasks import (
 from rulelaw_llm.reading.document import Item, Report
 from rulelaw_llm.rules.digest import template_digest
 from rulelaw_llm.rules.grounding import clause_span, sentence_span
+from rulelaw_llm.rules.naming import Naming, explain_quantities
 from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.rules.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
@@ -349,6 +350,8 @@ class ReportFacts:
     candidates: tuple[int, ...]
     """Quantities outside the plans part: facts about the year's work (the indicators the
     model may name)."""
+    namings: tuple[Naming, ...] = ()
+    """The rule name of each quantity and why the rules cannot vouch for it."""
 
     @classmethod
     def of(cls, report: Report, settings: Settings) -> ReportFacts:
@@ -375,7 +378,8 @@ class ReportFacts:
             section = report.section_at(quantity.start)
             if section is None or section.kind != "plans":
                 candidates.append(index)
-        return cls(report, quantities, baseline, items, tuple(candidates))
+        namings = tuple(explain_quantities(report.text, quantities))
+        return cls(report, quantities, baseline, items, tuple(candidates), namings)
 
 
 def _unbalanced(name: str) -> bool:
@@ -391,16 +395,16 @@ def name_doubts(facts: ReportFacts, index: int) -> tuple[str, ...]:
     quantity = facts.quantities[index]
     name = facts.baseline.indicators[index].name
     left, right = clause_span(text, quantity.start, quantity.end)
-    reasons = []
+    reasons = list(facts.namings[index].doubts) if facts.namings else []
     if len(name) > _LONG_NAME:
         reasons.append(f"规则名称过长（{len(name)}字）")
     if len(re.findall(r"[\u4e00-\u9fff]", name.replace(quantity.raw, ""))) < 2:
-        reasons.append("规则未找到统计对象")
+        reasons.append("规则未找到统计对象")  # also when the facts come without namings
     if _unbalanced(name):
         reasons.append("规则名称跨括号或引号")
     if any(other is not quantity and left <= other.start < right for other in facts.quantities):
         reasons.append("分句中还有别的数字")
-    return tuple(reasons)
+    return tuple(dict.fromkeys(reasons))
 
 
 def _item_scores(item: Item, summary: str) -> list[tuple[CategoryKey, int]]:
