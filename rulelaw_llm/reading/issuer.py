@@ -89,7 +89,7 @@ def _is_title_line(line: _Line) -> bool:
         and len(folded) <= 60
         and _TITLE_WORDS.search(folded) is not None
         and _SENTENCE_MARK.search(folded) is None
-        and not re.search(r"[>»›|]", folded)
+        and not re.search(r"\s>|>>|[»›|]", folded)  # a breadcrumb
         and _part_heading(line) is None
         and not _starts_with_marker(line.text)
     )
@@ -110,15 +110,16 @@ def _next_text_line(lines: Sequence[_Line], index: int, end: int) -> int | None:
 
 
 def _after_repeats(lines: Sequence[_Line], index: int, end: int, title: str) -> int:
-    """The first line after ``index`` that is not blank nor a piece of ``title`` again."""
+    """The line after the copies of ``title`` (or pieces of it) that follow ``index``."""
     wanted = squash(title)
-    position = index
-    while position < end:
+    after = index
+    for position in range(index, end):
         text = squash(lines[position].text)
         if text and text not in wanted:
             break
-        position += 1
-    return position
+        if text:
+            after = position + 1
+    return after
 
 
 def _title_opening_a_line(line: _Line) -> str | None:
@@ -279,7 +280,7 @@ _SUBJECT = re.compile(
 #: Words inside a would-be name that show it is a clause, not a name.
 _CLAUSE_WORDS = re.compile(
     r"的|坚持|深入|政府|领导|指导|关于|部署|要求|落实|贯彻|召开|命名|开展|组织|举办|印发|出台|"
-    r"[在和与及并对向为报]|[全各我本该](?:省|市|县|区|镇|乡|街道)$"
+    r"(?<=.)[在和与及并对向为报]|[全各我本该](?:省|市|县|区|镇|乡|街道)$"
 )
 #: "现将青石镇2024年法治政府建设情况报告如下".
 _REPORTING = re.compile(
@@ -329,6 +330,29 @@ def _issuer_in_body(text: str, folded: str) -> tuple[str | None, str | None, str
             if entity is not None:
                 return entity, parent, level
     return None, None, None
+
+
+#: The levels a parent is looked for, and the levels a parent of each may have.
+_LOCAL_LEVELS = {"乡": "县区市旗", "镇": "县区市旗", "街道": "县区市旗", "县": "市州盟", "区": "市"}
+#: The government a report is addressed to (中共青石县委员会、青石县人民政府：) or led by
+#: (在青石县委、县政府的坚强领导下).
+_UPPER = re.compile(
+    r"(?:^|\s|在)(?:中共)?([\u4e00-\u9fff]{2,8}?[县区市州盟旗])(?:委员会|委|人民政府|政府)"
+    r"(?=[、，, ]|[^\n]{0,40}(?:领导|指导)下|[^\n]{0,30}:\s*$)",
+    re.MULTILINE,
+)
+
+
+def _parent_in_body(folded: str, text: str, level: str) -> str | None:
+    """The place above a town, street or county, from the body's first lines: the
+    government the report is addressed to, or the one it was led by."""
+    allowed = _LOCAL_LEVELS[level]
+    for match in _UPPER.finditer(folded[:600]):
+        name = _LEADING_WORDS.sub("", match.group(1))
+        if name[-1] in allowed and _is_place(name, name[-1]):
+            start = match.end(1) - len(name)
+            return text[start : match.end(1)]
+    return None
 
 
 #: How a report that does not name itself speaks of itself: 我镇, 我局, 现将省政府…, 全县.
@@ -408,8 +432,10 @@ def _issuer_in_signature(lines: Sequence[_Line]) -> tuple[str | None, str | None
 #: Words that show a would-be place before a department is a clause (落实市应急管理局…).
 _NOT_A_PLACE = re.compile(
     r"落实|贯彻|推进|加强|关于|根据|按照|现将|报送|领导|要求|部署|指导|会议|工作|年度|年|以来|"
-    r"政府|部门|[在和与及并报的对向为由经将把委局厅]"
+    r"政府|部门|[委局厅]"
 )
+#: Function words that never stand inside a place name (和平区 and 将乐县 begin with one).
+_INSIDE_NOT_A_PLACE = re.compile(r"[在和与及并报的对向为由经将把]")
 
 
 def _resolve_short_department(
@@ -453,6 +479,7 @@ def _is_place(name: str, level: str) -> bool:
         and name != level + level
         and not _NOT_A_NAME.match(name)
         and not _NOT_A_PLACE.search(name[:-1])
+        and not _INSIDE_NOT_A_PLACE.search(name[1:-1])
     )
 
 

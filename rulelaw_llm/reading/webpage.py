@@ -173,6 +173,10 @@ _BRACKET_LABEL = re.compile(
 _LISTED_LABEL = re.compile(r"([\u4e00-\u9fff][\u4e00-\u9fff /]{0,9}?)\s*:\s*(.*)$")
 #: Sentence punctuation: a line with it is content, never a metadata value.
 _SENTENCE = re.compile(r"[。，；！？]|[,;!?](?!\d)")
+#: A numbered heading (一、… （一）… 1.…): the report begins, never a label's value.
+_HEADING = re.compile(
+    r"[一二三四五六七八九十]+[、.]|[(]\s*[一二三四五六七八九十\d]+\s*[)]|\d+[、.](?!\d)"
+)
 #: A line that looks like the report's title.
 _TITLE_LIKE = re.compile(r"(?:报告|总结|汇报)$|法治.*(?:报告|总结)")
 _SITE_LIKE = re.compile(r"网站|门户|www\.|https?:|\.(?:cn|com|net|org)\b", re.IGNORECASE)
@@ -192,6 +196,8 @@ _PAGE_TOOL_WORDS = re.compile(
     r"扫一扫在手机(?:上)?打开(?:当前页)?|返回顶部|分享到|字体|字号|打印|关闭|收藏|分享|窗口|本页|此页|"
     r"默认|标准|超大|长者版|适老版|无障碍阅读|网站无障碍|无障碍|用户登录|繁体|简体|[大中小【】\[\]:：|｜\s]"
 )
+#: Links of a site's header: accessibility, the elders' version, logging in.
+_SITE_HEADER = re.compile(r"用户登录|无障碍|适老版|长者版|繁体版|简体版|English", re.IGNORECASE)
 #: A site's footer: copyright and registration numbers.
 _FOOTER = re.compile(r"Copyright|©|版权所有|ICP备|公网安备|网站标识码", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
@@ -351,6 +357,14 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
         return True  # a site header showing today's date: never a date of the report
     if _FOOTER.search(stripped) and len(stripped) <= 160 and not re.search(r"[。，；]", stripped):
         return True
+    if re.fullmatch(r"[\[【(]?(?:图片|img|image|pic)[\]】)]?", stripped, re.IGNORECASE):
+        return True  # what is left of an image
+    if (
+        _SITE_HEADER.search(stripped)
+        and len(stripped) <= 50
+        and not re.search(r"[。，,；;]", stripped)
+    ):
+        return True  # 某区欢迎您！ 用户登录 网站无障碍 适老版
     if re.search(
         r"打印|关闭|字体|字号|分享|收藏|返回顶部|长者版|适老版|无障碍", stripped
     ) and not _PAGE_TOOL_WORDS.sub("", stripped):
@@ -387,7 +401,7 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
             continue
         folded = fold(line)
         bullet = _BULLET.match(folded)
-        if pending is not None:
+        if pending is not None and (pending_listed or leading):
             value = _pending_value(line, pending, listed=pending_listed)
             if value is not None:
                 store(pending, value)
@@ -445,7 +459,7 @@ def _pending_value(line: str, key: str, *, listed: bool) -> str | None:
         return None  # after • 服务对象, an unindented line is the page going on
     else:
         value = line.strip()
-    if not value or len(value) > 80 or _SENTENCE.search(fold(value)):
+    if not value or len(value) > 80 or _SENTENCE.search(fold(value)) or _HEADING.match(fold(value)):
         return None
     if _TITLE_LIKE.search(fold(value)) and key not in _TITLE_KEYS:
         return None
