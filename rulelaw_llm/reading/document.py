@@ -17,13 +17,13 @@ from pathlib import Path
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.reading.detection import detect_reports, split_reports
 from rulelaw_llm.reading.issuer import (
+    _LOCAL_LEVELS,
     _entity_from_title,
     _find_title,
     _find_year,
     _issuer_in_body,
     _issuer_in_metadata,
     _issuer_in_signature,
-    _LOCAL_LEVELS,
     _level_of_self,
     _parent_in_body,
     _resolve_short_department,
