@@ -140,7 +140,7 @@ class PathResult:
     gold_accepted: int = 0
 
 
-def load_texts(directory: Path, split: str) -> list[Text]:
+def load_texts(directory: Path, split: str, ids: str = "") -> list[Text]:
     manifest = [
         json.loads(line) for line in (HERE / "manifest.jsonl").read_text("utf-8").splitlines()
     ]
@@ -148,6 +148,8 @@ def load_texts(directory: Path, split: str) -> list[Text]:
     missing = []
     for entry in manifest:
         if split != "all" and entry["split"] != split:
+            continue
+        if ids and not (ids.split("-")[0] <= entry["id"] <= ids.split("-")[-1]):
             continue
         path = directory / f"{entry['id']}.txt"
         if not path.exists():
@@ -353,8 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scope", choices=("unsure", "all"), default="all")
     parser.add_argument("--live", action="store_true")
     parser.add_argument("--details", action="store_true")
+    parser.add_argument("--ids", default="", help="a range of ids, e.g. rw090-rw128")
     options = parser.parse_args(argv)
-    texts = load_texts(options.directory, options.split)
+    texts = load_texts(options.directory, options.split, options.ids)
     if not texts:
         print("no texts: restore them first (bench/realworld/README.md)", file=sys.stderr)
         return 1
