@@ -87,7 +87,10 @@ _PLAN_WORDS = re.compile(
     r"下一步|下一年度|下一年|下步|明年|来年|20\d{2}年(?:将|计划|工作(?:打算|计划|重点))|将继续|将进一步|计划|打算|工作重点"
 )
 _MEASURE = "次场件起份人名户个项条篇处家所批期元%"
-_DANGLING_CUT = re.compile(r"(?:的|对|为|在|中|和|与|及|将|向|于|等)$")
+#: (行为, 方向, 导向, 平等 are nouns, not a dangling 为/向/等.)
+_DANGLING_CUT = re.compile(
+    r"(?:的|对|(?<![行作])为|在|中|和|与|及|将|(?<![方导取走])向|于|(?<!平)等)$"
+)
 
 
 def digest_issues(summary: ReportSummary, report: Report) -> dict[str, bool]:
@@ -107,7 +110,16 @@ def digest_issues(summary: ReportSummary, report: Report) -> dict[str, bool]:
         if match:
             for found in re.finditer(re.escape(match.group(1)), report.text):
                 after = report.text[found.end() : found.end() + 1]
-                if after and re.match(r"[\u4e00-\u9fff]", after) and after not in "以左次":
+                # (…4次二是…: the report runs on into its next point, not into a noun.)
+                point = re.match(
+                    r"[一二三四五六七八九十]是", report.text[found.end() : found.end() + 2]
+                )
+                if (
+                    after
+                    and re.match(r"[\u4e00-\u9fff]", after)
+                    and after not in "以左次"
+                    and not point
+                ):
                     fragment = True
                     break
     return {

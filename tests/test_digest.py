@@ -94,7 +94,7 @@ def test_problem_summaries_are_cut_only_between_whole_clauses(summary: str, expe
     assert digest == (
         f"青石镇2024年法治政府建设报告：存在问题：{expected}。"
         if expected
-        else "青石镇2024年法治政府建设报告："
+        else "青石镇2024年法治政府建设报告。"
     )
 
 
