@@ -197,38 +197,60 @@ def speaks_of(text: str, part: str) -> list[str]:
     return [match.group(0) for match in PART_WORDS[part].finditer(fold(text))]
 
 
+def _phrase_around(
+    text: str, start: int, end: int, others: Sequence[tuple[int, int]]
+) -> tuple[str, str]:
+    """The Chinese characters before and after ``text[start:end]`` within its clause."""
+    left = start
+    while left > 0 and text[left - 1] not in _CLAUSE_MARKS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _CLAUSE_MARKS:
+        right += 1
+    for other_start, other_end in others:
+        if other_end <= start:
+            left = max(left, other_end)
+        elif other_start >= end:
+            right = min(right, other_start)
+    before = _cjk(text[left:start])
+    after = re.sub(r"^(?:的|以上|左右)", "", _cjk(text[end:right]))
+    return before, after
+
+
 def noun_beside(text: str, quantity: Quantity, others: Sequence[Quantity]) -> tuple[str, str]:
     """The words beside a number in ``text``: (the two characters next to it, its whole phrase).
 
     The phrase runs from the previous clause mark (or number) to the next; the noun is taken
     after the number when its phrase goes on (105个单位), else before it (会议4次).
     """
-    left = quantity.start
-    while left > 0 and text[left - 1] not in _CLAUSE_MARKS:
-        left -= 1
-    right = quantity.end
-    while right < len(text) and text[right] not in _CLAUSE_MARKS:
-        right += 1
-    for other in others:
-        if other.end <= quantity.start:
-            left = max(left, other.end)
-        elif other.start >= quantity.end:
-            right = min(right, other.start)
-    before = _cjk(text[left : quantity.start])
-    after = _cjk(text[quantity.end : right])
-    after = re.sub(r"^(?:的|以上|左右)", "", after)
-    phrase = before + after
+    spans = [(other.start, other.end) for other in others]
+    before, after = _phrase_around(text, quantity.start, quantity.end, spans)
     if len(after) >= 2:
-        return after[:2], phrase
-    before = _LINKING.sub("", before)
-    return before[-2:], phrase
+        return after[:2], before + after
+    return _LINKING.sub("", before)[-2:], before + after
 
 
-def _noun_fits(noun: str, phrase: str, figure: Figure) -> bool:
-    ground = fold(figure.name + "|" + figure.quote.replace(figure.raw, "|"))
-    if noun and len(noun) == 2 and noun not in _bigrams(ground):
-        return False
+def _noun_fits(text: str, quantity: Quantity, others: Sequence[Quantity], figure: Figure) -> bool:
+    """Whether the words beside a cited number are its indicator's (name or clause words).
+
+    The noun next to the number must be a two-character string of the indicator's name or
+    clause, or begin (after the number) or end (before it) as the clause's own does; and
+    the number's whole phrase must mostly be the indicator's words.
+    """
+    noun, phrase = noun_beside(text, quantity, others)
     if not noun:
+        return False
+    ground = fold(figure.name + "|" + figure.quote.replace(figure.raw, "|"))
+    fits = len(noun) == 2 and noun in _bigrams(ground)
+    at = figure.quote.find(figure.raw)
+    if not fits and at >= 0:
+        own_before, own_after = _phrase_around(figure.quote, at, at + len(figure.raw), ())
+        _, after = _phrase_around(text, quantity.start, quantity.end, ())
+        if len(after) >= 2:
+            fits = bool(own_after) and own_after[0] == after[0]
+        else:
+            fits = bool(own_before) and _LINKING.sub("", own_before)[-1:] == noun[-1:]
+    if not fits:
         return False
     share, _ = content_coverage(phrase, ground)
     return share >= NOUN_SHARE
@@ -327,11 +349,12 @@ def check_claim(
     # Numbers: each an indicator among the sources, as written, beside its own noun.
     quantities = find_quantities(text)
     spans = [(q.start, q.end) for q in quantities] + year_spans
-    for match in _ARABIC.finditer(text):
-        inside = any(start <= match.start() < end for start, end in spans)
-        if not inside and match.group(0) not in allowed_text:
-            failures.append(ClaimFailure("claim_number", {"number": match.group(0)}))
-            break
+    foreign = [
+        match.group(0)
+        for match in _ARABIC.finditer(text)
+        if not any(start <= match.start() < end for start, end in spans)
+        and match.group(0) not in allowed_text
+    ]
     cited = False
     for quantity in quantities:
         matches = [
@@ -342,16 +365,17 @@ def check_claim(
         if not matches or quantity.raw not in {figure.raw for figure in matches}:
             if quantity.raw in sources and not matches:
                 continue  # a number its item's own words hold, though not an indicator
-            failures.append(ClaimFailure("claim_number", {"number": quantity.raw}))
+            foreign.append(quantity.raw)
             continue
         cited = True
         others = [other for other in quantities if other is not quantity]
-        noun, phrase = noun_beside(text, quantity, others)
-        if not any(_noun_fits(noun, phrase, figure) for figure in matches):
+        if not any(_noun_fits(text, quantity, others, figure) for figure in matches):
             figure = matches[0]
             failures.append(
                 ClaimFailure("claim_noun", {"raw": quantity.raw, "quote": figure.quote})
             )
+    if foreign:
+        failures.append(ClaimFailure("claim_number", {"number": "、".join(dict.fromkeys(foreign))}))
     if grounds.must_cite and grounds.figures and not cited:
         failures.append(ClaimFailure("claim_no_figure"))
     # Parts: never one the result lacks; another part's words only from the sources.
