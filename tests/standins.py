@@ -13,6 +13,7 @@ The digest is written by a ``DigestWriter`` from what its request lists for each
 as a model reads it: ``"faithful"`` paraphrases the listed items in their own words (what a
 strong model would write: it must be accepted); the wrong writers each get one thing wrong
 in one sentence, the way a small model was seen to (issue 15), and must be caught:
+(``"copy"`` writes the listed items in the template's frame, for measuring something else)
 ``"extra_part"`` adds a problems (or plans) sentence the result has no basis for,
 ``"swap_noun"`` puts each number beside another figure's noun, ``"foreign_number"`` cites a
 number the report does not have, ``"drop_marker"`` drops 余/多/以上, ``"invent_issuer"``
@@ -36,7 +37,7 @@ from rulelaw_llm.schema import ReportSummary
 
 Mode = Literal["gold", "neighbour", "other"]
 DigestMode = Literal[
-    "faithful", "extra_part", "swap_noun", "foreign_number", "drop_marker", "invent_issuer"
+    "copy", "faithful", "extra_part", "swap_noun", "foreign_number", "drop_marker", "invent_issuer"
 ]
 DIGEST_MODES: tuple[DigestMode, ...] = (
     "faithful",
@@ -98,6 +99,15 @@ _INVENTED = {
 }
 
 
+#: How the copying writer frames each sentence (the template's own frame).
+_COPY = {
+    "主要举措": ("主要举措包括", "；"),
+    "关键数字": ("主要数据：", "，"),
+    "存在的问题": ("存在问题：", "；"),
+    "下一年度的工作": ("下一步将", "；"),
+}
+
+
 def _noun_first(item: str) -> str:
     """召开4次专题会议 → 召开专题会议4次: a short noun after a number moved before it."""
     quantities = find_quantities(item)
@@ -137,7 +147,7 @@ class DigestWriter:
             text = self._faithful(part, items, who)
             if not request.reask:
                 self.ledger.written.append(key)
-            if self.mode != "faithful" and not wrong_done:
+            if self.mode not in ("faithful", "copy") and not wrong_done:
                 altered = self._wrong(key, part, items, who, text, has)
                 if altered is not None:
                     text = altered
@@ -151,6 +161,9 @@ class DigestWriter:
 
     def _faithful(self, part: str, items: Sequence[str], who: str) -> str:
         """The listed items in their own words, reordered and joined the way a summary reads."""
+        if self.mode == "copy":
+            lead, joiner = _COPY[part]
+            return f"{who}{'：' if who else ''}{lead}{joiner.join(items)}。"
         if part == "主要举措":
             # Each item's clauses in reverse order: 提高站位，拥护领导 → 拥护领导、提高站位.
             phrases = ["、".join(reversed(_clauses(item))) for item in items]
