@@ -140,6 +140,8 @@ _LEADS: dict[str, tuple[str, str]] = {
 }
 #: How many items each part's claim speaks of, and how long each piece may be.
 _COUNTS = {"achievements": 3, "indicators": 3, "problems": 2, "plans": 3}
+#: How many characters a model's sentence may run past the template's for the same items.
+_ROOM = 30
 _PIECE_CHARS = {"achievements": 18, "indicators": 28, "problems": 20, "plans": 16}
 #: A figure's clause must not open with a word that needs the clause after it (对巡察反馈的13个问题，
 #: 开展专项整改), nor end with one (…过程中).
@@ -387,7 +389,8 @@ def plan_digest(
     used = sum(len(text) for text in texts)
     claims: list[ClaimPlan] = []
     for number, ((part, pieces), text) in enumerate(zip(parts, texts, strict=True)):
-        limit = len(text) + slack * len(text) // used
+        # Room to rephrase, within the digest's length whatever mix of sentences it ends with.
+        limit = len(text) + min(_ROOM, slack * len(text) // used)
         sources = [
             _source(
                 _KIND_OF_PART[part],
