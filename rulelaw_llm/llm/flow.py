@@ -45,7 +45,7 @@ from rulelaw_llm.llm.tasks import (
     feedback,
 )
 from rulelaw_llm.reading.document import Item, Report
-from rulelaw_llm.rules.digest import assemble_digest, plan_digest, subject_of
+from rulelaw_llm.rules.digest import assemble_digest, plan_digest_of
 from rulelaw_llm.rules.grounding import clause_span, sentence_span
 from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.rules.quantities import Quantity, find_quantities
@@ -687,25 +687,8 @@ def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) 
     that a sentence the model gets wrong can be replaced by the template's for those items.
     Only the parts the result has are asked for.
     """
-    claims = plan_digest(
-        entity=summary.entity,
-        year=summary.year,
-        achievements=summary.achievements,
-        indicators=summary.indicators,
-        problems=summary.problems,
-        plans=summary.plans,
-        title=summary.title,
-        parent_entity=summary.parent_entity,
-        max_chars=settings.digest_chars,
-        text=facts.report.text,
-    )
-    subject = subject_of(
-        entity=summary.entity,
-        year=summary.year,
-        problems=summary.problems,
-        plans=summary.plans,
-        title=summary.title,
-        parent_entity=summary.parent_entity,
+    claims, subject = plan_digest_of(
+        summary, max_chars=settings.digest_chars, text=facts.report.text
     )
     return DigestTask(claims=claims, subject=subject, max_chars=settings.digest_chars)
 

@@ -27,6 +27,7 @@ from rulelaw_llm.schema import (
     Indicator,
     Plan,
     Problem,
+    ReportSummary,
     SourceKind,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "is_balanced",
     "opening",
     "plan_digest",
+    "plan_digest_of",
     "subject_of",
     "template_digest",
 ]
@@ -446,6 +448,33 @@ def subject_of(
 ) -> Subject:
     """The result's issuer, title, year and parts, as the claim check reads them."""
     return Subject(entity, parent_entity, title, year, bool(problems), bool(plans))
+
+
+def plan_digest_of(
+    summary: ReportSummary, *, max_chars: int = DEFAULT_DIGEST_CHARS, text: str | None = None
+) -> tuple[list[ClaimPlan], Subject]:
+    """``plan_digest`` for a result, and the result's subject as the claim check reads it."""
+    claims = plan_digest(
+        entity=summary.entity,
+        year=summary.year,
+        achievements=summary.achievements,
+        indicators=summary.indicators,
+        problems=summary.problems,
+        plans=summary.plans,
+        title=summary.title,
+        parent_entity=summary.parent_entity,
+        max_chars=max_chars,
+        text=text,
+    )
+    subject = subject_of(
+        entity=summary.entity,
+        year=summary.year,
+        problems=summary.problems,
+        plans=summary.plans,
+        title=summary.title,
+        parent_entity=summary.parent_entity,
+    )
+    return claims, subject
 
 
 def assemble_digest(
