@@ -135,3 +135,12 @@ def test_a_long_sentence_is_trimmed_to_its_last_whole_item_or_fails() -> None:
 def test_the_noun_beside_a_number_is_read_on_the_side_that_holds_it(text: str, noun: str) -> None:
     (quantity,) = find_quantities(text)
     assert noun_beside(text, quantity, [])[0] == noun
+
+
+def test_an_issuer_in_traditional_characters_is_the_same_issuer() -> None:
+    bureau = Subject("市鄉村振興局", None, None, 2023, False, False)
+    assert codes("市乡村振兴局2023年加强学法用法，深化普法宣传。", MEASURES, bureau) == []
+    failures = check_claim("某某县司法局2023年加强学法用法。", MEASURES, bureau)[1]
+    assert [(f.code, f.values["name"]) for f in failures if f.code == "claim_issuer"] == [
+        ("claim_issuer", "某某县司法局")
+    ]

@@ -290,11 +290,11 @@ def _head_issuer(text: str, subject: Subject) -> str | None:
     head = text[: match.start()]
     if any(mark in head for mark in _CLAUSE_MARKS):
         return None
+    rest = fold(head)
     for known in (subject.entity, subject.parent_entity, subject.title):
-        for part in (known or "").split():
-            head = head.replace(part, "|")
-    rest = _CJK.findall(_OPENING_WORDS.sub("|", fold(head)))
-    return head if len(rest) >= 2 else None
+        for part in fold(known or "").split():
+            rest = rest.replace(part, "|")
+    return head if len(_CJK.findall(_OPENING_WORDS.sub("|", rest))) >= 2 else None
 
 
 def _names_issuer(text: str, subject: Subject) -> bool:
