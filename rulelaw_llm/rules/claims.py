@@ -390,11 +390,11 @@ def check_claim(
         elif not all(word in fold(sources) for word in words):
             failures.append(ClaimFailure("claim_part_other", {"part": PART_NAMES[part]}))
     # Content words: from the sources (a paraphrase passes, a new fact does not).
-    frame = text
+    frame = fold(text)  # one character for one: the quantities' spans still hold
     for quantity in reversed(quantities):
         frame = frame[: quantity.start] + "|" + frame[quantity.end :]
     for known in (subject.entity, subject.parent_entity, subject.title):
-        for part in (known or "").split():
+        for part in fold(known or "").split():
             frame = frame.replace(part, "|")
     share, missed = content_coverage(frame, sources)
     if share < CONTENT_SHARE:
