@@ -116,7 +116,7 @@ def digest_issues(summary: ReportSummary, report: Report) -> dict[str, bool]:
         if match:
             for found in re.finditer(re.escape(match.group(1)), report.text):
                 after = report.text[found.end() : found.end() + 1]
-                # (…4次二是…: the report runs on into its next point, not into a noun.)
+                # (…次二是…: the report runs on into its next point, not into a noun.)
                 point = re.match(
                     r"[一二三四五六七八九十]是", report.text[found.end() : found.end() + 2]
                 )

@@ -221,7 +221,7 @@ def noun_beside(text: str, quantity: Quantity, others: Sequence[Quantity]) -> tu
     """The words beside a number in ``text``: (the two characters next to it, its whole phrase).
 
     The phrase runs from the previous clause mark (or number) to the next; the noun is taken
-    after the number when its phrase goes on (105个单位), else before it (会议4次).
+    after the number when its phrase goes on (26个村), else before it (会议4次).
     """
     spans = [(other.start, other.end) for other in others]
     before, after = _phrase_around(text, quantity.start, quantity.end, spans)

@@ -115,7 +115,7 @@ def _short(text: str, limit: int) -> str:
     longer than that, the text is left out (empty string) rather than cut inside a phrase.
     """
     text = _CJK_SPACE.sub("", re.sub(r"\s+", " ", text)).strip(_TRAILING)
-    # A heading run into its first point (…执法水平一是健全…) ends before the point.
+    # A heading run into its first point (…依法行政一是完善…) ends before the point.
     text = _RUN_ON_POINT.split(text, maxsplit=1)[0]
     if len(text) <= limit and is_balanced(text):
         return text
@@ -145,14 +145,14 @@ _COUNTS = {"achievements": 3, "indicators": 3, "problems": 2, "plans": 3}
 #: How many characters a model's sentence may run past the template's for the same items.
 _ROOM = 30
 _PIECE_CHARS = {"achievements": 18, "indicators": 28, "problems": 20, "plans": 16}
-#: A figure's clause must not open with a word that needs the clause after it (对巡察反馈的13个问题，
-#: 开展专项整改), nor end with one (…过程中).
+#: A figure's clause must not open with a word that needs the clause after it (对督查指出的9个问题，
+#: 逐项整改到位), nor end with one (…过程中).
 _NEEDS_NEXT = re.compile(
     r"^(?:对|在|为|向|从|与|按照|根据|通过|围绕|针对|随着|经|由|把|将|以|就|给|自|于|是)"
     r"|(?:的|对|为|在|中|和|与|及|将|向|于|时|后|前|过程中|期间)$"
 )
 _COMMA_BREAKS = "，,。；;：:！？!?\n"
-#: Not a report's words: an index number or code left by a web page (lsx31/2025-00001).
+#: Not a report's words: an index number or code left by a web page (such as ab12/2024-00007).
 _JUNK = re.compile(
     r"[A-Za-z]+\d|\d+[/-]\d+[/-]?\d*|索引号|关键词|主题分类|体裁分类|发布机构|服务对象|成文日期"
     r"|发布日期|发布时间|信息来源"
@@ -211,9 +211,9 @@ def figure_phrase(indicator: Indicator, text: str | None = None) -> tuple[str, i
 
     The clause keeps the number with its own noun phrase wherever the report puts it
     (召开4次专题会议, 化解矛盾纠纷52件). With the report's ``text`` the clause runs between
-    commas, so that a list joined by 、 is taken whole (审核决策、文件等295件次); a list
+    commas, so that a list joined by 、 is taken whole (审核合同、文件等46件次); a list
     too long for the digest gives its own item only when the noun follows the number inside
-    it (10次党组会), never an item whose noun stands in another (六届五次、六次全会). A
+    it (10次党组会), never an item whose noun stands in another (三届二次、三次会议). A
     clause that needs the next one, is too long or has an unclosed bracket gives ``""``.
     """
     evidence = indicator.evidence
