@@ -11,7 +11,7 @@ All models forbid unknown fields, so a consumer can rely on the JSON Schema
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
@@ -251,6 +251,16 @@ class ReportSummary(_Model):
     level: str | None = Field(description="层级：乡、镇、街道、县、区、市、省、部门")
     year: int | None = Field(description="报告所述年度")
     title: str | None
+    published: date | None = Field(
+        default=None,
+        description="发布日期：网页副本的发布时间/发布日期/发表日期/信息提供日期等（成文日期、"
+        "公文生成日期是成文的日期，不算发布）；页面未写明时为空（1.3 新增）",
+    )
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="网页副本的元数据（索引号、发布机构、来源、网址等，原样保留），不属于报告正文"
+        "（1.3 新增）",
+    )
     achievements: list[Achievement] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)

@@ -4,7 +4,9 @@ Any results file (``summarize`` JSON or JSONL, or ``batch`` records) is read wit
 ``rulelaw_llm.results.read_results``, which keeps the last record per input and refuses a
 file that is not results; ``export_results`` writes tables that join on ``report_id``:
 
-    reports        one row per report (report_id = provenance.text_sha256[:16])
+    reports        one row per report (report_id = provenance.text_sha256[:16]); with the
+                   page's publication date, its address (metadata 网址) and its metadata
+                   as a JSON object
     achievements   ┐
     indicators     │ one row per item; id = f"{report_id}-{a|i|p|n}{position:03d}"
     problems       │ (position counts from 1 in the summary's order)
@@ -25,6 +27,7 @@ imported only for the formats that need them, and csv and sqlite need nothing.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sqlite3
 from collections import Counter
@@ -89,7 +92,8 @@ _SPAN = "quote start:int end:int"
 #: Every exported table, its columns in order.
 TABLES: dict[str, tuple[Column, ...]] = {
     "reports": _columns(
-        "report_id input input_sha256 entity parent_entity level year:int title digest "
+        "report_id input input_sha256 entity parent_entity level year:int title published url "
+        "metadata digest "
         "backend provider model downgrades prompt_version schema_version library_version "
         "prompt_tokens:int completion_tokens:int requests:int reasks:int seconds:real "
         "cost:real n_achievements:int n_indicators:int n_problems:int n_plans:int "
@@ -367,6 +371,11 @@ def _report_row(report_id: str, record: ResultRecord) -> Row:
         "level": summary.level,
         "year": summary.year,
         "title": summary.title,
+        "published": summary.published.isoformat() if summary.published else None,
+        "url": summary.metadata.get("网址"),
+        "metadata": (
+            json.dumps(summary.metadata, ensure_ascii=False) if summary.metadata else None
+        ),
         "digest": summary.digest,
         "backend": provenance.backend,
         "provider": provenance.provider,

@@ -268,34 +268,109 @@ class NameTarget:
     sentence: str
     """The whole sentence that holds it, shown to the model."""
     region: str
-    """The clause that holds it (and the clause before when its own names nothing): where
-    its name must be found. A small model shifts names between neighbouring numbers of one
+    """The clause that holds it (and the clause before when its own names nothing): a name
+    must be anchored there. A small model shifts names between neighbouring numbers of one
     sentence (measured: 化解率100% named “帮教人员” from the next clause); this catches it."""
     reasons: tuple[str, ...] = ()
     """Why the rules floor was not sure of its name."""
+    context: str = ""
+    """Where the rest of a name may come from: the sentence, the item's and the section's
+    headings (a good annotator names a number from all of them)."""
+    unit: str = ""
+    """The number's measure word (a rate is named by its rate word)."""
+    floor: str = ""
+    """The rules' own name for it."""
+    others: tuple[str, ...] = ()
+    """The rules' names of the other numbers of its sentence: an answer that is one of
+    them names a neighbour."""
 
 
-def check_name(key: str, value: object, raw: str, region: str) -> tuple[str, str | None]:
-    """Repair and check the name of a quantity; returns (name, failure or ``None``)."""
+#: Words an annotator adds from the unit or a stated sum, found in no clause: 受众人数,
+#: 培训时长, 两项合计, 法律顾问覆盖率.
+_ABSTRACTION = re.compile(
+    r"人数|人次|次数|件数|场次|户数|个数|家数|数量|总数|合计|总计|时长|天数|年数|金额|比例|占比|率"
+)
+#: Heads so general that they name nothing by themselves (活动次数 for 20余次).
+_GENERIC = re.compile(r"活动|工作|问题|事项|单位|人员|对象|项目|情况|征收|开展|组织|参加|参与|完成")
+#: What a rate is called.
+_RATE_WORD = re.compile(r"率|比例|占比|比重|度|份额|增长|下降|提高|降低|增加|减少|百分点")
+#: A name that is a rate's (for a count it names the wrong thing).
+_RATE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
+#: A clause that states a sum (共…, 合计…).
+_SUM_WORDS = re.compile(r"共|合计|共计|总计|累计")
+
+
+def _cjk_count(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def _strip_unpaired(text: str) -> str:
+    """Trim quotes, marks and unpaired brackets at either end (巡察乡镇(街道) keeps its pair)."""
+    text = text.strip(" “”\"'《》。")
+    for left, right in (("（", "）"), ("(", ")")):
+        if text.startswith(left) and text.count(left) > text.count(right):
+            text = text[1:]
+        if text.endswith(right) and text.count(right) > text.count(left):
+            text = text[:-1]
+    return text
+
+
+def check_name(
+    key: str,
+    value: object,
+    raw: str,
+    region: str,
+    *,
+    context: str = "",
+    unit: str = "",
+    floor: str = "",
+    others: Sequence[str] = (),
+) -> tuple[str, str | None]:
+    """Repair and check the name of a quantity; returns (name, failure or ``None``).
+
+    A name passes when it is a noun phrase (not only a measure word or a general head)
+    anchored in the number's own clause (``region``: two of its characters at least, the
+    number itself no evidence), the rest of it from its sentence and headings (``context``)
+    or words implied by the unit or a stated sum (人数, 时长, 合计, 覆盖率); a rate is named
+    by a rate word; and it is not the rules' name of another number of the sentence
+    (``others``) unless it is as close to this one's (``floor``).
+    """
     text = str(value or "").strip() if not isinstance(value, dict) else str(value.get("name", ""))
     # Small models echo the prompt's wording before the answer ("的统计对象是赴京访量").
     text = re.sub(r"^.{0,8}?统计对象(?:是|为|：|:)", "", text)
     text = text.replace(raw, "")
     text = re.sub(r"^[\d.,，、:：\s]+|[\d.,，、:：\s]+$", "", text)
-    text = text.strip(" “”\"'《》（）()。")
+    text = _strip_unpaired(text)
     if not text or not re.search(r"[\u4e00-\u9fffA-Za-z]", text):
         return text, feedback("name_empty", key=key, raw=raw)
     if len(text) > NAME_CHARS:
         return text, feedback("name_long", key=key, raw=raw, name=text, limit=NAME_CHARS)
     if re.search(r"\d", text):
         return text, feedback("name_digits", key=key, raw=raw, name=text)
-    unit = re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
-    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2 or text in (unit, unit + "数"):
+    measure = unit or re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
+    core = _GENERIC.sub("", _ABSTRACTION.sub("", text))
+    if _cjk_count(core) < 2 or text in (measure, measure + "数"):
         return text, feedback("name_unit", key=key, raw=raw, name=text)
+    rate = measure in ("%", "‰", "个百分点", "百分点")
+    if rate != bool(_RATE_WORD.search(text) if rate else _RATE_NAME.search(text)):
+        return text, feedback("name_rate" if rate else "name_count", key=key, raw=raw, name=text)
     # The number itself is no evidence for its name: "活动次数" for 20余次 or "征收户数" for
     # 320户 borrow the measure word of the number and would otherwise pass as grounded.
-    if char_overlap(text, region.replace(raw, "")) < 0.7:
+    own = region.replace(raw, "")
+    whole = own + context
+    summed = _SUM_WORDS.search(own) is not None and re.search(r"合计|总计|总数|共计", text)
+    # Most of a name comes from its own clause; the rest from its sentence and headings.
+    rest = _ABSTRACTION.sub("", text) or text
+    # Characters counted once: 学习法律法规 is not anchored in 干部集中学法 by its two 法.
+    anchor = char_overlap("".join(dict.fromkeys(rest)), whole if summed else own)
+    if anchor < 0.5 or char_overlap(rest, whole) < 0.8:
         return text, feedback("name_elsewhere", key=key, raw=raw, name=text)
+    # Another number's name: its words are those of a neighbour's rule name, clearly more
+    # than this number's own (a rate's subject is its count's, so rates are not compared).
+    mine = char_overlap(rest, floor) if floor else 0.0
+    theirs = max((char_overlap(rest, other) for other in others), default=0.0)
+    if not rate and not summed and theirs >= 0.5 and theirs > mine + 0.1:
+        return text, feedback("name_other", key=key, raw=raw, name=text)
     return text, None
 
 
@@ -329,7 +404,16 @@ class NamesTask(Task):
 
     def check(self, key: str, value: object) -> tuple[object, str | None]:
         target = self.targets[key]
-        return check_name(key, value, target.raw, target.region)
+        return check_name(
+            key,
+            value,
+            target.raw,
+            target.region,
+            context=target.context,
+            unit=target.unit,
+            floor=target.floor,
+            others=target.others,
+        )
 
     def content(self, key: str, value: object) -> dict[str, JsonValue]:
         return {"quantity": self.targets[key].raw, "name": _json(value)}

@@ -270,7 +270,9 @@ def _repair_figures(text: str, figures: Sequence[Figure]) -> str:
 
 
 def _normalise(text: str, limit: int) -> str:
-    text = re.sub(r"\s+", "", text.replace("\n", "")).strip()
+    # One paragraph; a space stays only where the writer put one between words (a joint
+    # issuer: 中共某县委 某县人民政府).
+    text = re.sub(r"[^\S\n]+", " ", re.sub(r"\s*\n\s*", "", text)).strip()
     text = text.rstrip("，,；;、：:")
     if text and text[-1] not in "。！？!?":
         text += "。"

@@ -223,6 +223,8 @@ def summarize_offline(
         level=report.level,
         year=report.year,
         title=report.title,
+        published=report.published,
+        metadata=dict(report.metadata),
         achievements=achievements,
         indicators=indicators,
         problems=problems,
