@@ -144,3 +144,10 @@ def test_an_issuer_in_traditional_characters_is_the_same_issuer() -> None:
     assert [(f.code, f.values["name"]) for f in failures if f.code == "claim_issuer"] == [
         ("claim_issuer", "某某县司法局")
     ]
+
+
+def test_a_joint_issuer_keeps_its_space_and_is_named() -> None:
+    joint = Subject("中共青石镇委员会 青石镇人民政府", None, None, 2024, False, False)
+    text = "中共青石镇委员会 青石镇人民政府2024年加强学法用法，深化普法宣传。"
+    assert check_claim(text, MEASURES, joint) == (text, [])
+    assert codes("青石镇人民政府2024年加强学法用法，深化普法宣传。", MEASURES, joint) == []
