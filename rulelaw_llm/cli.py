@@ -571,6 +571,8 @@ def _review(args: argparse.Namespace) -> int:
     with _steps() as steps:
         from rulelaw_llm.corpus.review import read_audits, write_review
 
+        if args.audit:
+            steps("读取审核结果", 0, None)
         audits = read_audits(Path(args.audit)) if args.audit else None
         path = write_review(
             Path(args.results),

@@ -82,7 +82,6 @@ from rulelaw_llm.corpus.evaluation_model import (
     _make_score,
     _match,
     _overlaps,
-    char_f1,
     evidence_items,
     is_grounded,
     read_source_text,
@@ -91,6 +90,7 @@ from rulelaw_llm.corpus.evaluation_model import (
 from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
+from rulelaw_llm.rules.grounding import char_f1
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
