@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser, display_width
 from rulelaw_llm.console import StepProgress, terminal_width
+from rulelaw_llm.corpus.export import TABLES
 from rulelaw_llm.corpus.render import SECTION_LABELS, outline, outline_data, to_markdown
 from rulelaw_llm.errors import (
     ConfigurationError,
@@ -153,8 +154,9 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         help="把结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
-        description="导出规范化的表：reports、achievements、indicators、problems、plans、errors，"
-        "以及审核的 audits（每份报告的得分和需要处理的事项）和 findings（每条发现）。",
+        # The table names come from the exporter itself, so the help lists every one.
+        description=f"导出规范化的表：{'、'.join(TABLES)}"
+        "（audits 是每份报告的审核得分和需要处理的事项，findings 是每条审核发现）。",
     )
     export.add_argument(
         "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"

@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -375,7 +375,7 @@ def _summary(parsed: object, where: str, warnings: list[Notice]) -> ReportSummar
         warnings.append(
             Notice(
                 "schema",
-                f"{where}的结果不符合当前结果结构（{location}：{_problem(problem['type'])}），已跳过；"
+                f"{where}的结果不符合当前结果结构（{location}：{_problem(problem)}），已跳过；"
                 "可能由其他版本的 rulelaw-llm 生成。",
             )
         )
@@ -393,13 +393,18 @@ _PROBLEMS = {
 }
 
 
-def _problem(kind: str) -> str:
-    """A pydantic error type (``missing``, ``int_parsing`` …) said in Chinese."""
-    if kind in _PROBLEMS:
-        return _PROBLEMS[kind]
-    if kind.endswith(("_type", "_parsing")):
-        return "类型不对"
-    return f"不合要求（{kind}）"
+def _problem(problem: Mapping[str, Any]) -> str:
+    """A pydantic error (``missing``, ``int_parsing`` …) said in Chinese.
+
+    A model validator's own words (a claim off its digest, a span ending before it starts)
+    are kept after the Chinese, since they say which value.
+    """
+    kind = str(problem.get("type", ""))
+    said = _PROBLEMS.get(kind) or ("类型不对" if kind.endswith(("_type", "_parsing")) else None)
+    if kind in ("value_error", "assertion_error"):
+        detail = str(problem.get("msg", "")).split(", ", 1)[-1]
+        return f"{said}：{detail}"
+    return said or f"不合要求（{kind}）"
 
 
 def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice]) -> Record | None:
