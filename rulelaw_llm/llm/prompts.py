@@ -166,7 +166,7 @@ def category_table() -> str:
 def prompt_sources() -> dict[str, str]:
     """Every text the model may read: each prompt file, plus the prompt text built in code.
 
-    Keys are file names (``names.v2.md``, ``digest.v3.md``) and ``code:…`` for in-code text; a cache key
+    Keys are file names (``names.v3.md``, ``digest.v3.md``) and ``code:…`` for in-code text; a cache key
     that hashes these covers every prompt.
     """
     sources = {
