@@ -285,6 +285,46 @@ def run_live(texts: Sequence[Text]) -> PathResult:
     return result
 
 
+def run_instructor_peer(texts: Sequence[Text]) -> dict[str, str]:
+    """Plain instructor (one flat call per text, bench/quality.py) on the same server."""
+    import os
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from quality import run_instructor
+
+    base_url, model = os.environ["RULELAW_BASE_URL"], os.environ["RULELAW_MODEL"]
+    seconds = found = gold_total = failed = requests = 0.0
+    parts_without_basis = 0
+    for text in texts:
+        run = run_instructor(text.report.text, base_url, model)
+        seconds += run["seconds"]
+        requests += len(run["exchanges"])
+        failed += run["error"] is not None
+        result = run["result"] or {}
+        indicators = [item for item in text.gold["indicators"] if isinstance(item, dict)]  # type: ignore[union-attr]
+        gold_total += len(indicators)
+        for item in indicators:
+            found += any(
+                abs(float(peer.get("value", -1)) - float(item["value"])) < 1e-9
+                and str(item["raw"]) in str(peer.get("quote", ""))
+                for peer in result.get("indicators", [])
+            )
+        digest = str(result.get("digest", ""))
+        parts_without_basis += bool(
+            (_PROBLEM_WORDS.search(digest) and not text.gold["problems"])
+            or (_PLAN_WORDS.search(digest) and not text.gold["plans"])
+        )
+        print(f"  instructor {text.identifier}: {seconds:.0f} s", file=sys.stderr)
+    return {
+        "path": "plain instructor",
+        "numbers found (value and raw in its quote)": f"{found:.0f}/{gold_total:.0f}",
+        "failed calls": f"{failed:.0f}",
+        "requests": f"{requests:.0f}",
+        "digest states a part the text does not reach": f"{parts_without_basis}",
+        "seconds": f"{seconds:.1f}",
+    }
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -500,10 +540,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", default="rules,gold,neighbour,other")
     parser.add_argument("--scope", choices=("unsure", "all"), default="all")
     parser.add_argument("--live", action="store_true")
+    parser.add_argument(
+        "--peer", action="store_true", help="with --live: plain instructor on the same texts"
+    )
+    parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--ids", default="", help="a range of ids, e.g. rw090-rw128")
     options = parser.parse_args(argv)
     texts = load_texts(options.directory, options.split, options.ids)
+    if options.limit:
+        texts = texts[: options.limit]
     if not texts:
         print("no texts: restore them first (bench/realworld/README.md)", file=sys.stderr)
         return 1
@@ -518,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.live:
         results.append(run_live(texts))
     rows = [score(result, texts, options.details) for result in results]
+    if options.live and options.peer:
+        rows.append(run_instructor_peer(texts))
     levels: dict[str, int] = {}
     for text in texts:
         levels[str(text.gold["level"])] = levels.get(str(text.gold["level"]), 0) + 1

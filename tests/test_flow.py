@@ -424,6 +424,7 @@ def test_a_grounded_abstraction_of_a_good_annotator_is_accepted(raw: str, answer
         ("9个", "法律顾问覆盖率", "不是比率"),  # a rate's name for a count
         ("42件", "信访积案", "不在这个数字所在的分句"),  # words found nowhere near
         ("12个", "巡察村居", "另一个数字"),  # one clause, the other number's noun
+        ("6次", "法治讲座参加人次", "单位与统计对象"),  # counts sessions, named as people
     ],
 )
 def test_a_plausible_wrong_name_is_caught(raw: str, answer: str, reason: str) -> None:

@@ -44,7 +44,9 @@ PROMPT_VERSION = "v3"
 #: the version of the set in which it last changed meaning.
 PROMPT_FILES: dict[str, str] = {
     "system": "v2",
-    "names": "v2",
+    # v3: a name may take words from its sentence and headings and abstractions (人数, 合计,
+    # 某某率), never another number's (issue 16).
+    "names": "v3",
     "items": "v2",
     "parts": "v2",
     "asks": "v2",
@@ -54,7 +56,8 @@ PROMPT_FILES: dict[str, str] = {
     "digest": "v3",
     "facts": "v3",
     "reask": "v2",
-    "feedback": "v2",
+    # v3: the feedback of the name check says what it accepts (issue 16).
+    "feedback": "v3",
     "fields": "v2",
     # The audit's judgements (rulelaw_llm.auditing.tasks).
     "audit_plans": "v2",
@@ -163,7 +166,7 @@ def category_table() -> str:
 def prompt_sources() -> dict[str, str]:
     """Every text the model may read: each prompt file, plus the prompt text built in code.
 
-    Keys are file names (``names.v2.md``, ``digest.v3.md``) and ``code:…`` for in-code text; a cache key
+    Keys are file names (``names.v3.md``, ``digest.v3.md``) and ``code:…`` for in-code text; a cache key
     that hashes these covers every prompt.
     """
     sources = {

@@ -296,6 +296,14 @@ _GENERIC = re.compile(r"活动|工作|问题|事项|单位|人员|对象|项目|
 _RATE_WORD = re.compile(r"率|比例|占比|比重|度|份额|增长|下降|提高|降低|增加|减少|百分点")
 #: A name that is a rate's (for a count it names the wrong thing).
 _RATE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
+#: A count word at the end of a name says what it counts; the number's unit must agree
+#: (参加讲座人次 for 36期 counts people where the number counts sessions).
+_COUNT_WORD_UNITS = (
+    (re.compile(r"(?:人数|人次)$"), frozenset({"人", "名", "人次", "位", "户", "户次"})),
+    (re.compile(r"(?:次数|场次|期数)$"), frozenset({"次", "场", "场次", "期", "轮", "批次"})),
+    (re.compile(r"件数$"), frozenset({"件", "起", "件次", "宗", "例"})),
+    (re.compile(r"户数$"), frozenset({"户", "户次", "家"})),
+)
 #: A clause that states a sum (共…, 合计…).
 _SUM_WORDS = re.compile(r"共|合计|共计|总计|累计")
 
@@ -354,6 +362,9 @@ def check_name(
     rate = measure in ("%", "‰", "个百分点", "百分点")
     if rate != bool(_RATE_WORD.search(text) if rate else _RATE_NAME.search(text)):
         return text, feedback("name_rate" if rate else "name_count", key=key, raw=raw, name=text)
+    for count_word, units in _COUNT_WORD_UNITS:
+        if count_word.search(text) and measure not in units:
+            return text, feedback("name_unit_family", key=key, raw=raw, name=text)
     # The number itself is no evidence for its name: "活动次数" for 20余次 or "征收户数" for
     # 320户 borrow the measure word of the number and would otherwise pass as grounded.
     own = region.replace(raw, "")
