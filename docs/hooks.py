@@ -7,6 +7,7 @@ A page holds a marker comment where a generated part goes:
     <!-- generated: schema -->      the result schema (``rulelaw-llm schema``), field by field
     <!-- generated: categories -->  the categories, section kinds, item kinds and finding codes
     <!-- generated: tables -->      the exported tables and their columns
+    <!-- generated: prompts -->     the prompt files
 
 ``tests/test_docs.py`` builds the site with ``mkdocs build --strict`` and checks what these
 functions write (every subcommand and option is in the CLI reference).
@@ -18,6 +19,7 @@ import argparse
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 _MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
@@ -198,12 +200,23 @@ def tables() -> str:
     return "\n".join(lines)
 
 
+def prompts() -> str:
+    """The prompt files of ``prompts/``, each with its first line."""
+    folder = Path(__file__).resolve().parents[1] / "prompts"
+    rows = []
+    for path in sorted(folder.glob("*.md")):
+        first = next((line for line in path.read_text("utf-8").splitlines() if line.strip()), "")
+        rows.append(f"| `{path.name}` | {_cell(first.strip()[:60])} |")
+    return "\n".join(["| 文件 | 开头 |", "|---|---|", *rows, ""])
+
+
 GENERATORS: dict[str, Callable[[], str]] = {
     "cli": cli_reference,
     "exit-codes": exit_codes,
     "schema": schema,
     "categories": categories,
     "tables": tables,
+    "prompts": prompts,
 }
 
 
