@@ -30,7 +30,6 @@ import csv
 import json
 import os
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from rulelaw_llm.categories import label_of
+from rulelaw_llm.console import Progress, grouped_lines
 from rulelaw_llm.errors import ConfigurationError, InputError
 from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
 
@@ -162,7 +162,9 @@ _XLSX_CELL_LIMIT = 32_767
 # --------------------------------------------------------------------------- tables
 
 
-def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
+def _tables(
+    loaded: Results, warnings: list[Notice], progress: Progress | None = None
+) -> dict[str, list[Row]]:
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
     by_report: dict[str, ResultRecord] = {}
     for record in loaded.results:
@@ -177,7 +179,9 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
                 )
             )
         by_report[report_id] = record
-    for report_id, record in by_report.items():
+    for number, (report_id, record) in enumerate(by_report.items()):
+        if progress is not None:
+            progress("整理表格", number, len(by_report))
         summary = record.summary
         tables["reports"].append(_report_row(report_id, record))
         tables["achievements"].extend(
@@ -249,7 +253,7 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
         )
         for duplicate in loaded.duplicates
     )
-    audits, findings = _audit_tables(by_report)
+    audits, findings = _audit_tables(by_report, progress)
     tables["audits"], tables["findings"] = audits, findings
     tables["errors"] = [
         {
@@ -265,7 +269,9 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
     return tables
 
 
-def _audit_tables(by_report: dict[str, ResultRecord]) -> tuple[list[Row], list[Row]]:
+def _audit_tables(
+    by_report: dict[str, ResultRecord], progress: Progress | None = None
+) -> tuple[list[Row], list[Row]]:
     """The audits of the exported reports (the rules; all reports audited together)."""
     # Imported here: the audit reads results files through this module.
     from rulelaw_llm.auditing.audit import (
@@ -280,7 +286,10 @@ def _audit_tables(by_report: dict[str, ResultRecord]) -> tuple[list[Row], list[R
 
     report_ids = list(by_report)
     audits = audit_subjects(
-        subjects_of([(record.input, record.summary) for record in by_report.values()])
+        subjects_of(
+            [(record.input, record.summary) for record in by_report.values()], progress=progress
+        ),
+        progress=progress,
     )
     audit_rows: list[Row] = []
     finding_rows: list[Row] = []
@@ -429,18 +438,12 @@ class ExportReport:
     warnings: tuple[Notice, ...]
     """Skipped lines of the results file and other things the user should know."""
 
-    def warning_lines(self) -> list[str]:
-        """The warnings for a terminal: one line per kind, however often it occurred."""
-        counts = Counter(warning.kind for warning in self.warnings)
-        lines: list[str] = []
-        for kind, count in counts.items():
-            first = next(warning for warning in self.warnings if warning.kind == kind)
-            if count == 1:
-                lines.append(first.message)
-            else:
-                label = _WARNING_LABELS.get(kind, "警告")
-                lines.append(f"{label}：共 {count} 处，例如：{first.message}")
-        return lines
+    def warning_lines(self, *, verbose: bool = False) -> list[str]:
+        """The warnings for a terminal: one line per kind, however often it occurred.
+
+        With ``verbose``, every warning on its own line.
+        """
+        return grouped_lines(self.warnings, _WARNING_LABELS, verbose=verbose)
 
 
 #: How each kind of warning is named when it is counted.
@@ -456,7 +459,11 @@ _WARNING_LABELS = {
 
 
 def export_results(
-    results_path: str | os.PathLike[str], *, to: str, output: str | os.PathLike[str]
+    results_path: str | os.PathLike[str],
+    *,
+    to: str,
+    output: str | os.PathLike[str],
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as the tables of ``TABLES``.
 
@@ -465,26 +472,65 @@ def export_results(
     database file with a table each) or ``xlsx`` (one workbook with a sheet each). An
     existing output file, or the table files in an output directory, are replaced. Raises
     ``ConfigurationError`` for an unknown format or a missing optional library, and
-    ``InputError`` if the file cannot be read or is not a results file.
+    ``InputError`` if the file cannot be read or is not a results file. ``progress`` is told
+    of each step (``rulelaw_llm.console.Progress``).
     """
     if to not in EXPORT_FORMATS:
         raise ConfigurationError(f"不支持导出为 {to!r}：可选格式为 {'、'.join(EXPORT_FORMATS)}。")
     output = Path(output)
-    loaded = read_results(results_path)
+    loaded = read_results(results_path, progress=progress)
     warnings = list(loaded.warnings)
-    tables = _tables(loaded, warnings)
+    tables = _tables(loaded, warnings, progress)
+    if progress is not None:
+        progress(f"写入 {to}", 0, sum(len(rows) for rows in tables.values()))
+    counted = _Counted(tables, f"写入 {to}", progress)
     if to == "csv":
-        _write_csv(tables, output)
+        _write_csv(counted.tables, output)
     elif to == "parquet":
         _write_parquet(tables, output)
     elif to == "sqlite":
-        _write_sqlite(tables, output)
+        _write_sqlite(counted.tables, output)
     elif to == "duckdb":
         _write_duckdb(tables, output)
     else:
-        _write_xlsx(tables, output, warnings)
+        _write_xlsx(counted.tables, output, warnings)
     counts = {name: len(rows) for name, rows in tables.items()}
     return ExportReport(to, output, counts, tuple(warnings))
+
+
+class _Counted:
+    """The tables, whose rows tell ``progress`` how many were written as they are read."""
+
+    def __init__(self, tables: dict[str, list[Row]], step: str, progress: Progress | None):
+        self._rows = tables
+        self._step = step
+        self._progress = progress
+        self._total = sum(len(rows) for rows in tables.values())
+        self._done = 0
+
+    @property
+    def tables(self) -> dict[str, list[Row]]:
+        if self._progress is None:
+            return self._rows
+        return {name: _CountedRows(rows, self) for name, rows in self._rows.items()}
+
+    def tick(self) -> None:
+        self._done += 1
+        if self._progress is not None and self._done % 200 == 0:
+            self._progress(self._step, self._done, self._total)
+
+
+class _CountedRows(list[Row]):
+    """A table's rows that count themselves as they are iterated (to write them)."""
+
+    def __init__(self, rows: list[Row], counter: _Counted) -> None:
+        super().__init__(rows)
+        self._counter = counter
+
+    def __iter__(self) -> Iterator[Row]:
+        for row in super().__iter__():
+            self._counter.tick()
+            yield row
 
 
 def to_frames(results_path: str | os.PathLike[str]) -> dict[str, pandas.DataFrame]:

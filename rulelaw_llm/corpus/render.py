@@ -14,9 +14,10 @@ from rulelaw_llm.categories import label_of
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.schema import Indicator, ReportSummary
 
-__all__ = ["escape_markdown", "outline", "to_markdown"]
+__all__ = ["SECTION_LABELS", "escape_markdown", "outline", "outline_data", "to_markdown"]
 
-_KIND_LABELS = {
+#: The Chinese name of each kind of section (``Section.kind``).
+SECTION_LABELS = {
     "preamble": "导语",
     "achievements": "主要举措和成效",
     "responsibility": "第一责任人履职",
@@ -171,7 +172,7 @@ def outline(report: Report) -> str:
     for section in report.sections:
         heading = section.heading or "（无标题）"
         lines.append(
-            f"[{_KIND_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
+            f"[{SECTION_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
             f"  {len(section.items)} 条"
         )
         for item in section.items:
@@ -179,3 +180,35 @@ def outline(report: Report) -> str:
             preview = preview if len(preview) <= 40 else preview[:40] + "…"
             lines.append(f"    {item.start:>6}–{item.end:<6} {preview}")
     return "\n".join(lines)
+
+
+def outline_data(report: Report) -> dict[str, object]:
+    """What ``rulelaw-llm sections --json`` prints: metadata, sections and items with spans."""
+    return {
+        "title": report.title,
+        "entity": report.entity,
+        "parent_entity": report.parent_entity,
+        "level": report.level,
+        "year": report.year,
+        "published": report.published.isoformat() if report.published else None,
+        "metadata": report.metadata,
+        "warnings": list(report.warnings),
+        "sections": [
+            {
+                "kind": section.kind,
+                "heading": section.heading,
+                "start": section.start,
+                "end": section.end,
+                "items": [
+                    {
+                        "marker": item.marker,
+                        "title": item.title,
+                        "start": item.start,
+                        "end": item.end,
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in report.sections
+        ],
+    }
