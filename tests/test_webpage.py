@@ -429,6 +429,11 @@ DATED: dict[str, tuple[str, datetime.date | None, dict[str, str]]] = {
         None,
         {},
     ),
+    "a body's name and a date without a time under the title is a signature": (
+        "白沙县人民政府2024年度法治政府建设情况报告\n白沙县人民政府 2025年1月20日\n",
+        None,
+        {},
+    ),
     "a drafting date in brackets under the title is no publication date": (
         "2024年法治政府建设情况报告\n青石县林业局\n（2025年2月20日）\n",
         None,

@@ -208,10 +208,10 @@ _FOOTER = re.compile(r"Copyright|©|版权所有|ICP备|公网安备|网站标�
 _TIME = re.compile(r"\d{1,2}\s*[:时]\s*\d{2}(?:\s*分)?(?:\s*:?\s*\d{2}\s*秒?)?")
 #: Words beside a date that make a line more than a date and its source.
 _NOT_A_SOURCE = re.compile(r"报告|总结|法治|依法|关于|^(?:在|于|经|由|从)")
-#: How the name of a source ends: a site, a paper, a body or a place.
-_SOURCE_END = re.compile(
-    r"(?:网|网站|门户|报|社|台|新闻|政府|办公室|办|局|厅|委|委员会|中心|街道|镇|乡|县|区|市|州|省|旗)$"
-)
+#: How the name of a site or a paper ends.
+_SITE_END = re.compile(r"(?:网|网站|门户|报|社|台|新闻)$")
+#: How the name of a body ends.
+_BODY_END = re.compile(r"(?:政府|办公室|办|局|厅|委|委员会|中心|街道|镇|乡|县|区|市|州|省|旗)$")
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -467,19 +467,26 @@ def dated_source(line: str) -> str | None:
     """For a line that is a date, perhaps its time, and perhaps the name of the page's
     source beside them (``2025-04-27 10:14 云岭省人民政府网``), that name (``""`` when there
     is none); ``None`` for any other line. Pages show the publication date so, above the
-    text; the caller decides whether the line stands there."""
+    text; the caller decides whether the line stands there.
+
+    A site's name (…网, …报) may stand beside a date alone; a body's name only beside a
+    date and a time, the web page's stamp: ``某县人民政府 2025年1月20日`` without a time is
+    how a document is signed, a drafting date.
+    """
     stripped = fold(line).strip()
     date = _DATE.search(stripped)
     if date is None:
         return None
     after = re.sub(r"^\s*日", "", stripped[date.end() :])
-    rest = _TIME.sub("", stripped[: date.start()] + " " + after, count=1).strip(" 　")
+    joined = stripped[: date.start()] + " " + after
+    rest = _TIME.sub("", joined, count=1).strip(" 　")
     if not rest:
         return ""
+    named = _SITE_END.search(rest) or (_TIME.search(joined) and _BODY_END.search(rest))
     if (
         len(rest) <= 30
         and re.fullmatch(r"[\u4e00-\u9fff]{2,}", rest)
-        and _SOURCE_END.search(rest) is not None
+        and named
         and not _NOT_A_SOURCE.search(rest)
     ):
         index = stripped.find(rest)
