@@ -105,6 +105,13 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 #: syllable with a tone mark right after a character, so that a bracketed word, a code or
 #: an abbreviation (PPP) is never touched.
 _GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+
+def remove_glosses(text: str) -> str:
+    """``text`` without the pinyin a converter wrote after characters (內(nèi)蒙古 → 內蒙古)."""
+    return _GLOSS.sub("", text)
+
+
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _SENTENCE_END = tuple("。！？!?；;：:…”’」』）)】")
@@ -121,7 +128,7 @@ def clean_text(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").replace("\f", "\n").replace("\v", "\n")
     text = _BOOKMARK.sub("", text)
-    text = _GLOSS.sub("", text)
+    text = remove_glosses(text)
     text = _INVISIBLE.sub("", text)
     lines = [_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n")]
     lines = _join_broken_lines(lines)
@@ -251,7 +258,7 @@ def _analyse(raw: str, path: str | None) -> Report:
     name = path or "输入文本"
     lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
     # Glosses go before the furniture is read: 發(fā)布日期 is a label once they are gone.
-    content, metadata = split_furniture(_GLOSS.sub("", lines_as_given))
+    content, metadata = split_furniture(remove_glosses(lines_as_given))
     text = clean_text(content)
     if not text.strip():
         if raw.strip():
