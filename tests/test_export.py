@@ -83,6 +83,7 @@ def expected_counts(summaries: dict[str, ReportSummary]) -> dict[str, int]:
         "indicators": sum(len(summary.indicators) for summary in values),
         "problems": sum(len(summary.problems) for summary in values),
         "plans": sum(len(summary.plans) for summary in values),
+        "digest_claims": sum(len(summary.digest_claims) for summary in values),
         "errors": 1,
         "audits": 5,
         # The expected audits of the samples, written by reading them (tests/expected/audit).
@@ -317,6 +318,7 @@ def test_empty_tables_are_created_with_their_columns(tmp_path: Path, to: str) ->
         "indicators": 0,
         "problems": 0,
         "plans": 0,
+        "digest_claims": 0,
         "errors": 1,
         "audits": 0,
         "findings": 0,
@@ -447,6 +449,39 @@ def test_audits_and_findings_tables_sort_the_townships_and_carry_chinese_labels(
     assert labels == [("topic_gap", "未涉及主题", "info", "提示")]
 
 
+def test_digest_claims_keep_their_place_and_join_their_sources(
+    results_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "results.sqlite"
+    export_results(results_file, to="sqlite", output=output)
+    with sqlite3.connect(output) as connection:
+        claims = connection.execute(
+            'SELECT r.digest, c.text, c.start, c."end", c.part, c.origin, c.sources '
+            "FROM digest_claims c JOIN reports r USING (report_id) ORDER BY c.id"
+        ).fetchall()
+        ids = {
+            row[0]
+            for table in ("achievements", "indicators", "problems", "plans")
+            for row in connection.execute(f'SELECT id FROM "{table}"')
+        }
+        figures = connection.execute(
+            "SELECT i.quote FROM digest_claims c JOIN indicators i "
+            "ON instr(' ' || c.sources || ' ', ' ' || i.id || ' ') > 0 "
+            "WHERE c.part = 'indicators' AND c.report_id = i.report_id"
+        ).fetchall()
+    assert len(claims) == 20  # four sentences for each sample: measures, figures, problems, plans
+    for digest, text, start, end, _, origin, sources in claims:
+        assert digest[start:end] == text and origin == "template"
+        assert set(sources.split()) <= ids
+    assert {part for *_, part, _, _ in claims} == {
+        "achievements",
+        "indicators",
+        "problems",
+        "plans",
+    }
+    assert ("共化解矛盾纠纷52件",) in figures
+
+
 def test_to_frames_gives_the_exported_tables_as_dataframes(
     results_file: Path, tmp_path: Path
 ) -> None:
@@ -460,6 +495,7 @@ def test_to_frames_gives_the_exported_tables_as_dataframes(
         assert list(frame.columns) == [column.name for column in TABLES[name]]
     audits = frames["audits"].set_index("entity")
     assert audits.loc["梧桐镇", "causes_separate"]
+    assert set(frames["digest_claims"]["origin"]) == {"template"}
     assert str(frames["reports"]["year"].dtype) == "Int64"
     topics = frames["findings"].query("code == 'topic_gap'")
     assert set(topics["topic_label"]) <= {

@@ -284,15 +284,20 @@ def test_a_report_flow_runs_by_hand_and_keeps_the_floor_where_sure() -> None:
         ]
     )
     assert [request.label for request in batch] == ["digest"]
-    assert "普法宣传活动20余场" in batch[0].user  # figures as the report writes them
-    digest = (
-        "某某镇2024年坚持依法行政，开展普法宣传活动20余场、发放宣传资料500份；"
-        "存在普法形式单一等问题，下一步将创新普法方式。"
-    )
+    assert batch[0].keys == ("s1", "s2", "s3", "s4")
+    assert "开展普法宣传活动20余场" in batch[0].user  # figures as the report writes them
+    sentences = {
+        "s1": "某某镇2024年加强学法用法，深化普法宣传。",
+        "s2": "全年召开法治专题学习会议4次，开展普法宣传活动20场。",
+        "s3": "存在普法形式单一、群众参与不够等问题。",
+        "s4": "下一步将创新普法方式，加强队伍建设。",
+    }
     with pytest.raises(StopIteration) as stop:
-        flow.send([answer({"digest": digest})])
+        flow.send([answer(sentences)])
     summary = stop.value.value.summary
-    assert "发放宣传资料500余份" in summary.digest  # the marker is repaired, not re-asked
+    assert "开展普法宣传活动20余场" in summary.digest  # the marker is repaired, not re-asked
+    assert [claim.origin for claim in summary.digest_claims] == ["model"] * 4
+    assert summary.digest == "".join(claim.text for claim in summary.digest_claims)
     assert summary.problems[1].cause == "原因是编制有限"
     assert summary.problems[0].cause is None
     assert [i.origin for i in summary.indicators] == ["prepass"] * 4
@@ -302,6 +307,9 @@ def test_a_report_flow_runs_by_hand_and_keeps_the_floor_where_sure() -> None:
         ("problem", 0, "cause", "accepted"),
         ("problem", 1, "cause", "accepted"),
         ("digest", 0, "digest", "accepted"),
+        ("digest", 1, "digest", "accepted"),
+        ("digest", 2, "digest", "accepted"),
+        ("digest", 3, "digest", "accepted"),
     ]
 
 
@@ -416,6 +424,7 @@ def test_a_grounded_abstraction_of_a_good_annotator_is_accepted(raw: str, answer
         ("9个", "法律顾问覆盖率", "不是比率"),  # a rate's name for a count
         ("42件", "信访积案", "不在这个数字所在的分句"),  # words found nowhere near
         ("12个", "巡察村居", "另一个数字"),  # one clause, the other number's noun
+        ("6次", "法治讲座参加人次", "单位与统计对象"),  # counts sessions, named as people
     ],
 )
 def test_a_plausible_wrong_name_is_caught(raw: str, answer: str, reason: str) -> None:

@@ -73,6 +73,14 @@ def test_a_name_is_the_noun_phrase_the_number_counts(sentence: str, raw: str, na
         ("动态调整部门共计52项职权事项。", "52项", "职权事项"),
         # A count word keeps the owner of the activity it counts.
         ("组织志愿者小组开展活动次数25次。", "25次", "志愿者小组开展活动次数"),
+        # A stated sum is named by the first item of the list it sums.
+        ("群众评价非常满意702条，满意53条，合计755条。", "755条", "群众评价非常满意"),
+        # 共性 is no 共; 年度内 leads to the noun; a quoted name may open the noun.
+        ("针对省里反馈的9个共性问题逐项整改。", "9个", "共性问题"),
+        ("各服务站2024年度内累计办件8800件。", "8800件", "办件"),
+        ("推动15个“高效办成一件事”主题事项落地。", "15个", "“高效办成一件事”主题事项"),
+        # A trailing general verb or 均在 is not part of the noun.
+        ("走进学校开展3场次。", "3场次", "走进学校"),
         # 同 at the end of a noun (合同) is not the preposition 同.
         ("纳入清单的规范性文件9类，重大决策4类，行政合同3类。", "3类", "行政合同"),
     ],

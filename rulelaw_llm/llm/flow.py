@@ -38,11 +38,9 @@ from rulelaw_llm.llm.plan import (
     name_doubts,
     plan_tasks,
 )
-from rulelaw_llm.llm.prompts import NAME_CHARS, load_lines
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import (
     DigestTask,
-    Figure,
     ItemAnswer,
     ItemsTask,
     NamesTask,
@@ -53,7 +51,7 @@ from rulelaw_llm.llm.tasks import (
     feedback,
 )
 from rulelaw_llm.reading.document import Report
-from rulelaw_llm.rules.digest import template_digest
+from rulelaw_llm.rules.digest import assemble_digest, plan_digest_of
 from rulelaw_llm.schema import (
     Achievement,
     Coverage,
@@ -154,7 +152,8 @@ def run_task(
     """Ask everything ``task`` holds; return what was accepted and what was rejected."""
     outcome = TaskOutcome(task)
     for number, keys in enumerate(_chunks(task.keys, task.max_keys), 1):
-        label = task.name if len(task.keys) == 1 else f"{_label(task)}:{number}"
+        numbered = task.numbered and len(task.keys) > 1
+        label = f"{_label(task)}:{number}" if numbered else task.name
         yield from _ask(task, keys, label, settings, state, outcome)
     return outcome
 
@@ -468,85 +467,73 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
 # --------------------------------------------------------------------------- the digest
 
 
-#: Figures offered to the digest: a 1.5B model cites every figure it is shown (measured:
-#: offered six, it cited six and failed the two-or-three check on every try).
-_DIGEST_FIGURES = 3
-
-
 def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) -> DigestTask:
-    """The digest request, built from the checked result: figures as the report writes them."""
-    lines = load_lines("facts")
-    unknown = lines["unknown"].render()
-    facts_text = [
-        lines["who"].render(entity=summary.entity or unknown, year=str(summary.year or unknown))
-    ]
-    if summary.achievements:
-        measures = "；".join(a.summary for a in summary.achievements[:6])
-        facts_text.append(lines["measures"].render(items=measures))
-    figures: list[Figure] = []
-    for index in facts.candidates:
-        indicator = summary.indicators[index]
-        quantity = facts.quantities[index]
-        figures.append(
-            Figure(indicator.name, quantity.raw, quantity.value, quantity.unit, quantity.approx)
-        )
-    offered: list[Figure] = []
-    for figure, index in zip(figures, facts.candidates, strict=True):
-        if summary.indicators[index].period is not None or len(figure.name) > NAME_CHARS:
-            continue
-        if all(other.name != figure.name for other in offered):
-            offered.append(figure)
-        if len(offered) == _DIGEST_FIGURES:
-            break
-    if offered:
-        cited = "；".join(f"{figure.name}{figure.raw}" for figure in offered)
-        facts_text.append(lines["figures"].render(items=cited))
-    if summary.problems:
-        problems = "；".join(p.summary for p in summary.problems[:4])
-        facts_text.append(lines["problems"].render(items=problems))
-    if summary.plans:
-        plans = "；".join(p.summary for p in summary.plans[:5])
-        facts_text.append(lines["plans"].render(items=plans))
-    allowed = sorted(
-        {indicator.value for indicator in summary.indicators}
-        | ({float(summary.year), float(summary.year + 1)} if summary.year else set())
+    """The digest request, built from the checked result: one sentence per claim.
+
+    The claims are the template's (``plan_digest``): the same items for each sentence, so
+    that a sentence the model gets wrong can be replaced by the template's for those items.
+    Only the parts the result has are asked for.
+    """
+    claims, subject = plan_digest_of(
+        summary, max_chars=settings.digest_chars, text=facts.report.text
     )
-    return DigestTask(
-        entity=summary.entity,
-        year=summary.year,
-        facts="\n".join(facts_text),
-        figures=figures,
-        offered=offered,
-        allowed=allowed,
-        max_chars=settings.digest_chars,
-    )
+    return DigestTask(claims=claims, subject=subject, max_chars=settings.digest_chars)
 
 
 def apply_digest(summary: ReportSummary, outcome: TaskOutcome, settings: Settings) -> ReportSummary:
-    """Set the model's checked digest, or keep the template digest (the floor) with a warning."""
+    """Set the digest: each claim the model's where it passed, else the template's (the floor).
+
+    Every claim keeps its sources; a rejected sentence is in ``rejected`` with its reason.
+    """
+    task = outcome.task
+    if not isinstance(task, DigestTask):
+        raise TypeError("apply_digest needs the outcome of a DigestTask")
     warnings = list(summary.warnings)
     rejected = [*summary.rejected, *outcome.rejected.values()]
-    digest = outcome.accepted.get("digest")
     questions = list(summary.coverage.questions) if summary.coverage else []
-    questions.append(
-        _question("digest", 0, "digest", "摘要总由模型撰写", "accepted" if digest else "rejected")
-    )
+    keys = {id(claim): key for key, claim in task.targets.items()}
+    texts: list[str] = []
+    origins: list[Literal["template", "model"]] = []
+    for claim in task.claims:
+        key = keys.get(id(claim))
+        answer = outcome.accepted.get(key) if key else None
+        if key is not None:
+            status: QuestionOutcome = (
+                "accepted"
+                if isinstance(answer, str)
+                else "rejected"
+                if key in outcome.rejected
+                else "unanswered"
+            )
+            questions.append(
+                _question("digest", len(texts), "digest", "摘要逐句由模型撰写", status)
+            )
+        if isinstance(answer, str) and answer:
+            texts.append(answer)
+            origins.append("model")
+        else:
+            texts.append(claim.text)
+            origins.append("template")
+    asked = len(task.targets)
+    kept = origins.count("model")
+    if asked and not kept:
+        warnings.append("模型摘要未通过校验，已改用模板摘要。")
+    elif kept < asked:
+        warnings.append(
+            f"摘要中 {asked - kept} 句未通过校验，已换成模板摘要中同一内容的句子（见 rejected）。"
+        )
+    digest, claims = assemble_digest(task.claims, texts, origins)
     coverage = (
         summary.coverage.model_copy(update={"questions": questions}) if summary.coverage else None
     )
-    if not isinstance(digest, str) or not digest:
-        warnings.append("模型摘要未通过校验，已改用模板摘要。")
-        digest = template_digest(
-            entity=summary.entity,
-            year=summary.year,
-            achievements=summary.achievements,
-            indicators=summary.indicators,
-            problems=summary.problems,
-            plans=summary.plans,
-            max_chars=settings.digest_chars,
-        )
     return summary.model_copy(
-        update={"digest": digest, "warnings": warnings, "rejected": rejected, "coverage": coverage}
+        update={
+            "digest": digest,
+            "digest_claims": claims,
+            "warnings": warnings,
+            "rejected": rejected,
+            "coverage": coverage,
+        }
     )
 
 

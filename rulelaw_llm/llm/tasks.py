@@ -1,6 +1,6 @@
 """Typed tasks: each kind of question the model is asked, with everything that belongs to it.
 
-A task holds its targets, each under a key (``q1``, ``i3``, ``digest``), and owns
+A task holds its targets, each under a key (``q1``, ``i3``, ``s1``), and owns
 
 - its prompt file, rendered for any subset of its keys (a re-ask sends only the failing
   keys, with their feedback);
@@ -39,14 +39,15 @@ from rulelaw_llm.llm.prompts import (
     load_lines,
     load_prompt,
 )
-from rulelaw_llm.rules.digest import digest_violations_for_values
+from rulelaw_llm.rules.claims import ClaimGrounds, Figure, Subject, check_claim
+from rulelaw_llm.rules.digest import ClaimPlan
 from rulelaw_llm.rules.grounding import Located, char_overlap, locate_quote, numbers_in
-from rulelaw_llm.rules.quantities import find_quantities
 from rulelaw_llm.schema import RejectedKind
 
 __all__ = [
     "DigestTask",
     "FieldSpec",
+    "Figure",
     "ItemTarget",
     "ItemsTask",
     "NameTarget",
@@ -56,7 +57,7 @@ __all__ = [
     "Task",
     "check_cause",
     "check_category",
-    "check_digest",
+    "check_digest_claim",
     "check_name",
     "check_summary",
     "feedback",
@@ -160,12 +161,12 @@ def response_model(
     """The response model of one shape: one field per key, each an object or one value.
 
     ``shape`` pairs each key with its field specs; a key with a single spec named like the
-    task's value (``name``, ``digest``) is that value itself, else an object of the specs.
+    task's value (``name``, ``claim``) is that value itself, else an object of the specs.
     Built once per shape; ``schema_of`` caches its JSON schema.
     """
     fields: dict[str, Any] = {}
     for key, specs in shape:
-        if len(specs) == 1 and specs[0].name in ("name", "digest"):
+        if len(specs) == 1 and specs[0].name in ("name", "claim"):
             spec = specs[0]
             fields[key] = (
                 spec.annotation,
@@ -202,6 +203,8 @@ class Task(ABC):
     name: ClassVar[str]
     kind: RejectedKind = "indicator"
     max_keys: int = 8
+    numbered: ClassVar[bool] = True
+    """Whether its requests are labelled by number (``names:2``) or by name alone (``digest``)."""
 
     @property
     @abstractmethod
@@ -293,6 +296,14 @@ _GENERIC = re.compile(r"活动|工作|问题|事项|单位|人员|对象|项目|
 _RATE_WORD = re.compile(r"率|比例|占比|比重|度|份额|增长|下降|提高|降低|增加|减少|百分点")
 #: A name that is a rate's (for a count it names the wrong thing).
 _RATE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
+#: A count word at the end of a name says what it counts; the number's unit must agree
+#: (参加讲座人次 for 36期 counts people where the number counts sessions).
+_COUNT_WORD_UNITS = (
+    (re.compile(r"(?:人数|人次)$"), frozenset({"人", "名", "人次", "位", "户", "户次"})),
+    (re.compile(r"(?:次数|场次|期数)$"), frozenset({"次", "场", "场次", "期", "轮", "批次"})),
+    (re.compile(r"件数$"), frozenset({"件", "起", "件次", "宗", "例"})),
+    (re.compile(r"户数$"), frozenset({"户", "户次", "家"})),
+)
 #: A clause that states a sum (共…, 合计…).
 _SUM_WORDS = re.compile(r"共|合计|共计|总计|累计")
 
@@ -351,6 +362,9 @@ def check_name(
     rate = measure in ("%", "‰", "个百分点", "百分点")
     if rate != bool(_RATE_WORD.search(text) if rate else _RATE_NAME.search(text)):
         return text, feedback("name_rate" if rate else "name_count", key=key, raw=raw, name=text)
+    for count_word, units in _COUNT_WORD_UNITS:
+        if count_word.search(text) and measure not in units:
+            return text, feedback("name_unit_family", key=key, raw=raw, name=text)
     # The number itself is no evidence for its name: "活动次数" for 20余次 or "征收户数" for
     # 320户 borrow the measure word of the number and would otherwise pass as grounded.
     own = region.replace(raw, "")
@@ -652,134 +666,71 @@ class ItemsTask(Task):
 # --------------------------------------------------------------------------- digest
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """An indicator the digest may cite: its name and its number as written in the report."""
-
-    name: str
-    raw: str
-    value: float
-    unit: str
-    approx: bool
-
-
-def _cited(text: str) -> list[tuple[int, int, float, str, bool]]:
-    return [(q.start, q.end, q.value, q.unit, q.approx) for q in find_quantities(text)]
-
-
-def check_digest(
-    digest: str,
-    *,
-    figures: Sequence[Figure],
-    allowed: Sequence[float],
-    entity: str | None,
-    max_chars: int,
-    offered: Sequence[Figure] | None = None,
+def check_digest_claim(
+    key: str, value: object, grounds: ClaimGrounds, subject: Subject
 ) -> tuple[str, str | None]:
-    """Repair and check a digest: faithful numbers next to their names, within the limit.
+    """Repair and check one sentence of the digest (``rules.claims.check_claim``), with feedback.
 
-    Repairs first: one paragraph; trimmed to the last full sentence within ``max_chars``; a
-    figure written without the report's approximation marker (500份 for 500余份) gets it
-    back. Then every number must be an indicator of the result (or the year), each cited
-    figure must stand next to its checked name, and at least one key figure (of ``offered``,
-    by default all ``figures``) is cited.
+    Returns the claim as repaired (a figure's lost marker put back) and the reasons it
+    fails, or ``None``.
     """
-    text = re.sub(r"\s*\n\s*", "", digest).strip()
-    for start, end, value, unit, approx in reversed(_cited(text)):
-        matches = {f.raw for f in figures if abs(f.value - value) < 1e-6 and f.unit == unit}
-        if len(matches) == 1 and not approx:
-            raw = next(iter(matches))
-            if text[start:end] != raw and any(f.approx for f in figures if f.raw == raw):
-                text = text[:start] + raw + text[end:]
-    if len(text) > max_chars:
-        cut = text.rfind("。", 0, max_chars)
-        if cut >= max_chars * 0.6:
-            text = text[: cut + 1]
-    failures: list[str] = []
-    if len(text) > max_chars:
-        failures.append(feedback("digest_long", length=len(text), limit=max_chars))
-    invented = digest_violations_for_values(text, allowed)
-    if invented:
-        failures.append(feedback("digest_invented", numbers="、".join(invented)))
-    if entity and entity not in text:
-        failures.append(feedback("digest_entity", entity=entity))
-    cited = _cited(text)
-    key_figures = [
-        (start, figure)
-        for start, _, value, unit, _ in cited
-        for figure in figures
-        if abs(figure.value - value) < 1e-6 and figure.unit == unit
-    ]
-    offered = figures if offered is None else offered
-    if offered and not any(figure in offered for _, figure in key_figures):
-        failures.append(feedback("digest_no_figure"))
-    elif len(numbers_in(text)) > 6:
-        failures.append(feedback("digest_many_figures", count=len(numbers_in(text))))
-    for start, figure in key_figures:
-        before = text[max(0, start - len(figure.name) - 8) : start]
-        if char_overlap(figure.name, before) < 0.6 and not any(
-            other.value == figure.value
-            and other.unit == figure.unit
-            and char_overlap(other.name, text[max(0, start - len(other.name) - 8) : start]) >= 0.6
-            for other in figures
-        ):
-            failures.append(feedback("digest_unnamed", raw=figure.raw, name=figure.name))
-            break
-    if len(text) < 30:
-        failures.append(feedback("digest_short"))
-    return text, "；".join(failures) or None
+    text, failures = check_claim(str(value or ""), grounds, subject)
+    reasons = [feedback(failure.code, key=key, **failure.values) for failure in failures]
+    return text, "；".join(dict.fromkeys(reasons)) or None
 
 
 class DigestTask(Task):
-    """The one-paragraph digest, written from the checked result."""
+    """The digest, one sentence per claim of ``plan_digest``, each from its own items only.
+
+    A claim whose sentence fails its check is re-asked alone with its reason; one that
+    still fails keeps the template's sentence for the same items (``flow.apply_digest``).
+    """
 
     name = "digest"
+    numbered = False
 
-    def __init__(
-        self,
-        *,
-        entity: str | None,
-        year: int | None,
-        facts: str,
-        figures: Sequence[Figure],
-        allowed: Sequence[float],
-        max_chars: int,
-        offered: Sequence[Figure] | None = None,
-    ) -> None:
+    def __init__(self, *, claims: Sequence[ClaimPlan], subject: Subject, max_chars: int) -> None:
         self.kind = "digest"
-        self.offered = tuple(figures if offered is None else offered)
-        self.entity = entity
-        self.year = year
-        self.facts = facts
-        self.figures = tuple(figures)
-        self.allowed = tuple(allowed)
+        self.claims = tuple(claims)
+        self.subject = subject
         self.max_chars = max_chars
+        asked = [claim for claim in self.claims if claim.part != "report"]
+        self.targets = {f"s{number}": claim for number, claim in enumerate(asked, 1)}
+        self.max_keys = max(1, len(self.targets))
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return ("digest",)
+        return tuple(self.targets)
 
     def render(self, keys: Sequence[str]) -> str:
+        lines = load_lines("facts")
+        subject = self.subject
+        known = "entity" if subject.entity else "title" if subject.title else "unknown"
+        opening = ""
+        sentences = []
+        for key in keys:
+            claim = self.targets[key]
+            if claim.grounds.opening:
+                opening = lines[f"open_{known}"].render(key=key, who=subject.who)
+            sentences.append(
+                lines[claim.part].render(
+                    key=key, limit=str(claim.grounds.limit), items="；".join(claim.pieces)
+                )
+            )
+        subject_line = lines[f"subject_{known}"]
         return load_prompt("digest").render(
-            entity=self.entity or "",
-            year=str(self.year or ""),
-            max_chars=str(self.max_chars),
-            facts=self.facts,
+            subject=subject_line.render(**({"who": subject.who} if subject_line.slots else {})),
+            opening=opening,
+            sentences="\n".join(sentences),
         )
 
     def fields(self, key: str) -> tuple[FieldSpec, ...]:
         # The cap stops a grammar-constrained model from running on; the check trims.
-        return (FieldSpec("digest", str, self.max_chars + self.max_chars // 5),)
+        limit = self.targets[key].grounds.limit
+        return (FieldSpec("claim", str, limit + limit // 5),)
 
     def check(self, key: str, value: object) -> tuple[object, str | None]:
-        return check_digest(
-            str(value or ""),
-            figures=self.figures,
-            allowed=self.allowed,
-            entity=self.entity,
-            max_chars=self.max_chars,
-            offered=self.offered,
-        )
+        return check_digest_claim(key, value, self.targets[key].grounds, self.subject)
 
     def content(self, key: str, value: object) -> dict[str, JsonValue]:
-        return {"digest": _json(value)}
+        return {"claim": key, "part": self.targets[key].part, "text": _json(value)}

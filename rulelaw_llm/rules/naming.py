@@ -52,12 +52,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words that only lead up to the noun: dropped from the front of a name.
 _LEADING_FILLER = re.compile(
-    r"^(?:共|累计|共计|合计|总计|先后|全年|年内|全镇|全乡|全区|全县|其中|已|达|均|目前|截至目前"
-    r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛|依法)+"
+    r"^(?:共(?![性同享建治])|累计|共计|合计|总计|先后|全年|年内|全镇|全乡|全区|全县|其中|已|达|均|目前|截至目前"
+    r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛|依法"
+    r"|年度内|年内|内|期间)+"
 )
 #: Words between the noun and the number that are not part of the noun.
 _TRAILING_FILLER = re.compile(
-    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已)+$"
+    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已"
+    r"|在|保持在|稳定在|开展|组织开展|进行|举办)+$"
 )
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
@@ -71,7 +73,7 @@ _CHANGE = re.compile(
 _GENERAL_VERB = re.compile(
     r"(?:组织开展|开展|组织|举办|举行|召开|进行|发放|印发|制发|分发|悬挂|张贴|设立|设置|建立|建成"
     r"|建设了|新建|新增|增设|创建|打造|签署|签订|参加|参与|接待|推送|发布|播放|深入|发现并|发现"
-    r"|办理|完成|实施|利用|选派|派出|聘请|聘任|选聘|配备|落实)了?"
+    r"|办理|完成|实施|利用|选派|派出|聘请|聘任|选聘|配备|落实|制定|制订|出台|修订|编制)了?"
 )
 #: Suffixes that make a verb a countable noun (参与人数, 受理件数, 办结率).
 _COUNT_SUFFIX = re.compile(r"^(?:人数|人次|次数|件数|户数|个数|数量|总数|数|率|量)")
@@ -93,7 +95,7 @@ _RESULT_VERB = re.compile(
 #: Words that cannot open the noun after a number.
 _NOT_A_NOUN_START = re.compile(
     r"^(?:的|用于|用以|以上|左右|之|其中|同比|比|较|占|涉及|覆盖|惠及|实现|达到|下降|上升|增长"
-    r"|减少|提高|降低|均|全部|已|共|累计|在|对|向|为|从|于|被|由|将|把)"
+    r"|减少|提高|降低|均|全部|已|共(?![性同享建治])|累计|在|对|向|为|从|于|被|由|将|把)"
 )
 #: Words before a number that say where or to whom, not what (对全县, 为镇内, 实现全县,
 #: 市县两级, 对巡察反馈的): the noun after the measure word is what is counted.
@@ -114,7 +116,7 @@ _AWARDED = re.compile(
 #: predicate (全乡3名执法人员全部取得…, 10余家企业提供…, 107名党政主要负责人履行…).
 _PREDICATE = re.compile(
     r"全部|均|都|也|还|已经|已|分别|全面|依法|积极|主动|先后|共同|逐项|逐一|及时|按期|限期|"
-    r"参加|参与|提供|获得|取得|接受|"
+    r"参加|参与|提供|获得|取得|接受|落地|见效|生效|上线|运行|"
     r"履行|签订|签署|担任|纳入|列入|通过|完成|开展|进行|实现|落实|进入|全覆盖|覆盖|到|在|对|向|为(?!民)|被|"
     r"由|将|把|给|并|予以|给予|作出|作|得到|受到"
 )
@@ -152,7 +154,16 @@ _EVENT_HEAD = re.compile(r"(?:会议|会|活动|培训|讲座|宣讲|检查|演�
 _EVENT_UNITS = frozenset({"次", "场", "场次", "期", "轮", "批次"})
 _PERSON_UNITS = frozenset({"人", "名", "位"})
 #: People followed by what they took part in: the count is of participants.
-_PARTICIPATION = re.compile(r"^(?:参加|参与|参训|参会|参考|接受|通过)")
+_PARTICIPATION = re.compile(r"参加|参与|参训|参会|参考|接受|通过")
+#: A name whose noun is only a general head (梳理事项, 事项, 城市, …等工作): what the things
+#: are is said elsewhere.
+_GENERAL_HEAD = re.compile(r"(?:事项|城市|单位|问题|人员|对象|项目|工作|情况|内容|方面|领域)$")
+#: Verbs that handle things in general (梳理事项): with a general head they say nothing.
+_HANDLING = re.compile(rf"{_GENERAL_VERB.pattern}|梳理|整理|清理|审查|审核|受理|办理|整改")
+#: Participants counted without what they took part in (累计参加人数).
+_PARTICIPANTS = re.compile(r"(?:参加|参与|参训|参会)(?:人数|人次)$")
+#: A stated sum: the name of a total is the sum of its parts' names.
+_SUM_BEFORE = re.compile(r"(?:合计|共计|总计)\s*$")
 #: Words after a number that make it a count of things rated or awarded.
 _RATED = re.compile(r"被|评为|評為|荣获|榮獲|获评|獲評")
 #: A name of verbs or adverbs alone has lost its noun.
@@ -184,6 +195,8 @@ def explain_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantit
     after_end = after_numbers[0].start if after_numbers else right
     after = text[quantity.end : after_end]
     doubts: list[str] = []
+    if _SUM_BEFORE.search(segment):
+        doubts.append("数字是合计")
 
     before_name = _noun_before(segment)
     after_name = None if quantity.unit == "%" else _noun_after(after)
@@ -206,6 +219,8 @@ def explain_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantit
         if subject and subject in text:  # a name is at most two slices of the text
             before_name = subject + before_name
             doubts.append("统计对象借自前一分句")
+    if before_name is None and _SUM_BEFORE.search(segment):
+        before_name = _list_topic(text, left, quantities)
     if before_name is None:
         before_name = _topic_before(text, left, quantities)
         if before_name:
@@ -248,8 +263,15 @@ def _judged(name: str, found: str, quantity: Quantity, after: str, doubts: list[
         doubts.append("计次数的名称是人")
     if quantity.unit in _PERSON_UNITS and _EVENT_HEAD.search(name):
         doubts.append("计人数的名称是活动")
-    if quantity.unit in _PERSON_UNITS | {"人次"} and _PARTICIPATION.match(after.strip()):
+    if quantity.unit in _PERSON_UNITS | {"人次"} and _PARTICIPATION.search(after):
         doubts.append("人数后接参加的活动")
+    if _PARTICIPANTS.search(bare):
+        doubts.append("人数未说参加什么")
+    general = _GENERAL_HEAD.search(bare)
+    if general is not None:
+        qualifier = bare[: general.start()]
+        if qualifier.endswith("等") or not _HANDLING.sub("", qualifier).strip(_EDGE):
+            doubts.append("名称只有泛称")
     return Naming(name, tuple(dict.fromkeys(doubts)))
 
 
@@ -357,7 +379,9 @@ def _after_last_general_verb(words: str) -> str:
 def _noun_after(after: str) -> str | None:
     """The noun phrase right after a number's measure word, or ``None``."""
     words = after.strip(" \t\u3000")
-    if not words or not _CJK.match(words) or _NOT_A_NOUN_START.match(words):
+    # A quoted name may open the noun (20个“高效办成一件事”主题事项).
+    quoted = words[:1] in "“「" and bool(_CJK.match(words[1:2]))
+    if not words or not (quoted or _CJK.match(words)) or _NOT_A_NOUN_START.match(words):
         return None
     if _GENERAL_VERB.match(words) or _LEADING_ACTION.match(words):
         return None
@@ -387,6 +411,24 @@ def _with_borrowed_object(text: str, left: int, verb: str, quantities: Sequence[
             return _clean(verb) + words[action.end() :]
         position = clause_left
     return verb
+
+
+def _list_topic(text: str, left: int, quantities: Sequence[Quantity]) -> str | None:
+    """For a stated sum (…802条，满意163条，合计965条): the first item of the list it sums."""
+    sentence_left, _ = _span(text, left, _SENTENCE_BREAK)
+    position = left
+    first: str | None = None
+    for _ in range(6):
+        if position <= sentence_left:
+            break
+        clause_left, _ = _span(text, position - 1, _CLAUSE_BREAK)
+        if not any(clause_left <= q.start < position - 1 for q in quantities):
+            break  # the list starts after this clause
+        start = clause_left
+        number = next(q for q in quantities if clause_left <= q.start < position - 1)
+        first = _noun_before(text[start : number.start]) or first
+        position = clause_left
+    return first
 
 
 def _topic_before(text: str, left: int, quantities: Sequence[Quantity]) -> str | None:

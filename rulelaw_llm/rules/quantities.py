@@ -62,6 +62,7 @@ _UNITS = sorted(
         "公里",
         "公顷",
         "部门",
+        "部委",
         "次",
         "场",
         "件",
@@ -154,6 +155,11 @@ _SESSIONS = re.compile(
 )
 #: A frequency is a rule of the work, not a count of it: 每半年召开一次, 每季度至少1次.
 _FREQUENCY = re.compile(r"每(?:年|半年|季度?|个?月|两个?月|周|星期|天|日|旬)[^，,。；;\n]{0,8}$")
+#: "Only once" describes a procedure, it counts nothing: 申请人只需申请一次, 最多跑一次.
+_ONLY_ONCE = re.compile(r"(?:只需|只要|仅需|仅|只|最多|至多)[^。；;\n]{0,12}$")
+#: A named set of measures is a name, not a count: 八项措施, 十项行动 (a count is written in
+#: Arabic numerals or with its own noun: 出台5项制度).
+_NAMED_SET = re.compile(r"(?:措施|举措|制度|规定|机制|原则|要求|工程|行动|任务|承诺|禁令)")
 #: A stretch of time used as an attribute, not a count: 15分钟公共服务圈, 30分钟生活圈.
 _ATTRIBUTIVE_TIME = ("分钟", "小时")
 #: Years counted, not named: 连续两年, 连续5年 (the only 年 that is a quantity).
@@ -302,6 +308,10 @@ def _accept(
         elif match.group("scale2") == "亿":
             value *= 100_000_000
         if numeral == "一" and (unit not in _ONE_UNITS or match.group("approx")):
+            return None
+        if numeral == "一" and _ONLY_ONCE.search(folded, max(0, start - 14), start):
+            return None
+        if unit == "项" and _NAMED_SET.match(folded, match.end()):
             return None
         if after and after in "一二两三四五六七八九":  # 一户一档, 一村一法律顾问
             return None
