@@ -18,15 +18,18 @@ from rulelaw_llm.errors import InputError
 from rulelaw_llm.reading.detection import detect_reports, split_reports
 from rulelaw_llm.reading.issuer import (
     _LOCAL_LEVELS,
+    _agrees,
     _entity_from_title,
     _find_title,
     _find_year,
+    _fuller_department,
     _issuer_in_body,
     _issuer_in_metadata,
     _issuer_in_signature,
     _level_of_self,
     _parent_in_body,
     _resolve_short_department,
+    _self_levels,
 )
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.reading.readers import read_source
@@ -97,13 +100,26 @@ class Report:
 # --------------------------------------------------------------------------- cleaning
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+#: Pinyin that a converter wrote after characters, in brackets: 內(nèi)蒙古自治區(qū). Only a
+#: syllable with a tone mark right after a character, so that a bracketed word, a code or
+#: an abbreviation (PPP) is never touched.
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+
+def remove_glosses(text: str) -> str:
+    """``text`` without the pinyin a converter wrote after characters (內(nèi)蒙古 → 內蒙古)."""
+    return _GLOSS.sub("", text)
+
+
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _SENTENCE_END = tuple("。！？!?；;：:…”’」』）)】")
 
 
 def clean_text(raw: str) -> str:
-    """Clean conversion leftovers: bookmarks, invisible characters, runs of spaces, hard breaks.
+    """Clean conversion leftovers: bookmarks, pinyin glosses, invisible characters, runs of
+    spaces, hard breaks.
 
     Single spaces inside a line are kept (``1、 工作开展情况`` stays as written); a run of
     spaces becomes one space; lines are stripped; blank lines are collapsed to one; a line
@@ -112,6 +128,7 @@ def clean_text(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").replace("\f", "\n").replace("\v", "\n")
     text = _BOOKMARK.sub("", text)
+    text = remove_glosses(text)
     text = _INVISIBLE.sub("", text)
     lines = [_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n")]
     lines = _join_broken_lines(lines)
@@ -240,7 +257,8 @@ def _analyse(raw: str, path: str | None) -> Report:
     """Clean and analyse the raw text of a report read from ``path`` (or given as text)."""
     name = path or "输入文本"
     lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
-    content, metadata = split_furniture(lines_as_given)
+    # Glosses go before the furniture is read: 發(fā)布日期 is a label once they are gone.
+    content, metadata = split_furniture(remove_glosses(lines_as_given))
     text = clean_text(content)
     if not text.strip():
         if raw.strip():
@@ -262,6 +280,9 @@ def _analyse(raw: str, path: str | None) -> Report:
         entity, parent, level = _issuer_in_signature(lines)
     if entity is None:
         entity, parent, level = _issuer_in_metadata(metadata)
+        if not _agrees(level, _self_levels(folded[:1500]), subject=False):
+            # 来源：某县司法局 on a page whose report says 我县 / 我镇: the site that posted it.
+            entity = parent = level = None
     elif parent is None:
         # 白沙镇 in the title, 青石县白沙镇人民政府 as 发布机构: the metadata names the parent.
         same, parent_in_metadata, _ = _issuer_in_metadata(metadata)
@@ -269,6 +290,9 @@ def _analyse(raw: str, path: str | None) -> Report:
             parent = parent_in_metadata
     if entity is not None and level == "部门" and parent is None:
         entity, parent = _resolve_short_department(entity, text, metadata)
+    if entity is not None and level == "部门":
+        # A department in its fullest form: 霞山区统计局 in the title, 湛江市霞山区统计局 as 来源.
+        entity, parent = _fuller_department(entity, text, metadata) or (entity, parent)
     if entity is not None and parent is None and level in _LOCAL_LEVELS:
         parent = _parent_in_body(folded, text, level)
     if entity is None:
