@@ -60,6 +60,7 @@ from rulelaw_llm.auditing.model import (
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.llm.cache import ResultCache, cache_key
 from rulelaw_llm.reading.document import Report, load_report
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.reading.readers import expand_inputs
 from rulelaw_llm.results import read_results
 from rulelaw_llm.rules.offline import summarize_offline, text_digest
@@ -109,6 +110,7 @@ def audit(
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
     judge: Summarizer | None = None,
+    limits: InputLimits | None = None,
 ) -> list[Audit]:
     """Audit reports (files, folders, ``Report`` objects) or results files, one ``Audit`` each.
 
@@ -121,11 +123,14 @@ def audit(
     and for boilerplate carried over from last year). ``published`` overrides the
     publication date found in the reports' metadata. ``judge`` (a ``Summarizer``) asks the
     model the questions that need reading (see ``audit_subjects``); without it every
-    judgement is the rules'. Raises ``InputError`` for an input that cannot be read.
+    judgement is the rules'. ``limits`` bound what is read from each file
+    (``rulelaw_llm.reading.limits``). Raises ``InputError`` for an input that cannot be read.
     """
-    subjects = load_subjects(sources, summarizer=summarizer, cache=cache)
+    subjects = load_subjects(sources, summarizer=summarizer, cache=cache, limits=limits)
     earlier = (
-        load_subjects(previous, summarizer=summarizer, cache=cache) if previous is not None else []
+        load_subjects(previous, summarizer=summarizer, cache=cache, limits=limits)
+        if previous is not None
+        else []
     )
     return audit_subjects(subjects, previous=earlier, published=published, judge=judge)
 
@@ -223,6 +228,7 @@ def load_subjects(
     *,
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
+    limits: InputLimits | None = None,
 ) -> list[Subject]:
     """Reports and results files as summarized subjects, in the order given."""
     if isinstance(sources, (str, os.PathLike, Report)):
@@ -235,7 +241,7 @@ def load_subjects(
             if path.suffix.lower() in RESULTS_SUFFIXES:
                 subjects.extend(_results_subjects(path))
             else:
-                report = load_report(path)
+                report = load_report(path, limits=limits)
                 subjects.append(Subject(str(path), _summarize(report, summarizer, cache), report))
         paths.clear()
 
