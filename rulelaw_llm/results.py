@@ -9,11 +9,13 @@ Three formats hold results, and every command that reads results (``eval``, ``ex
 
         {"record": "result",    "input": ..., "input_sha256": ..., "settings_key": ...,
          "code": ..., "finished_at": ..., "attempts": 1, "cached": false, "summary": {...}}
-        {"record": "error",     ..., "error": {"type": ..., "message": ...}}
+        {"record": "error",     ..., "error": {"type": ..., "message": ..., "detail": ...}}
         {"record": "duplicate", ..., "duplicate_of": "the input with the same content"}
 
 ``input`` is the resolved path of the input file; ``code`` is the fingerprint of the library
-code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``).
+code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``). An error's
+``message`` says in Chinese what went wrong and what to do; ``type`` is the exception's class
+and ``detail`` its own text when that differs (files without ``detail`` read as before).
 
 The reader keeps the latest record per input (a failure retried with success, a file
 summarized again after it changed). A line that is not complete JSON (the half-written last
@@ -86,6 +88,8 @@ class BatchRecord:
     summary: ReportSummary | None = None
     error_type: str | None = None
     message: str | None = None
+    detail: str | None = None
+    """For an error: the exception's own text, when it differs from ``message``."""
     attempts: int = 1
     """How many times this input was tried, counting earlier runs and retries."""
     cached: bool = False
@@ -111,7 +115,10 @@ class BatchRecord:
         elif self.record == "duplicate":
             data["duplicate_of"] = self.duplicate_of
         else:
-            data["error"] = {"type": self.error_type, "message": self.message}
+            error: dict[str, object] = {"type": self.error_type, "message": self.message}
+            if self.detail is not None:
+                error["detail"] = self.detail
+            data["error"] = error
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -141,9 +148,13 @@ class ErrorRecord:
     settings_key: str | None
     finished_at: datetime | None
     type: str
+    """The exception's class, e.g. ``InputLimitError``."""
     message: str
+    """What went wrong and what to do (Chinese)."""
     attempts: int | None
     code: str | None = None
+    detail: str | None = None
+    """The exception's own text when it differs from ``message`` (``None`` in older files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +407,7 @@ def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice])
             message=str(details.get("message") or ""),
             attempts=attempts,
             code=code,
+            detail=_optional_text(details.get("detail")),
         )
     if kind == "duplicate" and isinstance(parsed.get("duplicate_of"), str):
         duplicate_of = str(parsed["duplicate_of"])
