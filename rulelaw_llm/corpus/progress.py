@@ -19,7 +19,9 @@ from rich.progress import (
 from rich.table import Table
 
 from rulelaw_llm.corpus.batch import BatchRunner, BatchStats, install_interrupt
+from rulelaw_llm.corpus.batch_api import BatchApiOptions, BatchProgress
 from rulelaw_llm.llm.cache import ResultCache
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.results import BatchRecord
 
 if TYPE_CHECKING:
@@ -36,6 +38,25 @@ def _line(stats: BatchStats) -> str:
     )
 
 
+def _minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return "估算中"
+    if seconds < 90:
+        return f"约 {seconds:.0f} 秒"
+    if seconds < 5400:
+        return f"约 {seconds / 60:.0f} 分钟"
+    return f"约 {seconds / 3600:.1f} 小时"
+
+
+def _jobs_line(progress: BatchProgress) -> str:
+    """One line on where a batch-API run stands: jobs, requests, time left."""
+    return (
+        f"第 {progress.round} 轮 · 批量任务 {progress.jobs_done}/{progress.jobs} 个已完成 · "
+        f"本轮请求 {progress.requests_done:,}/{progress.requests:,} · "
+        f"本轮预计还需 {_minutes(progress.remaining_seconds)}"
+    )
+
+
 def run_batch_with_progress(
     inputs: Sequence[str | os.PathLike[str]],
     output: str | os.PathLike[str],
@@ -46,10 +67,15 @@ def run_batch_with_progress(
     retry_failed: bool,
     split: bool = False,
     strict: bool = False,
+    wait: bool = True,
+    limits: InputLimits | None = None,
+    batch_api: bool = False,
+    poll_seconds: float = 30.0,
     console: Console | None = None,
 ) -> BatchStats:
     """Run a batch with a progress bar on stderr; returns the final counts."""
     console = console or Console(stderr=True)
+    options = BatchApiOptions(poll_seconds=poll_seconds) if batch_api else None
     runner = BatchRunner(
         output,
         summarizer=summarizer,
@@ -58,10 +84,19 @@ def run_batch_with_progress(
         retry_failed=retry_failed,
         split=split,
         strict=strict,
+        wait=wait,
+        limits=limits,
+        batch_api=options or False,
     )
 
     async def main() -> None:
         undo = install_interrupt(runner)
+        try:
+            # Before the progress bar: a wait for another writer (or --no-wait) is said alone.
+            await runner.lock_output()
+        except BaseException:
+            undo()
+            raise
         columns = (
             TextColumn("[bold]处理报告"),
             BarColumn(),
@@ -74,6 +109,18 @@ def run_batch_with_progress(
         try:
             with Progress(*columns, console=console, transient=False) as progress:
                 task = progress.add_task("batch", total=None, line="")
+                if options is not None:
+                    jobs = progress.add_task("jobs", total=None, line="批量任务：准备中")
+
+                    def jobs_update(state: BatchProgress) -> None:
+                        progress.update(
+                            jobs,
+                            total=state.requests or None,
+                            completed=state.requests_done,
+                            line=_jobs_line(state),
+                        )
+
+                    options.on_progress = jobs_update
 
                 def update(record: BatchRecord, stats: BatchStats) -> None:
                     todo = stats.total - stats.skipped
@@ -104,6 +151,7 @@ def run_batch_with_progress(
         "内容重复",
         "提示 token",
         "生成 token",
+        *(("批量任务", "批量请求") if batch_api else ()),
     ):
         table.add_column(column, justify="right")
     table.add_row(
@@ -115,6 +163,7 @@ def run_batch_with_progress(
         str(stats.duplicates),
         f"{stats.prompt_tokens:,}",
         f"{stats.completion_tokens:,}",
+        *((f"{stats.jobs}", f"{stats.batch_requests:,}") if batch_api else ()),
     )
     console.print(table)
     for error in stats.errors[:20]:
