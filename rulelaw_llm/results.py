@@ -62,13 +62,21 @@ EXPECTED = "应为 rulelaw-llm summarize（--format json 或 jsonl）或 rulelaw
 
 
 def summaries_to_json(summaries: Sequence[ReportSummary], *, as_array: bool) -> str:
-    """The ``summarize --format json`` text: one object, or an array when ``as_array``."""
-    data = [summary.model_dump(mode="json") for summary in summaries]
+    """The ``summarize --format json`` text: one object, or an array when ``as_array``.
+
+    Each summary is serialized by pydantic straight to text (no dict of the whole result in
+    between: a large input's result is written in about its own size of memory); the text is
+    what ``json.dumps(…, ensure_ascii=False, indent=2)`` of the dumped model gives.
+    """
+    texts = [summary.model_dump_json(indent=2) for summary in summaries]
     if not as_array:
-        if len(data) != 1:
+        if len(texts) != 1:
             raise ValueError("a single JSON object holds exactly one summary")
-        return json.dumps(data[0], ensure_ascii=False, indent=2) + "\n"
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return texts[0] + "\n"
+    if not texts:
+        return "[]\n"
+    # JSON strings hold no raw line breaks, so indenting every line nests each object.
+    return "[\n" + ",\n".join("  " + text.replace("\n", "\n  ") for text in texts) + "\n]\n"
 
 
 def summaries_to_jsonl(summaries: Sequence[ReportSummary]) -> str:

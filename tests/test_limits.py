@@ -298,3 +298,17 @@ def test_describe_failure_puts_every_kind_of_failure_in_chinese() -> None:
     assert "内存不足" in describe_failure(MemoryError())
     assert "嵌套过深" in describe_failure(RecursionError())
     assert "磁盘空间" in describe_failure(OSError(28, "No space left on device"))
+
+
+def test_text_that_is_nothing_but_numbers_is_refused_above_the_numbers_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    numbers = tmp_path / "数据.txt"
+    numbers.write_text(" ".join(str(number) for number in range(110_000)), "utf-8")  # 0.7 MB
+
+    assert main(["summarize", str(numbers), "--offline"]) == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "中有 110,000 个数字，超过上限 100,000 个" in line and "--max-input-mb 23" in line
+    with pytest.raises(InputLimitError) as refused:
+        load_report("某镇" + "，1" * 2_000, limits=InputLimits(max_numbers=1_000))
+    assert refused.value.limit == "max_numbers"

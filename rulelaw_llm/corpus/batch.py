@@ -227,8 +227,13 @@ def _parts(path: Path, limits: InputLimits | None) -> list[_Part]:
 
 
 def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of the file, read in pieces (an input over the limits is hashed too)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
 

@@ -39,16 +39,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rulelaw_llm.errors import ProviderError, RulelawError
 from rulelaw_llm.llm.flow import FlowResult, ReaskRecord, summary_flow
 from rulelaw_llm.llm.tasks import Reply, Request
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.results import BatchRecord
+from rulelaw_llm.schema import ReportSummary
 
 if TYPE_CHECKING:
-    from rulelaw_llm.corpus.batch import BatchRunner
     from rulelaw_llm.llm.batch_jobs import BatchEndpoint, Job, LineResult
     from rulelaw_llm.llm.summarizer import _Ledger
 
@@ -59,6 +59,36 @@ logger = logging.getLogger("rulelaw_llm.corpus.batch_api")
 #: The run's state is kept in ``<results file><STATE_SUFFIX>``.
 STATE_SUFFIX = ".batch-api.json"
 _VERSION = 1
+
+
+class _Stats(Protocol):
+    stop_reason: str | None
+    interrupted: bool
+    warnings: list[str]
+
+    @property
+    def finished(self) -> int: ...
+
+
+class Runner(Protocol):
+    """What a batch-API run needs of the batch runner that drives it (``BatchRunner``)."""
+
+    output: Path
+    key: str
+    _stop: asyncio.Event
+
+    @property
+    def stats(self) -> _Stats: ...
+
+    def stop(self) -> None: ...
+
+    def _result(
+        self, path: Path, digest: str | None, attempts: int, summary: ReportSummary
+    ) -> BatchRecord: ...
+
+    def _error(
+        self, path: Path, digest: str | None, error: BaseException, attempts: int
+    ) -> BatchRecord: ...
 
 
 def state_path(output: Path) -> Path:
@@ -74,6 +104,7 @@ class BatchProgress:
     jobs: int
     """Jobs of this run so far (submitted or resumed)."""
     jobs_done: int
+    """Jobs of this run whose results are read."""
     requests: int
     """Requests in this round's jobs."""
     requests_done: int
@@ -212,15 +243,14 @@ class _State:
 class BatchApiRun:
     """One batch-API run over ``units`` for ``runner`` (see the module docstring)."""
 
-    def __init__(
-        self, runner: BatchRunner, endpoint: BatchEndpoint, options: BatchApiOptions
-    ) -> None:
+    def __init__(self, runner: Runner, endpoint: BatchEndpoint, options: BatchApiOptions) -> None:
         self.runner = runner
         self.endpoint = endpoint
         self.options = options
         self.settings = endpoint.settings
         self.record = _RoundRecord(limit=self.settings.reask_stop)
         self.jobs = 0
+        self.jobs_done = 0
         self.requests_sent = 0
         self.rounds = 0
 
@@ -511,7 +541,7 @@ class BatchApiRun:
                 for custom_id in job["custom_ids"]
                 if custom_id in stored["answers"]
             )
-            self._progress(number, stored, total, min(done + running, total), remaining, reports)
+            self._progress(number, total, min(done + running, total), remaining, reports)
             if not any(job.get("batch_id") and not job.get("downloaded") for job in stored["jobs"]):
                 return True
             if self.runner._stop.is_set():
@@ -554,6 +584,7 @@ class BatchApiRun:
                 },
             )
         job["downloaded"] = True
+        self.jobs_done += 1
         job["output_file_id"] = status.output_file_id
         job["error_file_id"] = status.error_file_id
         return status.status != "failed"
@@ -561,7 +592,6 @@ class BatchApiRun:
     def _progress(
         self,
         number: int,
-        stored: dict[str, Any],
         total: int,
         done: int,
         remaining: list[float],
@@ -569,12 +599,11 @@ class BatchApiRun:
     ) -> None:
         if self.options.on_progress is None:
             return
-        jobs = [job for job in stored["jobs"] if job.get("batch_id")]
         self.options.on_progress(
             BatchProgress(
                 round=number,
-                jobs=self.jobs,
-                jobs_done=sum(1 for job in jobs if job.get("downloaded")),
+                jobs=max(self.jobs, self.jobs_done),
+                jobs_done=self.jobs_done,
                 requests=total,
                 requests_done=done,
                 remaining_seconds=max(remaining) if remaining else None,

@@ -49,11 +49,11 @@ def _minutes(seconds: float | None) -> str:
 
 
 def _jobs_line(progress: BatchProgress) -> str:
-    """One line on where a batch-API run stands: jobs, requests, time left."""
+    """One short line on where a batch-API run stands: round, jobs, requests, time left."""
     return (
-        f"第 {progress.round} 轮 · 批量任务 {progress.jobs_done}/{progress.jobs} 个已完成 · "
-        f"本轮请求 {progress.requests_done:,}/{progress.requests:,} · "
-        f"本轮预计还需 {_minutes(progress.remaining_seconds)}"
+        f"第 {progress.round} 轮 · 任务 {progress.jobs_done}/{progress.jobs} · "
+        f"请求 {progress.requests_done:,}/{progress.requests:,} · "
+        f"本轮还需 {_minutes(progress.remaining_seconds)}"
     )
 
 

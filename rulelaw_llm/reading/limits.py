@@ -8,13 +8,17 @@ A report is a few tens of kilobytes of text. What is read is bounded before it i
                                   for members over 1 MB, compression ratio ≤ ``max_ratio``
                                   (read from the zip directory: nothing is inflated first)
     a .pdf                        its size ≤ ``max_unpacked_mb``, its pages ≤ ``max_pdf_pages``
-    the text taken from any file  ≤ ``max_input_mb`` (UTF-8)
+    the text taken from any file  ≤ ``max_input_mb`` (UTF-8), and ≤ ``max_numbers`` numbers
 
-``max_unpacked_mb`` and ``max_pdf_pages`` follow ``max_input_mb`` unless set (10 × and
-100 pages per MB), so the one command-line option ``--max-input-mb`` raises them together.
-Every refusal is an ``InputLimitError`` whose message names the limit and how to raise it.
-Memory of the rest of the pipeline is linear in the text (``bench/memory.py``), so the
-default of 20 MB of text stays well under 1 GB.
+``max_unpacked_mb``, ``max_pdf_pages`` and ``max_numbers`` follow ``max_input_mb`` unless
+set (10 ×, 100 pages and 5,000 numbers per MB), so the one command-line option
+``--max-input-mb`` raises them together. Every refusal is an ``InputLimitError`` whose
+message names the limit and how to raise it.
+
+Memory of the rest of the pipeline is linear in the text and in the numbers it holds
+(every number becomes an indicator with its quote): about 20 × the input for text shaped
+like reports, more for text that is nothing but numbers (``bench/memory.py``). The limits
+keep both kinds under about 1 GB by default: 20 MB of report text, 100,000 numbers.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "InputLimits",
     "check_html_depth",
+    "check_numbers",
     "check_pdf_pages",
     "check_size",
     "check_text",
@@ -59,6 +64,10 @@ class InputLimits:
     """The most pages of a .pdf; ``None``: 100 per MB of ``max_input_mb`` (2,000 by default)."""
     max_html_depth: int = 10_000
     """The deepest nesting of a web page's tags (unclosed ``<p>`` tags nest too)."""
+    max_numbers: int | None = None
+    """The most numbers (runs of digits) in one input's text; ``None``: 5,000 per MB of
+    ``max_input_mb`` (100,000 by default). A report has tens to hundreds; a collection of a
+    thousand reports about 70,000."""
 
     def __post_init__(self) -> None:
         if self.max_input_mb <= 0 or self.max_ratio <= 0 or self.max_html_depth <= 0:
@@ -68,6 +77,13 @@ class InputLimits:
     def unpacked_mb(self) -> float:
         """The effective limit of an uncompressed member or a PDF file, in MB."""
         return self.max_unpacked_mb if self.max_unpacked_mb is not None else 10 * self.max_input_mb
+
+    @property
+    def numbers(self) -> int:
+        """The effective limit of numbers in one input."""
+        if self.max_numbers is not None:
+            return self.max_numbers
+        return max(1, int(5_000 * self.max_input_mb))
 
     @property
     def pdf_pages(self) -> int:
@@ -123,6 +139,27 @@ def check_text(text: str | bytes, limits: InputLimits, *, name: str) -> None:
         "一份报告的正文通常不到 1 MB。确认要处理时请调大上限"
         f"{_HOW}，如 --max-input-mb {_suggest(size / _MB)}。",
         limit="max_input_mb",
+    )
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def check_numbers(text: str, limits: InputLimits, *, name: str) -> None:
+    """Refuse text holding more numbers than ``max_numbers`` (counted, not parsed)."""
+    limit = limits.numbers
+    if len(text) < 2 * limit:
+        return  # a number takes a digit and a separator: short text cannot be over it
+    count = sum(1 for _ in _NUMBER.finditer(text))
+    if count <= limit:
+        return
+    needed = count / 5_000 if limits.max_numbers is None else limits.max_input_mb
+    raise InputLimitError(
+        f"{name} 中有 {count:,} 个数字，超过上限 {limit:,} 个，未处理：一份报告通常只有几十到"
+        "几百个数字，这么多数字的文字（如整张数据表或导出的数据）处理起来很占内存，结果也不是"
+        f"报告的指标。确认要处理时请调大上限{_HOW}（数字上限为每 MB 5,000 个），"
+        f"如 --max-input-mb {_suggest(needed)}。",
+        limit="max_numbers",
     )
 
 

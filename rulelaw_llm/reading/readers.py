@@ -23,6 +23,7 @@ from rulelaw_llm.reading.limits import (
     DEFAULT_LIMITS,
     InputLimits,
     check_html_depth,
+    check_numbers,
     check_pdf_pages,
     check_size,
     check_text,
@@ -653,6 +654,14 @@ def read_source(
     ``limits`` (default ``DEFAULT_LIMITS``) are checked before anything is parsed.
     """
     limits = limits or DEFAULT_LIMITS
+    raw, path = _read_source(source, limits)
+    check_numbers(raw, limits, name=Path(path).name if path else "输入文本")
+    return raw, path
+
+
+def _read_source(
+    source: str | os.PathLike[str] | bytes, limits: InputLimits
+) -> tuple[str, str | None]:
     if isinstance(source, bytes):
         check_text(source, limits, name="输入")
         return decode_bytes(source), None
