@@ -50,14 +50,28 @@ def fake_answer(body: dict[str, Any]) -> Answer:
             entry: Answer = {"summary": summary, "category": "legal_publicity", "cause": None}
             answer[f"i{number}"] = {key: entry[key] for key in asked.split("、")}
         return answer
-    match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
-    entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
-    figure = re.search(r"关键数字[^：]*：([^；\n\d]+)([\d.]+万?)([^；\n]*)[；\n]", prompt + "\n")
-    cited = f"{figure.group(1)}{figure.group(2)}{figure.group(3)}，" if figure else ""
-    return {
-        "digest": f"{entity}{year}年扎实推进法治政府建设，{cited}依法行政水平持续提升，"
-        "普法宣传不断深入；同时存在宣传形式单一等不足，下一步将加强学习和宣传。"
-    }
+    return _digest_answer(prompt)
+
+
+#: How the fake writes each sentence of the digest from the items the prompt lists for it.
+_SENTENCES = {
+    "主要举措": "{items}。",
+    "关键数字": "全年{items}。",
+    "存在的问题": "存在{items}等问题。",
+    "下一年度的工作": "下一步将{items}。",
+}
+
+
+def _digest_answer(prompt: str) -> Answer:
+    """A faithful digest: each numbered sentence made of its own listed items, the opening first."""
+    opening = re.search(r"(s\d+)以“(.+?)”开头", prompt)
+    answer: Answer = {}
+    for key, part, items in re.findall(r"^(s\d+)（(.+?)，不超过\d+字）：(.+)$", prompt, re.M):
+        text = _SENTENCES[part].format(items="，".join(items.split("；")))
+        if opening and opening.group(1) == key:
+            text = f"{opening.group(2)}{text}"
+        answer[key] = text
+    return answer
 
 
 def completion_payload(

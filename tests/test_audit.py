@@ -422,3 +422,27 @@ def test_the_publication_date_of_the_reports_metadata_is_checked() -> None:
     assert {"late_publication", "unknown_publication_date"}.isdisjoint(
         f.code for f in on_time.findings
     )
+
+
+def test_a_results_file_without_its_text_is_checked_with_the_date_the_summary_carries() -> None:
+    """A 1.3 result keeps the page's publication date, so the audit needs no text for it."""
+    from rulelaw_llm import summarize_offline
+    from rulelaw_llm.auditing.audit import audit_subjects, subjects_of
+
+    text = (REPORTS / "lvcun-zhen-2024.txt").read_text(encoding="utf-8")
+    late = summarize_offline(
+        load_report(f"来源：吕村镇人民政府　发布时间：2025-05-06 09:30\n{text}")
+    )
+    drafted = summarize_offline(load_report(f"成文日期：2025-05-06\n{text}"))
+    assert (late.published, drafted.published) == (date(2025, 5, 6), None)
+
+    # Inputs that are not files: the text is gone, only the summaries are audited.
+    (result, unknown) = audit_subjects(
+        subjects_of([("gone/lvcun-late.txt", late), ("gone/lvcun-drafted.txt", drafted)])
+    )
+
+    assert not result.text_available
+    (finding,) = [f for f in result.findings if f.code == "late_publication"]
+    assert (result.published_from, finding.published) == ("metadata", date(2025, 5, 6))
+    assert finding.looked_for is not None and "发布时间：2025-05-06 09:30" in finding.looked_for
+    assert "unknown_publication_date" in {f.code for f in unknown.findings}

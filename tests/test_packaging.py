@@ -98,7 +98,7 @@ def test_a_checkout_or_editable_install_finds_the_review_assets(tmp_path: Path) 
 
 
 def load_first_line() -> str:
-    return (ROOT / "prompts" / "names.v2.md").read_text(encoding="utf-8").strip()[:10]
+    return (ROOT / "prompts" / "names.v3.md").read_text(encoding="utf-8").strip()[:10]
 
 
 def _requirement_name(requirement: str) -> str:

@@ -363,6 +363,34 @@ def test_clicking_a_highlight_shows_its_fields(corpus: tuple[Path, Path], page: 
     page.screenshot(path=str(ARTIFACTS / "review.png"))
 
 
+def test_a_digest_sentence_shows_its_highlighted_sources(
+    corpus: tuple[Path, Path], page: Page
+) -> None:
+    _, review = corpus
+    page.goto(review.as_uri())
+    view = page.locator("[data-testid=report][data-report='shenzha-zhen-2024.txt']")
+    page.click(f"nav a[data-view={view.get_attribute('id')}]")
+    claims = view.locator("[data-testid=digest-claim]")
+    assert claims.count() == 4  # measures, figures, problems, plans
+    assert claims.first.inner_text().startswith("申扎镇2024年")
+    figures = claims.nth(1)
+    ids = (figures.get_attribute("data-sources") or "").split()
+    assert len(ids) >= 2 and all("-indicator-" in item_id for item_id in ids)
+    figures.click()
+    panel = view.locator("[data-testid=panel-body]")
+    panel.locator("[data-field=value]").wait_for()
+    assert panel.get_attribute("data-current") == ids[0]
+    for item_id in ids:
+        mark = view.locator(f"mark.ev[data-id='{item_id}']").first
+        assert "selected" in (mark.get_attribute("class") or "")
+    assert "selected" in (figures.get_attribute("class") or "")
+    first = view.locator(f"mark.ev[data-id='{ids[0]}']").first
+    assert first.evaluate("m => m.getBoundingClientRect().top < window.innerHeight")
+    # The problems' sentence selects the problems it speaks of.
+    claims.nth(2).click()
+    assert "-problem-" in (panel.get_attribute("data-current") or "")
+
+
 def test_the_corpus_shows_charts_and_boilerplate(corpus: tuple[Path, Path], page: Page) -> None:
     _, review = corpus
     page.goto(review.as_uri())

@@ -58,7 +58,7 @@ import json
 import math
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -81,7 +81,6 @@ from rulelaw_llm.corpus.evaluation_model import (
     _make_score,
     _match,
     _overlaps,
-    char_f1,
     evidence_items,
     is_grounded,
     read_source_text,
@@ -90,6 +89,7 @@ from rulelaw_llm.corpus.evaluation_model import (
 from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
+from rulelaw_llm.rules.grounding import char_f1
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
@@ -112,6 +112,7 @@ __all__ = [
     "char_f1",
     "evaluate",
     "evidence_items",
+    "gold_spans",
     "is_grounded",
     "read_source_text",
     "render_table",
@@ -129,22 +130,30 @@ def _gold_items(gold: dict[str, object], key: str) -> list[dict[str, object]]:
     return [item for item in items if isinstance(item, dict)]
 
 
+def gold_spans(text: str, gold: Sequence[Mapping[str, object]]) -> list[tuple[int, int] | None]:
+    """Where each gold indicator's ``raw`` stands in ``text``: found inside its ``context``.
+
+    ``None`` for an indicator that cannot be located (it can then match nothing).
+    """
+    spans: list[tuple[int, int] | None] = []
+    for item in gold:
+        raw, context = str(item.get("raw", "")), str(item.get("context", ""))
+        region = _locate(text, context) if context else (0, len(text))
+        spans.append(_locate(text, raw, region) if region is not None and raw else None)
+    return spans
+
+
 def _evaluate_indicators(
     predicted: Sequence[Indicator],
     gold: list[dict[str, object]],
     text: str | None,
     notes: list[str],
 ) -> FieldEvaluation:
-    spans: list[tuple[int, int] | None] = []
-    for item in gold:
-        raw, context = str(item.get("raw", "")), str(item.get("context", ""))
-        span = None
-        if text is not None:
-            region = _locate(text, context) if context else (0, len(text))
-            span = _locate(text, raw, region) if region is not None and raw else None
-            if span is None:
-                notes.append(f"金标准指标“{raw}”（{context}）未能在清洗后的原文中定位，不计匹配。")
-        spans.append(span)
+    spans = gold_spans(text, gold) if text is not None else [None] * len(gold)
+    for item, span in zip(gold, spans, strict=True):
+        if text is not None and span is None:
+            raw, context = item.get("raw", ""), item.get("context", "")
+            notes.append(f"金标准指标“{raw}”（{context}）未能在清洗后的原文中定位，不计匹配。")
 
     def edge(g: int, p: int) -> Edge | None:
         item, indicator = gold[g], predicted[p]

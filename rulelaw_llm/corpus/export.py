@@ -2,13 +2,17 @@
 
 Any results file (``summarize`` JSON or JSONL, or ``batch`` records) is read with
 ``rulelaw_llm.results.read_results``, which keeps the last record per input and refuses a
-file that is not results; ``export_results`` writes six tables that join on ``report_id``:
+file that is not results; ``export_results`` writes tables that join on ``report_id``:
 
-    reports        one row per report (report_id = provenance.text_sha256[:16])
+    reports        one row per report (report_id = provenance.text_sha256[:16]); with the
+                   page's publication date, its address (metadata 网址) and its metadata
+                   as a JSON object
     achievements   ┐
     indicators     │ one row per item; id = f"{report_id}-{a|i|p|n}{position:03d}"
     problems       │ (position counts from 1 in the summary's order)
     plans          ┘
+    digest_claims  one row per sentence of the digest (id = f"{report_id}-d{position:03d}"):
+                   its span in the digest, who wrote it, the ids and spans of its sources
     errors         one row per input that failed
     audits         one row per report: the audit's score, counts and parts (rulelaw_llm.auditing.audit)
     findings       one row per audit finding; id = f"{report_id}-f{position:03d}"
@@ -23,6 +27,7 @@ imported only for the formats that need them, and csv and sqlite need nothing.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sqlite3
 from collections import Counter
@@ -87,7 +92,8 @@ _SPAN = "quote start:int end:int"
 #: Every exported table, its columns in order.
 TABLES: dict[str, tuple[Column, ...]] = {
     "reports": _columns(
-        "report_id input input_sha256 entity parent_entity level year:int title digest "
+        "report_id input input_sha256 entity parent_entity level year:int title published url "
+        "metadata digest "
         "backend provider model downgrades prompt_version schema_version library_version "
         "prompt_tokens:int completion_tokens:int requests:int reasks:int seconds:real "
         "cost:real n_achievements:int n_indicators:int n_problems:int n_plans:int "
@@ -103,6 +109,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         "cause_start:int cause_end:int"
     ),
     "plans": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
+    "digest_claims": _columns(
+        "id report_id position:int part text start:int end:int origin sources source_spans"
+    ),
     "errors": _columns("input input_sha256 type message attempts:int finished_at:time"),
     "audits": _columns(
         "report_id input entity parent_entity level year:int title score:int errors:int "
@@ -129,6 +138,7 @@ _KEYS = {
     "indicators": "id",
     "problems": "id",
     "plans": "id",
+    "digest_claims": "id",
     "errors": "input",
     "audits": "report_id",
     "findings": "id",
@@ -136,7 +146,13 @@ _KEYS = {
 
 _ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
 #: Tables whose rows belong to a report (a foreign key to ``reports``).
-_CHILDREN = (*_ITEM_LETTERS, "audits", "findings")
+_CHILDREN = (*_ITEM_LETTERS, "digest_claims", "audits", "findings")
+_SOURCE_TABLES = {
+    "achievement": "achievements",
+    "indicator": "indicators",
+    "problem": "problems",
+    "plan": "plans",
+}
 #: Joins a report's warnings into one cell.
 WARNING_SEPARATOR = "；"
 #: Excel refuses longer cells.
@@ -203,6 +219,28 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
                 **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
             }
             for position, item in enumerate(summary.plans, start=1)
+        )
+        tables["digest_claims"].extend(
+            {
+                "id": f"{report_id}-d{position:03d}",
+                "report_id": report_id,
+                "position": position,
+                "part": claim.part,
+                "text": claim.text,
+                "start": claim.start,
+                "end": claim.end,
+                "origin": claim.origin,
+                "sources": " ".join(
+                    f"{report_id}-{_ITEM_LETTERS[_SOURCE_TABLES[source.kind]]}{source.index + 1:03d}"
+                    for source in claim.sources
+                )
+                or None,
+                "source_spans": "; ".join(
+                    f"{source.start}-{source.end}" for source in claim.sources
+                )
+                or None,
+            }
+            for position, claim in enumerate(summary.digest_claims, start=1)
         )
     warnings.extend(
         Notice(
@@ -333,6 +371,11 @@ def _report_row(report_id: str, record: ResultRecord) -> Row:
         "level": summary.level,
         "year": summary.year,
         "title": summary.title,
+        "published": summary.published.isoformat() if summary.published else None,
+        "url": summary.metadata.get("网址"),
+        "metadata": (
+            json.dumps(summary.metadata, ensure_ascii=False) if summary.metadata else None
+        ),
         "digest": summary.digest,
         "backend": provenance.backend,
         "provider": provenance.provider,
@@ -415,7 +458,7 @@ _WARNING_LABELS = {
 def export_results(
     results_path: str | os.PathLike[str], *, to: str, output: str | os.PathLike[str]
 ) -> ExportReport:
-    """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as six tables.
+    """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as the tables of ``TABLES``.
 
     ``to`` is one of ``csv`` and ``parquet`` (``output`` is a directory, one file per table;
     csv is UTF-8 with BOM so that Excel shows Chinese), ``sqlite`` and ``duckdb`` (one

@@ -61,6 +61,34 @@ def _cell(text: str) -> str:
     return escape_markdown(text)
 
 
+_SOURCE_LABELS = {"achievement": "成效", "indicator": "数字指标", "problem": "问题", "plan": "计划"}
+
+
+def _digest(summary: ReportSummary) -> list[str]:
+    """The digest with a footnote per claim naming its sources and their spans (schema 1.3)."""
+    claims = summary.digest_claims
+    if not claims:
+        return [escape_markdown(summary.digest)]
+    text = summary.digest
+    pieces: list[str] = []
+    position = 0
+    for number, claim in enumerate(claims, 1):
+        pieces.append(escape_markdown(text[position : claim.start]))
+        pieces.append(f"{escape_markdown(claim.text)}[^{number}]")
+        position = claim.end
+    pieces.append(escape_markdown(text[position:]))
+    notes = [""]
+    for number, claim in enumerate(claims, 1):
+        who = "模型撰写，已核对" if claim.origin == "model" else "模板"
+        sources = "；".join(
+            f"{_SOURCE_LABELS[source.kind]} #{source.index + 1}〔{source.start}–{source.end}〕"
+            f"{escape_markdown(source.quote)}"
+            for source in claim.sources
+        )
+        notes.append(f"[^{number}]: （{who}）{sources or '报告的单位和年度'}")
+    return ["".join(pieces), *notes]
+
+
 def to_markdown(summary: ReportSummary) -> str:
     """A readable one-page view of a summary, with evidence positions in brackets."""
     who = escape_markdown(summary.entity) if summary.entity else "（未识别单位）"
@@ -76,7 +104,7 @@ def to_markdown(summary: ReportSummary) -> str:
     backend = summary.provenance.backend
     model = f"（{escape_markdown(summary.provenance.model)}）" if summary.provenance.model else ""
     meta.append(f"来源：{'规则' if backend == 'rules' else '大模型'}{model}")
-    lines += [" · ".join(meta), "", "## 摘要", "", escape_markdown(summary.digest), ""]
+    lines += [" · ".join(meta), "", "## 摘要", "", *_digest(summary), ""]
     if summary.achievements:
         lines += ["## 主要举措和成效", ""]
         lines += [

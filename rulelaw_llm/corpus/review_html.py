@@ -437,6 +437,26 @@ def _gold_box(evaluation: ReportEvaluation) -> str:
     )
 
 
+def _digest(view: _View) -> str:
+    """The digest, each claim a link to its sources' highlights (results of schema 1.3 on)."""
+    digest = view.summary.digest
+    known = {item.id for item in view.items if item.grounded}
+    out: list[str] = []
+    position = 0
+    for number, claim in enumerate(view.summary.digest_claims, 1):
+        ids = [f"{view.anchor}-{s.kind}-{s.index}" for s in claim.sources]
+        ids = [item_id for item_id in ids if item_id in known]
+        who = "模型撰写，已逐句核对出处" if claim.origin == "model" else "规则模板"
+        out.append(escape(digest[position : claim.start]))
+        out.append(
+            f'<span class="claim claim-{claim.origin}" data-testid="digest-claim" '
+            f'data-sources="{escape(" ".join(ids))}" tabindex="0" title="{who}；依据 '
+            f'{len(claim.sources)} 个条目">{escape(claim.text)}<sup>{number}</sup></span>'
+        )
+        position = claim.end
+    return "".join(out) + escape(digest[position:])
+
+
 def _report_body(view: _View) -> str:
     """The inner HTML of a report's view, inserted by the script when it is first shown."""
     summary = view.summary
@@ -458,7 +478,7 @@ def _report_body(view: _View) -> str:
         heading += f' <small class="hint">（{escape(view.entry.input or view.entry.name)}）</small>'
     return (
         f'<h2 data-testid="report-title">{heading}</h2>'
-        f'<p class="digest" data-testid="digest">{escape(summary.digest)}</p>'
+        f'<p class="digest" data-testid="digest">{_digest(view)}</p>'
         f"{_metadata(view)}"
         f"{_audit_box(view.audit) if view.audit is not None else ''}"
         f'<div class="boxes">{_problems_box(view)}</div>'

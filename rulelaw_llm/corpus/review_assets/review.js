@@ -180,6 +180,19 @@
     });
   }
 
+  /* A digest sentence selects every item it speaks of, its first one in the panel. */
+  function selectClaim(claim) {
+    var ids = (claim.getAttribute("data-sources") || "").split(" ").filter(Boolean);
+    if (!ids.length) { return Promise.resolve(); }
+    return select(ids[0], null, true).then(function () {
+      var view = claim.closest(".view");
+      ids.slice(1).forEach(function (id) {
+        marksOf(view, id).forEach(function (mark) { mark.classList.add("selected"); });
+      });
+      claim.classList.add("selected");
+    });
+  }
+
   /* ------------------------------------------------------------- the corpus table */
 
   var table = document.querySelector("table[data-testid=corpus-table]");
@@ -358,6 +371,8 @@
     if (!(target instanceof Element)) { return; }
     var mark = target.closest("mark.ev");
     if (mark) { select(mark.getAttribute("data-id"), mark, false); return; }
+    var claim = target.closest(".claim[data-sources]");
+    if (claim) { selectClaim(claim); return; }
     var chooser = target.closest("[data-select]");
     if (chooser) {
       event.preventDefault();
@@ -368,6 +383,9 @@
     var target = event.target;
     if (event.key === "Enter" && target instanceof Element && target.matches("mark.ev")) {
       select(target.getAttribute("data-id"), target, false);
+    }
+    if (event.key === "Enter" && target instanceof Element && target.matches(".claim[data-sources]")) {
+      selectClaim(target);
     }
   });
   document.addEventListener("mouseover", function (event) {
