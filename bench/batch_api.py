@@ -9,7 +9,7 @@ answers recorded in cassettes/test_llm_samples (``{"q1": …}``, ``{"i1": {…}}
 ``{"digest": …}``) and token counts of their size. The reports are copies of the five
 samples, each with one line of its own (so 1,000 inputs, none a duplicate). Preset ``qwen``
 (model qwen-plus, the DashScope OpenAI-compatible Batch API, discount 0.5) with
-``reasks=1``, as ``rulelaw-llm batch --batch-api`` sets it; price table 0.8 / 2.0 元 per
+the default settings (``reasks=2``), as ``rulelaw-llm batch --batch-api`` uses them; price table 0.8 / 2.0 元 per
 million prompt / completion tokens (the ratio is what matters).
 
 Part 1, one process: the batch run on a VIRTUAL clock, a job taking ``--job-seconds`` from
@@ -65,7 +65,6 @@ def summarizer(base_url: str, reask_stop: int) -> AsyncSummarizer:
         provider="qwen",
         base_url=base_url,
         api_key="fake",
-        reasks=1,
         reask_stop=reask_stop,
         prices=PRICES,
         concurrency=16,
@@ -236,12 +235,12 @@ def main() -> None:
     parser.add_argument("--kill-job-seconds", type=float, default=2.0)
     args = parser.parse_args()
 
-    print(f"# Batch API through the stand-in ({machine_line()})\n")
+    print(f"Batch API through the stand-in · {machine_line()}\n")
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
         folder = make_reports(work / "reports", args.reports)
         print(
-            f"{args.reports:,} reports, preset qwen (qwen-plus), reasks=1; a job takes "
+            f"{args.reports:,} reports, preset qwen (qwen-plus), default settings (reasks=2); a job takes "
             f"{args.job_seconds:g} s (virtual clock), polled every {args.poll_seconds:g} s. "
             "Online: 16 requests in flight against the same stand-in, which answers at once; "
             f"the estimate beside it assumes {ONLINE_LATENCY:g} s per request.\n"

@@ -126,7 +126,7 @@ def main() -> None:
     if not Path("/proc/self/status").exists():
         raise SystemExit("bench/memory.py reads peak memory from /proc (Linux)")
 
-    print(f"# summarize --offline: memory by input size ({machine_line()})\n")
+    print(f"summarize --offline memory · {machine_line()}\n")
     base = baseline()
     print(f"Baseline (one sample report, 2.5 KB): peak RSS {base:.0f} MB.\n")
     rows = []

@@ -29,7 +29,7 @@ from rulelaw_llm.errors import (
 )
 from rulelaw_llm.llm.cache import ResultCache
 from rulelaw_llm.llm.providers import llm_settings_present, resolve_provider
-from rulelaw_llm.llm.settings import MODES, SCOPES, Settings
+from rulelaw_llm.llm.settings import MODES, SCOPES
 from rulelaw_llm.reading.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
@@ -388,10 +388,7 @@ def _async_summarizer(args: argparse.Namespace) -> AsyncSummarizer | None:
     def build() -> AsyncSummarizer:
         from rulelaw_llm.llm.summarizer import AsyncSummarizer
 
-        # Through a Batch API every round of re-asks is a job of its own (hours, at worst):
-        # one re-ask per request keeps a run at four rounds (asks, re-asks, digest, re-ask).
-        reasks = 1 if getattr(args, "batch_api", False) else Settings().reasks
-        return AsyncSummarizer(**_endpoint(args), concurrency=args.concurrency, reasks=reasks)
+        return AsyncSummarizer(**_endpoint(args), concurrency=args.concurrency)
 
     return _configured(args, build)
 

@@ -286,10 +286,11 @@ class BatchApiRun:
             answers = await self._answers(state, number, requests, len(units))
             if answers is None:  # stopped: interrupted, or the provider refused the job
                 state.save()
-                stats.warnings.append(
-                    f"已提交的批量任务仍在服务商处运行，进度记录在 {state.path}："
-                    "重新运行同一命令会继续等待这些任务，不会重复提交。"
-                )
+                if stats.stop_reason is None:  # interrupted: the jobs go on without us
+                    stats.warnings.append(
+                        f"已提交的批量任务仍在服务商处运行，进度记录在 {state.path}："
+                        "重新运行同一命令会继续等待这些任务，不会重复提交。"
+                    )
                 return
             for unit in active:
                 for record in self._apply(unit, answers):
