@@ -7,6 +7,7 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import os
@@ -31,6 +32,7 @@ from rulelaw_llm.reading.issuer import (
     _resolve_short_department,
     _self_levels,
 )
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.reading.readers import read_source
 from rulelaw_llm.reading.sections import (
@@ -86,10 +88,11 @@ class Report:
     """
 
     def section_at(self, offset: int) -> Section | None:
-        """The section that contains ``offset`` in ``text``."""
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
+        """The section that contains ``offset`` in ``text`` (sections are in text order and
+        do not overlap, so bisection finds it: a collection of thousands stays fast)."""
+        index = bisect.bisect_right(self.sections, offset, key=lambda section: section.start)
+        if index and self.sections[index - 1].start <= offset < self.sections[index - 1].end:
+            return self.sections[index - 1]
         return None
 
     def sections_of(self, *kinds: SectionKind) -> list[Section]:
@@ -184,13 +187,17 @@ def _continues(previous: str, line: str, wrap_width: int | None) -> bool:
 # --------------------------------------------------------------------------- loading
 
 
-def load_report(source: str | os.PathLike[str] | bytes) -> Report:
+def load_report(
+    source: str | os.PathLike[str] | bytes, *, limits: InputLimits | None = None
+) -> Report:
     """Read, clean and analyse a report.
 
     ``source`` is a path (``str`` or ``Path``), the report's text itself, or raw bytes.
-    Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
+    Raises ``InputError`` for a missing, empty, whitespace-only or binary input, and
+    ``InputLimitError`` for one over ``limits`` (default ``InputLimits()``: 20 MB of text;
+    ``load_report(path, limits=InputLimits(max_input_mb=200))`` raises it).
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     return _analyse(raw, path)
 
 
@@ -199,14 +206,17 @@ def report_from_text(text: str, *, source: str | None = None) -> Report:
     return _analyse(text, source)
 
 
-def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
+def load_reports(
+    source: str | os.PathLike[str] | bytes, *, limits: InputLimits | None = None
+) -> list[Report]:
     """Read ``source`` and return one ``Report`` per report it holds.
 
     A file that holds several reports (see ``detect_reports``) gives one ``Report`` for each,
     in order, whose ``source`` is the file's name with ``#1``, ``#2`` … appended; a file
-    with one report gives a list of one, exactly ``load_report(source)``.
+    with one report gives a list of one, exactly ``load_report(source)``. ``limits`` as
+    for ``load_report``.
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
     if len(parts) == 1:
         return [_analyse(raw, path)]
@@ -215,14 +225,18 @@ def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
 
 
 def split_report_file(
-    source: str | os.PathLike[str] | bytes, directory: str | os.PathLike[str]
+    source: str | os.PathLike[str] | bytes,
+    directory: str | os.PathLike[str],
+    *,
+    limits: InputLimits | None = None,
 ) -> list[Path]:
     """Write each report that ``source`` holds to its own UTF-8 .txt file in ``directory``.
 
     Files are named ``01-青石镇-2024.txt`` (number, issuer, year as found). Nothing is
     overwritten: if any of the files exists already, ``InputError`` is raised before writing.
+    ``limits`` as for ``load_report``.
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
     target = Path(directory)
     if target.exists() and not target.is_dir():
