@@ -79,6 +79,11 @@ def test_a_name_is_the_noun_phrase_the_number_counts(sentence: str, raw: str, na
         ("针对省里反馈的9个共性问题逐项整改。", "9个", "共性问题"),
         ("各服务站2024年度内累计办件8800件。", "8800件", "办件"),
         ("推动15个“高效办成一件事”主题事项落地。", "15个", "“高效办成一件事”主题事项"),
+        # A list inside brackets is part of its name; 工作 is no predicate 作.
+        ("对全省6个县(市、区)开展实地督察。", "6个", "县(市、区)"),
+        ("明确8家重点工作牵头单位。", "8家", "重点工作牵头单位"),
+        # A change after 同期 takes its subject from the clause before.
+        ("受理行政案件90件，较上年同期减少12件。", "12件", "受理行政案件较上年同期减少"),
         # A trailing general verb or 均在 is not part of the noun.
         ("走进学校开展3场次。", "3场次", "走进学校"),
         # 同 at the end of a noun (合同) is not the preposition 同.

@@ -120,6 +120,9 @@ def test_indicators_are_found_with_value_unit_and_approx(
         "坚持每半年召开一次专题会议，每季度听取一次汇报",
         # A procedural rule, not a count.
         "严格执行两人以上执法和两名以上执法人员出示证件制度",
+        # A structure described is not counted; half-yearly is a frequency.
+        "落实三个“一号工程”，社区五人小组，抓住三个关键环节，从两个方面推进",
+        "党组半年听取一次法治建设汇报",
         # "Only once" describes a procedure; a named set of measures is a name.
         "群众只需跑一次，递交一次材料即可办结",
         "出台优化营商环境八项措施和十项行动",

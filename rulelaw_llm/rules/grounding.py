@@ -178,9 +178,37 @@ def clause_span(
     """The clause around ``text[start:end]``, between commas, 、 or sentence marks (at most
     ``CLAUSE_REACH`` characters either way).
 
-    ``breaks=COMMA_CLAUSE_BREAK`` keeps a list (A、B等…) inside one clause.
+    ``breaks=COMMA_CLAUSE_BREAK`` keeps a list (A、B等…) inside one clause; a 、 or comma
+    inside brackets (县(市、区)) never ends one.
     """
-    return _around(text, start, end, CLAUSE_REACH, breaks)
+    left, right = _around(text, start, end, CLAUSE_REACH, breaks)
+    for _ in range(4):  # a few bracketed lists at most
+        if right >= len(text) or text[right] not in "、，," or _depth(text[left:right]) <= 0:
+            break
+        closer = _CLOSER.search(text, right, min(len(text), right + CLAUSE_REACH))
+        if closer is None:
+            break
+        after = breaks.search(text, closer.end(), min(len(text), closer.end() + CLAUSE_REACH))
+        right = after.start() if after is not None else min(len(text), closer.end() + CLAUSE_REACH)
+    for _ in range(4):
+        if left == 0 or text[left - 1] not in "、，," or _depth(text[left:start]) >= 0:
+            break
+        opener = _OPENER.search(text[max(0, left - CLAUSE_REACH) : left][::-1])
+        if opener is None:
+            break
+        position = left - 1 - opener.start()
+        previous = _last_break(breaks).match(text, max(0, position - CLAUSE_REACH), position)
+        left = previous.end() if previous is not None else max(0, position - CLAUSE_REACH)
+    return left, right
+
+
+_OPENER = re.compile(r"[（(]")
+_CLOSER = re.compile(r"[）)]")
+
+
+def _depth(text: str) -> int:
+    """Open brackets minus closed ones in ``text`` (negative: it closes one opened before)."""
+    return len(_OPENER.findall(text)) - len(_CLOSER.findall(text))
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

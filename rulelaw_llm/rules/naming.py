@@ -67,7 +67,7 @@ _YEAR_PHRASE = re.compile(
 )
 #: A change without its subject (同比增长12%): the subject is in the clause before.
 _CHANGE = re.compile(
-    r"^(?:同比|环比|较上年|比上年|较去年|比去年|较同期)?(?:增长|下降|提高|降低|增加|减少|上升)了?$"
+    r"^(?:同期|同比|环比|较上年|比上年|较去年|比去年|较同期)*(?:增长|下降|提高|降低|增加|减少|上升)了?$"
 )
 #: General verbs: the noun is what follows them (开展普法宣传活动 -> 普法宣传活动).
 _GENERAL_VERB = re.compile(
@@ -118,7 +118,7 @@ _PREDICATE = re.compile(
     r"全部|均|都|也|还|已经|已|分别|全面|依法|积极|主动|先后|共同|逐项|逐一|及时|按期|限期|"
     r"参加|参与|提供|获得|取得|接受|落地|见效|生效|上线|运行|"
     r"履行|签订|签署|担任|纳入|列入|通过|完成|开展|进行|实现|落实|进入|全覆盖|覆盖|到|在|对|向|为(?!民)|被|"
-    r"由|将|把|给|并|予以|给予|作出|作|得到|受到"
+    r"由|将|把|给|并|予以|给予|作出|得到|受到"
 )
 #: A leading prepositional phrase names the counterpart, not what is counted:
 #: 向市政府和区人大备案文件 -> 备案文件.
@@ -157,7 +157,9 @@ _PERSON_UNITS = frozenset({"人", "名", "位"})
 _PARTICIPATION = re.compile(r"参加|参与|参训|参会|参考|接受|通过")
 #: A name whose noun is only a general head (梳理事项, 事项, 城市, …等工作): what the things
 #: are is said elsewhere.
-_GENERAL_HEAD = re.compile(r"(?:事项|城市|单位|问题|人员|对象|项目|工作|情况|内容|方面|领域)$")
+_GENERAL_HEAD = re.compile(
+    r"(?:事项|城市|单位|问题|人员|对象|项目|工作|情况|内容|方面|领域|活动|学习|会议)$"
+)
 #: Verbs that handle things in general (梳理事项): with a general head they say nothing.
 _HANDLING = re.compile(rf"{_GENERAL_VERB.pattern}|梳理|整理|清理|审查|审核|受理|办理|整改")
 #: Participants counted without what they took part in (累计参加人数).
@@ -315,8 +317,22 @@ def _span(text: str, offset: int, breaks: re.Pattern[str]) -> tuple[int, int]:
 
 @lru_cache(maxsize=8)
 def _break_positions(text: str, breaks: re.Pattern[str]) -> list[int]:
-    """Where the break characters stand, once per text (a string caches its own hash)."""
-    return [match.start() for match in breaks.finditer(text)]
+    """Where the break characters stand, once per text (a string caches its own hash).
+
+    A 、 or comma inside brackets (县(市、区)) breaks nothing: the brackets hold one name.
+    """
+    positions = []
+    depth = 0
+    for index, char in enumerate(text):
+        if char in "（(":
+            depth += 1
+        elif char in "）)" and depth:
+            depth -= 1
+        elif char == "\n":
+            depth = 0  # an unclosed bracket never runs past its line
+        if breaks.match(char) and (depth == 0 or char in "。；;！？!?\n"):
+            positions.append(index)
+    return positions
 
 
 def _leads_to_a_number(segment: str) -> bool:
@@ -394,13 +410,21 @@ def _noun_after(after: str) -> str | None:
     awarded = _AWARDED.match(fold(words))  # same length: its offsets hold in ``words``
     if awarded is not None:
         return _clean(words[awarded.start("award") : awarded.end("award")].strip("“”")) or None
-    words = re.split(r"[、]", words, maxsplit=1)[0]
+    words = _first_item(words)
     for pattern in (_GENERAL_VERB, _PREDICATE):
         verb = pattern.search(words, 2)
         if verb is not None and _cjk(words[: verb.start()]) >= 2:
             words = words[: verb.start()]
     words = _clean(words)
     return words if _cjk(words) >= 2 else None
+
+
+def _first_item(words: str) -> str:
+    """The words up to the first 、 outside brackets (县(市、区)开展… keeps its brackets)."""
+    for index, char in enumerate(words):
+        if char == "、" and not _inside_brackets(words, index):
+            return words[:index]
+    return words
 
 
 def _with_borrowed_object(text: str, left: int, verb: str, quantities: Sequence[Quantity]) -> str:

@@ -119,6 +119,7 @@ _UNITS = sorted(
         "集",
         "遍",
         "倍",
+        "种",
         "%",
         "‰",
         "各",
@@ -154,12 +155,16 @@ _SESSIONS = re.compile(
     r"(?:全会|全体会议|全体(?:扩大)?会议|会议)"
 )
 #: A frequency is a rule of the work, not a count of it: 每半年召开一次, 每季度至少1次.
-_FREQUENCY = re.compile(r"每(?:年|半年|季度?|个?月|两个?月|周|星期|天|日|旬)[^，,。；;\n]{0,8}$")
+_FREQUENCY = re.compile(
+    r"(?:每(?:年|半年|季度?|个?月|两个?月|周|星期|天|日|旬)|(?<![全上下])半年)[^，,。；;\n]{0,8}$"
+)
 #: "Only once" describes a procedure, it counts nothing: 申请人只需申请一次, 最多跑一次.
 _ONLY_ONCE = re.compile(r"(?:只需|只要|仅需|仅|只|最多|至多)[^。；;\n]{0,12}$")
 #: A named set of measures is a name, not a count: 八项措施, 十项行动 (a count is written in
 #: Arabic numerals or with its own noun: 出台5项制度).
 _NAMED_SET = re.compile(r"(?:措施|举措|制度|规定|机制|原则|要求|工程|行动|任务|承诺|禁令)")
+#: A structure described, not counted: 三个“一号工程”, 五人小组, 三个关键环节, 两个方面.
+_STRUCTURE_AFTER = re.compile(r"“|(?:人)?小组|(?:关键|重要|主要)?(?:环节|方面|层面|维度|阶段|步骤)")
 #: A stretch of time used as an attribute, not a count: 15分钟公共服务圈, 30分钟生活圈.
 _ATTRIBUTIVE_TIME = ("分钟", "小时")
 #: Years counted, not named: 连续两年, 连续5年 (the only 年 that is a quantity).
@@ -312,6 +317,8 @@ def _accept(
         if numeral == "一" and _ONLY_ONCE.search(folded, max(0, start - 14), start):
             return None
         if unit == "项" and _NAMED_SET.match(folded, match.end()):
+            return None
+        if unit in ("个", "人") and _STRUCTURE_AFTER.match(folded, match.end()):
             return None
         if after and after in "一二两三四五六七八九":  # 一户一档, 一村一法律顾问
             return None
