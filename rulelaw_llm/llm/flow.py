@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar, get_args
 
 from rulelaw_llm.categories import CategoryKey, category_scores, classify
+from rulelaw_llm.llm.kind_task import KindsTask, apply_kinds, kind_targets
 from rulelaw_llm.llm.prompts import NAME_CHARS, load_lines
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import (
@@ -509,6 +510,8 @@ def plan_tasks(facts: ReportFacts, settings: Settings, scope: Scope) -> list[Tas
             names.append(_name_target(facts, index, reasons))
     if names:
         tasks.append(NamesTask(names, max_keys=per_request))
+    if kinds := kind_targets(facts, scope):
+        tasks.append(KindsTask(kinds, max_keys=per_request))
     report = facts.report
     for part in _PARTS:
         targets = _item_targets(facts, part, scope, settings)
@@ -597,6 +600,8 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
                     indicators[target.index] = indicators[target.index].model_copy(
                         update={"name": str(outcome.accepted[key]), "origin": "model"}
                     )
+        elif isinstance(task, KindsTask):
+            questions += apply_kinds(task, outcome, indicators)
         elif isinstance(task, ItemsTask):
             results = parts[task.part]
             items = facts.items[task.part]

@@ -52,6 +52,9 @@ PROMPT_FILES = (
     "reask",
     "feedback",
     "fields",
+    # The kinds of indicators (rulelaw_llm.llm.kind_task).
+    "kinds",
+    "kind_lines",
     # The audit's judgements (rulelaw_llm.auditing.tasks).
     "audit_plans",
     "audit_follow_up",
@@ -150,5 +153,8 @@ def prompt_sources() -> dict[str, str]:
         for name in PROMPT_FILES
     }
     sources["code:category_table"] = category_table()
+    from rulelaw_llm.kinds import kind_table
+
+    sources["code:kind_table"] = kind_table()
     sources["code:limits"] = f"name={NAME_CHARS} summary={SUMMARY_CHARS} cause={CAUSE_CHARS}"
     return sources

@@ -30,6 +30,8 @@ from rulelaw_llm.kinds import KINDS, KindKey, fits
 from rulelaw_llm.reading.normalize import fold
 
 __all__ = [
+    "CONTEXT_ONLY",
+    "UNASKABLE",
     "KindEvidence",
     "kind_doubt",
     "kind_scores",
@@ -48,6 +50,15 @@ HEADING_WEIGHT = 1
 FALLBACK_MINIMUM = 4
 #: The best kind is sure when it outweighs the runner-up by this factor.
 SURE_MARGIN = 1.5
+#: The doubts ``kind_doubt`` gives. The default plan asks the model about CONTEXT_ONLY;
+#: nothing a model answers can settle UNASKABLE ones (no word supports any kind, or the
+#: unit contradicts the name), so they are never asked.
+CONTEXT_ONLY = "种类的支持词只在上下文中"
+NOT_IN_NAME = "种类的支持词不在名称中"
+SPLIT = "种类的支持词分散"
+NO_SUPPORT = "没有种类的支持词"
+RATE_UNIT = "名称是比率而单位不是 %"
+UNASKABLE = (NO_SUPPORT, RATE_UNIT)
 #: A name ending in one of these counts a rate (化解率, 持证比例): only a % can be of it.
 _RATE_NAME = re.compile(r"(?:率|比例|比率|占比)$")
 
@@ -147,12 +158,16 @@ def kind_doubt(
     if scores is None:
         scores = kind_scores(evidence)
     if _RATE_NAME.search(evidence.name) and not fits("dispute_resolution_rate", evidence.unit):
-        return "名称是比率而单位不是 %"
+        return RATE_UNIT
     if not scores:
-        return "没有种类的支持词"
+        return NO_SUPPORT
     best, score, in_name = scores[0]
     if in_name == 0:
-        return "种类的支持词不在名称中"
+        clause = _found(fold(evidence.clause))
+        owners, _ = _index()
+        if not any(best in owners[word] for word, _ in clause):
+            return CONTEXT_ONLY
+        return NOT_IN_NAME
     if len(scores) > 1 and scores[1][1] * SURE_MARGIN > score:
         # Close scores, unless the name holds a word of the best kind that the runner-up
         # lacks (化解 in 化解矛盾纠纷: both dispute kinds share 矛盾纠纷, only one is 化解).
@@ -160,7 +175,7 @@ def kind_doubt(
         runner_up = scores[1][0]
         named = [owners[word] for word, _ in _found(fold(evidence.name))]
         if not any(best in keys and runner_up not in keys for keys in named):
-            return "种类的支持词分散"
+            return SPLIT
     return None
 
 

@@ -100,10 +100,10 @@ def _category(item: Item | None, clause: str) -> CategoryKey:
     return scores[0][0] if scores else "other"
 
 
-def kind_evidence(
-    report: Report, quantity: Quantity, name: str, clause: tuple[int, int], item: Item | None
-) -> KindEvidence:
+def kind_evidence(report: Report, quantity: Quantity, name: str) -> KindEvidence:
     """The words a number's kind is judged from: its name, clause, sentence and item heading."""
+    clause = clause_span(report.text, quantity.start, quantity.end)
+    item = _item_at(report.section_at(quantity.start), quantity.start)
     sentence = sentence_span(report.text, quantity.start, quantity.end)
     return KindEvidence(
         name=name,
@@ -168,7 +168,7 @@ def summarize_offline(
                 approx=quantity.approx,
                 period=period,
                 category=_category(item, report.text[clause[0] : clause[1]]),
-                kind=rule_kind(kind_evidence(report, quantity, name, clause, item)),
+                kind=rule_kind(kind_evidence(report, quantity, name)),
                 evidence=evidence_at(report, *clause),
             )
         )
