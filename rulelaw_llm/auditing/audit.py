@@ -27,6 +27,7 @@ from rulelaw_llm.auditing.checks import (
     _title,
     check_parts,
 )
+from rulelaw_llm.auditing.comparison import find_outliers, outlier_findings
 from rulelaw_llm.auditing.judged import (
     _boilerplate,
     _few_indicators,
@@ -147,6 +148,7 @@ def audit_subjects(
     known = sorted(rate[0] for rate in rates if rate is not None)
     median = statistics.median(known) if len(known) >= MEDIAN_MINIMUM_REPORTS else None
     copies = _boilerplate(subjects, previous)
+    outliers = find_outliers([subject.summary for subject in subjects])
     audits: list[Audit] = []
     for position, (subject, rate) in enumerate(zip(subjects, rates, strict=True)):
         parts = check_parts(subject)
@@ -163,6 +165,7 @@ def audit_subjects(
         findings += _vague_plans(subject, judge)
         findings += _few_indicators(rate, median)
         findings += _topic_gaps(subject)
+        findings += outlier_findings(outliers[position])
         follow_up: list[FollowUp] | None = None
         if previous:
             follow_up, not_followed = _follow_up(subject, previous, judge)

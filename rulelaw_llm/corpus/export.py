@@ -10,6 +10,9 @@ file that is not results; ``export_results`` writes six tables that join on ``re
     problems       │ (position counts from 1 in the summary's order)
     plans          ┘
     errors         one row per input that failed
+    indicator_kinds  one row per report and kind: the value in the family's base unit, the
+                   indicators it sums and their quotes (rulelaw_llm.corpus.kind_tables);
+                   xlsx also gets ``indicator_kinds_wide`` (reports × kinds)
     audits         one row per report: the audit's score, counts and parts (rulelaw_llm.auditing.audit)
     findings       one row per audit finding; id = f"{report_id}-f{position:03d}"
 
@@ -33,8 +36,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from rulelaw_llm.auditing.comparison import indicator_kinds, kind_rows
 from rulelaw_llm.categories import label_of
+from rulelaw_llm.corpus.kind_tables import kind_table_rows, wide_table
 from rulelaw_llm.errors import ConfigurationError, InputError
+from rulelaw_llm.kinds import kind_label
 from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
 
 if TYPE_CHECKING:
@@ -96,7 +102,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "achievements": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
     "indicators": _columns(
         "id report_id position:int name value:real unit approx:bool period category "
-        f"category_label {_SPAN} origin"
+        f"category_label kind kind_label {_SPAN} origin"
+    ),
+    "indicator_kinds": _columns(
+        "report_id kind kind_label category category_label family family_label unit "
+        "value:real aggregate approx:bool indicators:int indicator_ids quotes parts:int part_ids"
     ),
     "problems": _columns(
         f"id report_id position:int category category_label summary cause {_SPAN} "
@@ -127,6 +137,7 @@ _KEYS = {
     "reports": "report_id",
     "achievements": "id",
     "indicators": "id",
+    "indicator_kinds": "report_id kind",
     "problems": "id",
     "plans": "id",
     "errors": "input",
@@ -136,7 +147,7 @@ _KEYS = {
 
 _ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
 #: Tables whose rows belong to a report (a foreign key to ``reports``).
-_CHILDREN = (*_ITEM_LETTERS, "audits", "findings")
+_CHILDREN = (*_ITEM_LETTERS, "indicator_kinds", "audits", "findings")
 #: Joins a report's warnings into one cell.
 WARNING_SEPARATOR = "；"
 #: Excel refuses longer cells.
@@ -180,11 +191,16 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
                 "unit": item.unit,
                 "approx": item.approx,
                 "period": item.period,
+                "kind": kind,
+                "kind_label": kind_label(kind),
                 **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
                 "origin": item.origin,
             }
-            for position, item in enumerate(summary.indicators, start=1)
+            for position, (item, kind) in enumerate(
+                zip(summary.indicators, indicator_kinds(summary), strict=True), start=1
+            )
         )
+        tables["indicator_kinds"].extend(kind_table_rows(report_id, kind_rows(summary)))
         tables["problems"].extend(
             {
                 **_item_head("problems", report_id, position, item.category),
@@ -543,7 +559,9 @@ def _arrow_table(name: str, rows: Sequence[Row]) -> pyarrow.Table:
     }
     schema = pa.schema(
         [
-            pa.field(column.name, types[column.kind], nullable=column.name != _KEYS[name])
+            pa.field(
+                column.name, types[column.kind], nullable=column.name not in _KEYS[name].split()
+            )
             for column in TABLES[name]
         ]
     )
@@ -592,6 +610,9 @@ def _create_statements(dialect: str) -> Iterator[str]:
             f'"{column.name}" {types[column.kind]}' + (" PRIMARY KEY" if column.name == key else "")
             for column in columns
         ]
+        if " " in key:  # a key of several columns (indicator_kinds: report and kind)
+            quoted = ", ".join(f'"{part}"' for part in key.split())
+            definitions.append(f"PRIMARY KEY ({quoted})")
         if name in _CHILDREN:
             definitions.append('FOREIGN KEY ("report_id") REFERENCES "reports" ("report_id")')
         yield f'CREATE TABLE "{name}" ({", ".join(definitions)})'
@@ -650,9 +671,16 @@ def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[Notic
     _file(output)
     workbook = Workbook(write_only=True)
     truncated = 0
-    for name, rows in tables.items():
+    header, body = wide_table(tables["reports"], tables["indicator_kinds"])
+    sheets: list[tuple[str, list[str], Sequence[Row]]] = [
+        (name, [column.name for column in TABLES[name]], rows) for name, rows in tables.items()
+    ]
+    # Reports × kinds, for reading in a spreadsheet (the long table is for joining).
+    sheets.append(
+        ("indicator_kinds_wide", header, [dict(zip(header, row, strict=True)) for row in body])
+    )
+    for name, columns, rows in sheets:
         sheet = workbook.create_sheet(name)
-        columns = [column.name for column in TABLES[name]]
         sheet.append(columns)
         for row in rows:
             cells: list[object] = []
