@@ -49,6 +49,8 @@ _EPILOG = """示例：
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
   rulelaw-llm split 合集.txt -o 报告/                           # 一个文件含多份报告时拆开
   rulelaw-llm audit examples/reports --offline                 # 审核一批报告，输出可据以整改的表格
+  rulelaw-llm compare 结果.jsonl                                # 按指标种类比较，列出需要核对的数据
+  rulelaw-llm compile 结果.jsonl -o 汇总.md                     # 汇编各单位的报告，每个数字注明出处
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
@@ -249,10 +251,43 @@ def _parser() -> argparse.ArgumentParser:
     quantities.add_argument("file", metavar="文件", help="报告文件")
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    commands.add_parser(
+    compare = commands.add_parser(
+        "compare",
+        help="按指标种类比较多份报告：各层级的最小/中位数/最大、需要核对的数据、逐年变化",
+        description="按指标种类（rulelaw-llm schema --kinds）比较结果文件中的报告：写明各种类的报告数，"
+        "各层级的最小、中位数、最大；需要核对的数据（比率超过 100%、同层级中位数十倍以上、比率写成件数）；"
+        "同一单位相邻两个年度时给出逐年变化和上年计划的落实。",
+    )
+    compare.add_argument("results", nargs="+", metavar="结果文件", help="一个或多个结果文件")
+    compare.add_argument(
+        "--format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        help="输出格式：table（默认，终端表格）、json、markdown",
+    )
+    compare.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
+
+    compile_ = commands.add_parser(
+        "compile",
+        help="把多份报告汇编成一份汇总（.md 或 .docx），每个数字注明出处",
+        description="按类别汇总各单位的举措和成效、各种类指标的合计（“N 份报告中 M 份提及”）、共性问题和"
+        "下一年度安排；每个数字由程序从结果重新计算，并以脚注注明来自哪些报告的哪些原文。",
+    )
+    compile_.add_argument("results", nargs="+", metavar="结果文件", help="一个或多个结果文件")
+    compile_.add_argument(
+        "-o", "--output", required=True, metavar="汇总.md", help=".md，或 .docx（需要 [docx]）"
+    )
+    compile_.add_argument(
+        "--title", metavar="标题", help="汇总的标题（默认：法治政府建设年度报告汇总）"
+    )
+
+    schema = commands.add_parser(
         "schema",
         help="输出结果的 JSON Schema（供其他工具使用）",
-        description="输出结果（ReportSummary）的 JSON Schema。",
+        description="输出结果（ReportSummary）的 JSON Schema；--kinds 输出指标种类词表。",
+    )
+    schema.add_argument(
+        "--kinds", action="store_true", help="输出指标种类词表（键、名称、单位族、类别）"
     )
 
     check = commands.add_parser(
@@ -653,8 +688,34 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.recommended_mode is not None and report.unreachable is None else 1
 
 
-def _schema(_: argparse.Namespace) -> int:
-    print(_dump(ReportSummary.model_json_schema()))
+def _schema(args: argparse.Namespace) -> int:
+    if not args.kinds:
+        print(_dump(ReportSummary.model_json_schema()))
+        return 0
+    from rulelaw_llm.kinds import FAMILIES, KINDS
+
+    print(_dump([
+        {"key": k.key, "label": k.label, "category": k.category, "units": list(k.units),
+         "family": FAMILIES[k.family].label if k.family else None, "words": list(k.words)}
+        for k in KINDS.values()
+    ]))  # fmt: skip
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from rulelaw_llm.corpus import compare
+
+    comparison = compare.compare_results([Path(path) for path in args.results])
+    render = {"json": compare.comparison_to_json, "markdown": compare.comparison_to_markdown}
+    _write(render.get(args.format, compare.comparison_to_table)(comparison), args.output)
+    return 0
+
+
+def _compile(args: argparse.Namespace) -> int:
+    from rulelaw_llm.corpus.compilation import write_compilation
+
+    path = write_compilation([Path(p) for p in args.results], Path(args.output), title=args.title)
+    print(f"已生成 {path}（每个数字的出处见文末注释）", file=sys.stderr)
     return 0
 
 
@@ -691,6 +752,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
+        "compare": _compare,
+        "compile": _compile,
         "check": _check,
     }
     if args.command is None:

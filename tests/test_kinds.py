@@ -88,3 +88,17 @@ def test_the_gold_of_the_samples_and_dev_corpus_uses_the_vocabulary_within_its_u
     # The targets of issue 17: at most 60 distinct measures, `other` at most 20 %.
     assert len(kinds) <= 60
     assert kinds["other"] <= 0.2 * len(indicators)
+
+
+def test_the_schema_command_documents_the_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    from rulelaw_llm.cli import main
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    kind = schema["$defs"]["Indicator"]["properties"]["kind"]
+    assert kind["enum"] == list(KINDS) and kind["default"] == "other"
+    assert kind["x-kind-labels"]["petitions"] == "信访件数（批次）"
+    assert main(["schema", "--kinds"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [entry["key"] for entry in listed] == list(KINDS)
+    assert listed[0]["family"] == "次/场" and "次" in listed[0]["units"]

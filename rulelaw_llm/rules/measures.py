@@ -142,7 +142,14 @@ def kind_scores(evidence: KindEvidence) -> list[tuple[KindKey, int, int]]:
 
 
 def rule_kind(evidence: KindEvidence) -> KindKey:
-    """The rules' kind of a number: the best supported kind that fits its unit, else ``other``."""
+    """The rules' kind of a number: the best supported kind that fits its unit, else ``other``.
+
+    A number named as a rate whose unit is not % (调解成功率98件) is ``other``: it is no count
+    of the kind its words name, and summing it would be wrong (``find_outliers`` asks a person
+    to check it).
+    """
+    if _RATE_NAME.search(evidence.name) and not fits("dispute_resolution_rate", evidence.unit):
+        return "other"
     scores = kind_scores(evidence)
     return scores[0][0] if scores else "other"
 
