@@ -12,6 +12,7 @@ import hashlib
 import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from html import escape
 
 from rulelaw_llm.categories import CATEGORIES, label_of
@@ -45,6 +46,7 @@ from rulelaw_llm.corpus.review_data import (
     _number,
     _View,
 )
+from rulelaw_llm.corpus.review_kinds import kind_cells, kind_header, outliers_box
 
 # --------------------------------------------------------------------------- SVG charts
 
@@ -460,7 +462,7 @@ def _report_body(view: _View) -> str:
         f'<h2 data-testid="report-title">{heading}</h2>'
         f'<p class="digest" data-testid="digest">{escape(summary.digest)}</p>'
         f"{_metadata(view)}"
-        f"{_audit_box(view.audit) if view.audit is not None else ''}"
+        f"{_audit_box(view.audit) if view.audit is not None else ''}{outliers_box(view)}"
         f'<div class="boxes">{_problems_box(view)}</div>'
         f'<p class="legend">高亮：{legend}（悬停或点击查看字段）</p>'
         f'<div class="columns"><article class="text-column">{text_html}</article>'
@@ -547,7 +549,9 @@ def _codes(view: _View) -> str:
     return f' data-codes=" {escape(" ".join(codes))} "'
 
 
-def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> str:
+def _corpus_table(
+    views: list[_View], shared: set[str], with_audits: bool, kinds: Sequence[str] = ()
+) -> str:
     rows = []
     for order, view in enumerate(views):
         counts = {kind: sum(1 for i in view.items if i.kind == kind) for kind in KIND_LABELS}
@@ -578,6 +582,7 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
                     for severity in SEVERITY_LABELS
                 ]
         cells += [_cell(str(counts[kind]), counts[kind]) for kind in KIND_LABELS]
+        cells += kind_cells(view, kinds)
         cells += [
             _cell(str(ungrounded), ungrounded),
             _cell(str(len(summary.rejected)), len(summary.rejected)),
@@ -599,6 +604,7 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
     if with_audits:
         header += [("审核得分", True), *((f"{label}", True) for label in SEVERITY_LABELS.values())]
     header += [(label, True) for label in KIND_LABELS.values()]
+    header += kind_header(kinds)
     header += [
         ("未定位", True),
         ("拒绝", True),
