@@ -102,3 +102,10 @@ def test_the_schema_command_documents_the_kinds(capsys: pytest.CaptureFixture[st
     listed = json.loads(capsys.readouterr().out)
     assert [entry["key"] for entry in listed] == list(KINDS)
     assert listed[0]["family"] == "次/场" and "次" in listed[0]["units"]
+
+
+def test_the_reference_page_is_generated_from_the_module() -> None:
+    from rulelaw_llm.kinds import kind_reference
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "reference" / "kinds.md"
+    assert page.read_text("utf-8") == kind_reference(), "run python scripts/kinds_reference.py"

@@ -509,6 +509,8 @@ def write_docx(compilation: Compilation, output: str | os.PathLike[str]) -> Path
             '写出 .docx 需要 python-docx：请运行 pip install "rulelaw-llm[docx]"。'
         ) from error
     document = docx.Document()
+    # Styles looked up once: python-docx resolves a style name on every paragraph otherwise.
+    bullet, nested = document.styles["List Bullet"], document.styles["List Bullet 2"]
     for line in compilation_to_markdown(compilation).splitlines():
         plain = _unescape(line)
         if line.startswith("# "):
@@ -520,9 +522,9 @@ def write_docx(compilation: Compilation, output: str | os.PathLike[str]) -> Path
         elif line == "---":
             document.add_heading("注释", level=1)
         elif line.startswith("  - "):
-            document.add_paragraph(plain[4:], style="List Bullet 2")
+            document.add_paragraph(plain[4:], style=nested)
         elif line.startswith("- "):
-            document.add_paragraph(plain[2:], style="List Bullet")
+            document.add_paragraph(plain[2:], style=bullet)
         elif line.strip():
             document.add_paragraph(plain)
     path = Path(output)
