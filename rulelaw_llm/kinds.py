@@ -804,7 +804,7 @@ def kind_reference() -> str:
     ]
     for kind in KINDS.values():
         family = FAMILIES[kind.family].label if kind.family else "任意"
-        seen = "、".join(kind.seen) or "（开发语料尚未计数：纲要与 issue 17 列出的统计，或与相近种类区分）"
+        seen = "、".join(kind.seen) or "（开发语料中尚未计数：取自纲要与 issue 17）"
         if kind.key == "other":
             seen = "—"
         lines.append(
