@@ -180,6 +180,16 @@ class Kind:
     """Units of other families the reports use for this measure (counted in its base unit)."""
     seen: tuple[str, ...] = ()
     """How the samples and the development corpus name it (gold ``what`` labels)."""
+    counted_in: str | None = None
+    """The unit its values are stated in when not the family's base (执法人员 in 人, not 人次;
+    宣传横幅 in 条): every unit of the family counts as one of it."""
+
+    @property
+    def base(self) -> str:
+        """The unit the kind's values are compared and summed in."""
+        if self.counted_in:
+            return self.counted_in
+        return FAMILIES[self.family].base if self.family else ""
 
     @property
     def units(self) -> tuple[str, ...]:
@@ -197,16 +207,10 @@ def _kind(
     *,
     extra: str = "",
     seen: str = "",
+    counted_in: str | None = None,
 ) -> Kind:
-    return Kind(
-        key,
-        label,
-        family,
-        category,
-        tuple(words.split()),
-        tuple(extra.split()),
-        tuple(seen.split()),
-    )
+    words_, extra_, seen_ = tuple(words.split()), tuple(extra.split()), tuple(seen.split())
+    return Kind(key, label, family, category, words_, extra_, seen_, counted_in)
 
 
 #: key -> kind, grouped by category in the order of the national outline.
@@ -257,6 +261,7 @@ KINDS: dict[str, Kind] = {
             "leadership",
             "述法 述职 第一责任人 主要负责人 负责同志 测评 履职",
             seen="单独述法人数 测评党政主要负责人",
+            counted_in="人",
         ),
         _kind(
             "key_tasks",
@@ -266,6 +271,7 @@ KINDS: dict[str, Kind] = {
             "任务 重点任务 改革任务 任务清单 举措 措施 实事 实事项目 要点 工作要点",
             extra="条 件",
             seen="重点任务清单 年初设立重点任务 改革任务 法治为民办实事项目",
+            counted_in="项",
         ),
         _kind(
             "demonstration_units",
@@ -335,6 +341,7 @@ KINDS: dict[str, Kind] = {
             "legal_learning",
             "心得 体会 心得体会 发言 交流发言 研讨材料 交流材料 文章 稿件 学习稿件 论文 学习体会",
             seen="心得体会 交流发言材料 学习体会文章 学习稿件",
+            counted_in="篇",
         ),
         _kind(
             "study_materials",
@@ -353,6 +360,7 @@ KINDS: dict[str, Kind] = {
             "law_enforcement",
             "执法人员 执法队员 持证 执法证 执法资格 行政执法证 法制审核人员 执法力量",
             seen="执法人员 新增持证执法人员 持证工作人员 执法证考试人数",
+            counted_in="人",
         ),
         _kind(
             "enforcement_staff_rate",
@@ -394,6 +402,7 @@ KINDS: dict[str, Kind] = {
             "law_enforcement",
             "执法队伍 执法队 执法大队 执法机构 执法中队 队伍",
             seen="保留行政执法队伍 撤销行政执法队伍",
+            counted_in="支",
         ),
         _kind(
             "fines_and_fees",
@@ -605,6 +614,7 @@ KINDS: dict[str, Kind] = {
             "事项清单 权力清单 职权 职权事项 通办 一网通办 审批事项 政务服务 服务事项 下放",
             extra="件 条",
             seen="同城通办事项 调整职权事项 抽查事项清单",
+            counted_in="项",
         ),
         _kind(
             "services_handled",
@@ -640,6 +650,7 @@ KINDS: dict[str, Kind] = {
             "公开 主动公开 信息公开 政务公开 政府信息 公开信息",
             extra="件",
             seen="主动公开信息 主动公开政府信息",
+            counted_in="条",
         ),
         _kind(
             "disclosure_requests",
@@ -684,6 +695,7 @@ KINDS: dict[str, Kind] = {
             "legal_publicity",
             "横幅 标语 条幅 宣传横幅 展板 LED 宣传栏",
             seen="横幅、LED标语 宣传条幅 宣传横幅",
+            counted_in="条",
         ),
         _kind(
             "publicity_posts",
@@ -694,6 +706,7 @@ KINDS: dict[str, Kind] = {
             " LED屏 电子屏 播放 刊发",
             extra="次 期",
             seen="宣传信息 推送普法内容 LED屏宣传 典型案例节目",
+            counted_in="条",
         ),
         _kind(
             "publicity_venues",
@@ -760,7 +773,7 @@ def to_base(key: str, value: float, unit: str) -> tuple[float, str] | None:
         return value * scale, bare
     if bare not in kind.units:
         return None
-    return value * scale, FAMILIES[kind.family].base
+    return value * scale, kind.base
 
 
 def kind_label(key: str) -> str:
@@ -799,11 +812,13 @@ def kind_reference() -> str:
         "",
         "## 种类",
         "",
-        "| 键 | 中文名 | 单位族 | 另收单位 | 类别 | 支持词 | 样本与开发语料中的写法 |",
+        "| 键 | 中文名 | 单位族（计作） | 另收单位 | 类别 | 支持词 | 样本与开发语料中的写法 |",
         "|---|---|---|---|---|---|---|",
     ]
     for kind in KINDS.values():
         family = FAMILIES[kind.family].label if kind.family else "任意"
+        if kind.counted_in:
+            family += f"（计作{kind.counted_in}）"
         seen = "、".join(kind.seen) or "（开发语料中尚未计数：取自纲要与 issue 17）"
         if kind.key == "other":
             seen = "—"

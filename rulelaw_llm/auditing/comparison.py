@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rulelaw_llm.auditing.model import RUBRIC, Finding
-from rulelaw_llm.kinds import FAMILIES, KINDS, FamilyKey, KindKey, fold_unit, to_base
+from rulelaw_llm.kinds import KINDS, FamilyKey, KindKey, fold_unit, to_base
 from rulelaw_llm.rules.measures import KindEvidence, rule_kind
 from rulelaw_llm.schema import Evidence, Indicator, ReportSummary
 
@@ -174,13 +174,14 @@ def kind_rows(summary: ReportSummary) -> list[KindRow]:
         counted = grouped.get(kind)
         if not counted or family is None:  # only ``other`` has no family
             continue
-        is_rate = family == "rate"
+        # Rates and runs of years (连续5年) are not added up across indicators: averaged.
+        is_rate = family in ("rate", "years")
         total = sum(item.value for item in counted)
         rows.append(
             KindRow(
                 kind=kind,
                 family=family,
-                unit=FAMILIES[family].base,
+                unit=vocabulary_kind.base,
                 value=total / len(counted) if is_rate else total,
                 aggregate="mean" if is_rate else "sum",
                 approx=any(item.approx for item in counted),
@@ -231,7 +232,7 @@ def _median_without(ordered: Sequence[float], position: int) -> float:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def find_outliers(

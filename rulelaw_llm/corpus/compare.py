@@ -41,7 +41,7 @@ from rulelaw_llm.auditing.comparison import (
 from rulelaw_llm.corpus.evaluation import _table
 from rulelaw_llm.corpus.render import escape_markdown
 from rulelaw_llm.errors import InputError
-from rulelaw_llm.kinds import FAMILIES, KINDS
+from rulelaw_llm.kinds import KINDS
 from rulelaw_llm.results import ResultRecord, read_results
 from rulelaw_llm.schema import Evidence, ReportSummary
 
@@ -295,7 +295,6 @@ def _changes(records: Sequence[ResultRecord], rows: Sequence[Sequence[KindRow]])
                 continue
             previous = old[key].value if key in old else None
             current = new[key].value if key in new else None
-            family = KINDS[key].family
             change = current - previous if current is not None and previous is not None else None
             changes.append(
                 Change(
@@ -303,7 +302,7 @@ def _changes(records: Sequence[ResultRecord], rows: Sequence[Sequence[KindRow]])
                     parent_entity=summary.parent_entity,
                     kind=key,
                     label=KINDS[key].label,
-                    unit=FAMILIES[family].base if family else "",
+                    unit=KINDS[key].base,
                     previous_year=earlier.year or 0,
                     previous=previous,
                     year=summary.year or 0,
@@ -352,7 +351,7 @@ def _follow_through(records: Sequence[ResultRecord]) -> list[FollowThrough]:
 def _number(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _sections(

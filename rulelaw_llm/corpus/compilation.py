@@ -356,7 +356,7 @@ def _raw(summary: ReportSummary, index: int) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _who(entity: str | None, input_path: str) -> str:

@@ -70,8 +70,7 @@ def wide_table(
     }
     header = [*WIDE_HEAD]
     for key in columns:
-        family = KINDS[key].family
-        unit = FAMILIES[family].base if family else ""
+        unit = KINDS[key].base
         header.append(f"{KINDS[key].label}（{unit}）")
     body = [
         [*(report.get(name) for name in WIDE_HEAD)]

@@ -53,7 +53,7 @@ def attach_kinds(views: Sequence[_View]) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def kind_header(kinds: Sequence[str]) -> list[tuple[str, bool]]:
