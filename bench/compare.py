@@ -1,6 +1,6 @@
 """Comparing reports by kind: the vocabulary, kind agreement, outliers and the corpus tools at scale.
 
-Usage: python bench/compare.py [--texts DIR] [--reports 1000] [--runs 1] [--skip-scale]
+Usage: python bench/compare.py [--texts DIR] [--reports 1000] [--runs 1] [--skip-scale] [--before REV]
 
 Prints five tables:
 
@@ -19,7 +19,9 @@ Prints five tables:
 5. **Scale**: a corpus of N reports (``tests/synthetic_corpus.py``: the samples renamed, rules
    results) through ``compare``, ``compile`` (.md, .docx), every export, ``to_frames`` and
    the review page (size, write time, load time in Chromium), and the kinds' own share
-   (``kind_rows`` and ``find_outliers`` over the corpus).
+   (``kind_rows`` and ``find_outliers`` over the corpus). ``--before REV`` also runs the
+   exports and the review page of git revision REV (its own code and its own corpus, in a
+   subprocess), in the same run, so that what the kinds add is told from what was there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -222,7 +225,60 @@ def _chromium_load(page_path: Path, runs: int) -> float | None:
     return sorted(loads)[len(loads) // 2] / 1000
 
 
-def scale(folder: Path, count: int, runs: int) -> str:
+_BEFORE = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from tests.synthetic_corpus import write_corpus
+from rulelaw_llm.corpus.export import export_results, to_frames
+from rulelaw_llm.corpus.review import write_review
+folder = Path(sys.argv[2])
+results = write_corpus(folder, int(sys.argv[3]))
+steps = [(f"export --to {to}", lambda to=to: export_results(
+    results, to=to, output=folder / (to if to in ("csv", "parquet") else f"out.{to}")))
+    for to in ("csv", "parquet", "sqlite", "duckdb", "xlsx")]
+steps += [("to_frames", lambda: to_frames(results)),
+          ("review (write)", lambda: write_review(results, folder / "review.html"))]
+for name, step in steps:
+    started = time.perf_counter(); step()
+    print(f"{name}\t{time.perf_counter() - started:.2f}", flush=True)
+print(f"review page size (MB)\t{(folder / 'review.html').stat().st_size / 1e6:.1f}")
+"""
+
+
+def before(revision: str, folder: Path, count: int) -> dict[str, str]:
+    """The exports' and review page's times at ``revision`` (its code, its corpus)."""
+    source = folder / "before-source"
+    source.mkdir()
+    archive = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "archive",
+            revision,
+            "rulelaw_llm",
+            "tests",
+            "prompts",
+            "examples",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    corpus = folder / "before-corpus"
+    corpus.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _BEFORE, str(source), str(corpus), str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+    )
+    return dict(line.split("\t") for line in done.stdout.splitlines() if "\t" in line)
+
+
+def scale(folder: Path, count: int, runs: int, revision: str | None = None) -> str:
     results = write_corpus(folder / "scale", count)
     summaries = [record.summary for record in read_results(results).results]
     out = folder / "out"
@@ -239,20 +295,26 @@ def scale(folder: Path, count: int, runs: int) -> str:
         ("to_frames", lambda: to_frames(results)),
         ("review (write)", lambda: write_review(results, out / "review.html")),
     ]  # fmt: skip
+    earlier = before(revision, folder, count) if revision else {}
     rows = []
     for name, function in steps:
         seconds = _timed(function, runs)
-        rows.append([name, f"{seconds:.2f}"])
+        rows.append([name, f"{seconds:.2f}", earlier.get(name, "—")])
         print(f"  {name}: {seconds:.2f} s", flush=True)
     markdown = out / "汇总.md"
-    rows.append(["汇总.md size (MB)", f"{markdown.stat().st_size / 1e6:.1f}"])
+    rows.append(["汇总.md size (MB)", f"{markdown.stat().st_size / 1e6:.1f}", "—"])
     page = out / "review.html"
-    rows.append(["review page size (MB)", f"{page.stat().st_size / 1e6:.1f}"])
+    size = "review page size (MB)"
+    rows.append([size, f"{page.stat().st_size / 1e6:.1f}", earlier.get(size, "—")])
     load = _chromium_load(page, max(1, runs))
-    rows.append(
-        ["review page load in Chromium (s, loadEventEnd)", "—" if load is None else f"{load:.2f}"]
-    )
-    return table([f"{count:,} reports (rules results)", "seconds"], rows)
+    shown = "—" if load is None else f"{load:.2f}"
+    rows.append(["review page load in Chromium (s, loadEventEnd)", shown, "—"])
+    header = [
+        f"{count:,} reports (rules results)",
+        "seconds",
+        f"at {revision}" if revision else "—",
+    ]
+    return table(header, rows)
 
 
 def main() -> None:
@@ -261,6 +323,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--before", metavar="REV", help="also time the exports and review at REV")
     args = parser.parse_args()
     print(f"{machine_line()} · load average before {os.getloadavg()[0]:.1f}\n", flush=True)
     with tempfile.TemporaryDirectory() as temporary:
@@ -276,7 +339,7 @@ def main() -> None:
         print(outliers(folder), "\n", flush=True)
         if not args.skip_scale:
             print("5. Scale\n", flush=True)
-            print(scale(folder, args.reports, args.runs))
+            print(scale(folder, args.reports, args.runs, args.before))
     print(f"\nload average after {os.getloadavg()[0]:.1f}")
 
 

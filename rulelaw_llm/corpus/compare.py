@@ -121,7 +121,9 @@ class Change(_Model):
     year: int
     current: float | None = Field(description="本年度的数值（没有写明时为空）")
     change: float | None = Field(description="本年度减上一年度（有一年没有写明时为空）")
-    ratio: float | None = Field(description="变化的比例（上一年度为 0 或为空时为空）")
+    ratio: float | None = Field(
+        description="变化的比例（上一年度为 0 或为空时、比率（变化以百分点计）为空）"
+    )
     previous_input: str
     input: str
 
@@ -308,7 +310,12 @@ def _changes(records: Sequence[ResultRecord], rows: Sequence[Sequence[KindRow]])
                     year=summary.year or 0,
                     current=current,
                     change=change,
-                    ratio=change / previous if change is not None and previous else None,
+                    # A rate changes by points, not by a share of itself.
+                    ratio=(
+                        change / previous
+                        if change is not None and previous and KINDS[key].family != "rate"
+                        else None
+                    ),
                     previous_input=records[before].input,
                     input=records[now].input,
                 )
@@ -405,6 +412,7 @@ def _sections(
                         f"{change.previous_year}：{_number(change.previous)}",
                         f"{change.year}：{_number(change.current)}",
                         _number(change.change)
+                        + (" 个百分点" if change.unit == "%" and change.change is not None else "")
                         + (f"（{change.ratio:+.0%}）" if change.ratio is not None else ""),
                     ]
                     for change in comparison.changes
