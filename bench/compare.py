@@ -308,7 +308,10 @@ def scale(folder: Path, count: int, runs: int, revision: str | None = None) -> s
     rows.append([size, f"{page.stat().st_size / 1e6:.1f}", earlier.get(size, "—")])
     load = _chromium_load(page, max(1, runs))
     shown = "—" if load is None else f"{load:.2f}"
-    rows.append(["review page load in Chromium (s, loadEventEnd)", shown, "—"])
+    old_page = folder / "before-corpus" / "review.html"
+    old_load = _chromium_load(old_page, max(1, runs)) if revision and old_page.exists() else None
+    rows.append(["review page load in Chromium (s, loadEventEnd)", shown,
+                 "—" if old_load is None else f"{old_load:.2f}"])  # fmt: skip
     header = [
         f"{count:,} reports (rules results)",
         "seconds",

@@ -41,7 +41,6 @@ __all__ = [
     "fits",
     "fold_unit",
     "kind_label",
-    "kind_reference",
     "kind_table",
     "kind_units",
     "to_base",
@@ -790,40 +789,3 @@ def kind_table(keys: tuple[str, ...] | None = None) -> str:
         units = f"（{FAMILIES[kind.family].label}）" if kind.family else ""
         lines.append(f"{key}：{kind.label}{units}")
     return "\n".join(lines)
-
-
-def kind_reference() -> str:
-    """The vocabulary as a Markdown reference page (``docs/reference/kinds.md`` is this)."""
-    lines = [
-        "# 指标种类词表（`rulelaw_llm.kinds`）",
-        "",
-        "<!-- 由 scripts/kinds_reference.py 从 rulelaw_llm/kinds.py 生成，请勿手改。 -->",
-        "",
-        "每个数字指标的 `kind`（结果结构 1.3 起）取自下表：它说明这个数字是各报告共有的哪一项统计，"
-        "让不同报告的同一项统计可以比较、汇总。种类只接受其单位族的单位（及“另收单位”）；"
-        "比较和汇总时数值换算到单位族的基本单位（万元 → 元，万人次 → 人次，人、名按人次计，场、期按次计）。"
-        "没有合适种类的数字为 `other`。命令行：`rulelaw-llm schema --kinds`。",
-        "",
-        "## 单位族",
-        "",
-        "| 单位族 | 基本单位 | 单位 |",
-        "|---|---|---|",
-        *(f"| {f.label} | {f.base} | {'、'.join(f.units)} |" for f in FAMILIES.values()),
-        "",
-        "## 种类",
-        "",
-        "| 键 | 中文名 | 单位族（计作） | 另收单位 | 类别 | 支持词 | 样本与开发语料中的写法 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for kind in KINDS.values():
-        family = FAMILIES[kind.family].label if kind.family else "任意"
-        if kind.counted_in:
-            family += f"（计作{kind.counted_in}）"
-        seen = "、".join(kind.seen) or "（开发语料中尚未计数：取自纲要与 issue 17）"
-        if kind.key == "other":
-            seen = "—"
-        lines.append(
-            f"| `{kind.key}` | {kind.label} | {family} | {'、'.join(kind.extra_units) or '—'} "
-            f"| `{kind.category}` {CATEGORIES[kind.category]} | {'、'.join(kind.words) or '—'} | {seen} |"
-        )
-    return "\n".join(lines) + "\n"
