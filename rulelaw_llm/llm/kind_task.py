@@ -21,13 +21,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, create_model
 
 from rulelaw_llm.kinds import KINDS, KindKey, kind_table
 from rulelaw_llm.llm.prompts import load_lines, load_prompt
 from rulelaw_llm.llm.tasks import FieldSpec, Task
+from rulelaw_llm.reading.document import Report
 from rulelaw_llm.rules.grounding import sentence_span
 from rulelaw_llm.rules.measures import (
     CONTEXT_ONLY,
@@ -39,10 +40,31 @@ from rulelaw_llm.rules.measures import (
     kind_scores,
 )
 from rulelaw_llm.rules.offline import kind_evidence
-from rulelaw_llm.schema import Indicator, Question, QuestionOutcome
+from rulelaw_llm.rules.quantities import Quantity
+from rulelaw_llm.schema import Indicator, Question, QuestionOutcome, Rejected, ReportSummary
 
-if TYPE_CHECKING:
-    from rulelaw_llm.llm.flow import ReportFacts, TaskOutcome
+
+class Facts(Protocol):
+    """What the kinds task reads of the rules floor (``flow.ReportFacts``)."""
+
+    @property
+    def report(self) -> Report: ...
+    @property
+    def quantities(self) -> tuple[Quantity, ...]: ...
+    @property
+    def baseline(self) -> ReportSummary: ...
+    @property
+    def candidates(self) -> tuple[int, ...]: ...
+
+
+class Outcome(Protocol):
+    """What applying reads of a task's outcome (``flow.TaskOutcome``)."""
+
+    @property
+    def accepted(self) -> dict[str, object]: ...
+    @property
+    def rejected(self) -> dict[str, Rejected]: ...
+
 
 __all__ = ["KindTarget", "KindsTask", "apply_kinds", "check_kind", "kind_choices", "kind_targets"]
 
@@ -144,7 +166,7 @@ class KindsTask(Task):
         return {"quantity": self.targets[key].raw, "kind": None if answer is None else str(answer)}
 
 
-def kind_targets(facts: ReportFacts, scope: Literal["unsure", "all"]) -> list[KindTarget]:
+def kind_targets(facts: Facts, scope: Literal["unsure", "all"]) -> list[KindTarget]:
     """The numbers whose kind the model is asked: the rules unsure (default: support from the
     context alone; ``scope="all"``: any doubt a choice could settle)."""
     report, targets = facts.report, []
@@ -166,9 +188,7 @@ def kind_targets(facts: ReportFacts, scope: Literal["unsure", "all"]) -> list[Ki
     return targets
 
 
-def apply_kinds(
-    task: KindsTask, outcome: TaskOutcome, indicators: list[Indicator]
-) -> list[Question]:
+def apply_kinds(task: KindsTask, outcome: Outcome, indicators: list[Indicator]) -> list[Question]:
     """Set each accepted kind on its indicator; one question per asked number."""
     questions = []
     for key, target in task.targets.items():
