@@ -37,6 +37,10 @@ __all__ = [
 
 #: How many kinds get a column of the corpus table (those most reports state).
 KIND_COLUMNS = 6
+#: Figures to check listed open in the corpus view; the rest start folded, at most
+#: ``OUTLIERS_LISTED`` in all (laying out a thousand lines of text slows the page's load).
+OUTLIERS_SHOWN = 20
+OUTLIERS_LISTED = 500
 _TIERS = [*dict.fromkeys(LEVEL_TIERS.values()), "层级不明"]
 
 
@@ -161,11 +165,16 @@ def outliers_section(views: Sequence[_View]) -> str:
         for view in views
         for outlier in view.outliers
     ]
-    body = (
-        f"<ul>{''.join(entries)}</ul>"
-        if entries
-        else '<p class="empty">没有发现需要核对的数据。</p>'
-    )
+    shown = "".join(entries[:OUTLIERS_SHOWN])
+    body = f"<ul>{shown}</ul>" if entries else '<p class="empty">没有发现需要核对的数据。</p>'
+    rest = entries[OUTLIERS_SHOWN:OUTLIERS_LISTED]
+    if rest:
+        unlisted = len(entries) - OUTLIERS_SHOWN - len(rest)
+        tail = f"<p>另有 {unlisted} 处未列出，见各报告视图。</p>" if unlisted else ""
+        body += (
+            f"<details><summary>另有 {len(entries) - OUTLIERS_SHOWN} 处</summary>"
+            f"<ul>{''.join(rest)}</ul>{tail}</details>"
+        )
     return (
         f'<section class="box" data-testid="outliers"><h3>需要核对的数据（{len(entries)}）</h3>'
         '<p class="hint">比率超过 100%；数值为同种类、同层级其他报告中位数的十倍以上（至少 5 份报告）；'

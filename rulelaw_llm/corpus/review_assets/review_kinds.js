@@ -2,7 +2,9 @@
  *
  * Reads the JSON block "kind-data" (per kind: [anchor, name, tier, value, approx, outlier] per
  * report) and draws, for the kind chosen in the select, one row of bars per level tier, the
- * reports in descending order, the tier's median as a line; a bar links to its report.
+ * reports in descending order, the tier's median as a line; a bar links to its report. Nothing
+ * is parsed or drawn before the section is scrolled into view or a kind is chosen: a kind of a
+ * thousand reports is a thousand bars, which would slow the page's load.
  */
 (function () {
   "use strict";
@@ -10,7 +12,7 @@
   var select = document.querySelector("[data-testid=kind-select]");
   var box = document.querySelector("[data-testid=kind-distribution]");
   if (!node || !select || !box) { return; }
-  var data = JSON.parse(node.textContent);
+  var data = null;
   var SVG = "http://www.w3.org/2000/svg";
 
   function svg(name, attributes) {
@@ -30,6 +32,7 @@
   }
 
   function draw(key) {
+    if (!data) { data = JSON.parse(node.textContent); }
     var kind = data.kinds[key];
     var entries = data.values[key] || [];
     box.textContent = "";
@@ -71,5 +74,12 @@
   }
 
   select.addEventListener("change", function () { draw(select.value); });
-  draw(select.value);
+  if (typeof IntersectionObserver === "undefined") { draw(select.value); return; }
+  var observer = new IntersectionObserver(function (entries) {
+    if (entries.some(function (entry) { return entry.isIntersecting; })) {
+      observer.disconnect();
+      if (!box.firstChild) { draw(select.value); }
+    }
+  });
+  observer.observe(box);
 })();
