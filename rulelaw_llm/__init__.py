@@ -34,6 +34,8 @@ from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.rules.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
     Achievement,
+    ClaimSource,
+    DigestClaim,
     Evidence,
     Indicator,
     Plan,
@@ -66,8 +68,10 @@ __all__ = [
     "BatchRunner",
     "BudgetExceededError",
     "CATEGORIES",
+    "ClaimSource",
     "ConfigurationError",
     "Detection",
+    "DigestClaim",
     "Evidence",
     "ExtractionError",
     "Finding",

@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 from rulelaw_llm.errors import os_error_reason
 
-__all__ = ["ChineseArgumentParser", "ChineseHelpFormatter", "translate_error"]
+__all__ = ["ChineseArgumentParser", "ChineseHelpFormatter", "display_width", "translate_error"]
 
 _TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文字"}
 
@@ -104,7 +104,7 @@ def translate_error(message: str) -> str:
     return f"参数有误：{message}"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
@@ -115,7 +115,7 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     def _format_action(self, action: argparse.Action) -> str:
         text = super()._format_action(action)
         invocation = self._format_action_invocation(action)
-        extra = _display_width(invocation) - len(invocation)
+        extra = display_width(invocation) - len(invocation)
         prefix = " " * self._current_indent + invocation
         first, newline, rest = text.partition("\n")
         if extra == 0 or not first.startswith(prefix) or first == prefix:

@@ -15,8 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rulelaw_llm.arguments import ChineseArgumentParser
-from rulelaw_llm.corpus.render import outline, to_markdown
+from rulelaw_llm.arguments import ChineseArgumentParser, display_width
+from rulelaw_llm.cli_compare import add_comparison_commands, run_compare, run_compile
+from rulelaw_llm.console import StepProgress, terminal_width
+from rulelaw_llm.corpus.export import TABLES
+from rulelaw_llm.corpus.render import SECTION_LABELS, outline, outline_data, to_markdown
 from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
@@ -26,7 +29,7 @@ from rulelaw_llm.errors import (
     os_error_reason,
 )
 from rulelaw_llm.llm.cache import ResultCache
-from rulelaw_llm.llm.providers import llm_settings_present, resolve_provider
+from rulelaw_llm.llm.providers import NOT_CONFIGURED, llm_settings_present, resolve_provider
 from rulelaw_llm.llm.settings import MODES, SCOPES
 from rulelaw_llm.reading.document import Report, load_report, load_reports, split_report_file
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
@@ -38,9 +41,17 @@ if TYPE_CHECKING:
     # Imported where used: they load openai and instructor, which the rules path never needs.
     from rulelaw_llm.llm.summarizer import AsyncSummarizer, Summarizer
 
-__all__ = ["main"]
+__all__ = ["EXIT_CODES", "main"]
 
 _Built = TypeVar("_Built")
+
+#: What each exit status of ``rulelaw-llm`` means (the help and the CLI reference show it).
+EXIT_CODES: dict[int, str] = {
+    0: "成功",
+    1: "出错：输入无法读取、配置不完整、服务出错，或有文件处理失败（其余文件照常处理）",
+    2: "用法错误：缺少参数、未知的命令或选项",
+    130: "被中断（Ctrl-C）；batch 重新运行同一命令即可从断点继续",
+}
 
 _EPILOG = """示例：
   rulelaw-llm summarize examples/reports/shenzha-zhen-2024.txt --offline
@@ -55,6 +66,7 @@ _EPILOG = """示例：
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
   rulelaw-llm check --provider qwen --model qwen-plus           # 接口接受哪些设置
+
 """
 
 
@@ -63,7 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(
         prog="rulelaw-llm",
         description="把法治政府建设年度报告变成有原文出处、可校验的结构化数据和摘要。",
-        epilog=_EPILOG,
+        epilog=_EPILOG
+        + "\n退出状态：\n"
+        + "".join(f"  {code:<4} {meaning}\n" for code, meaning in EXIT_CODES.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version())
@@ -87,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     summarize.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
     _input_options(summarize)
+    _verbose_option(summarize)
     _llm_options(summarize)
 
     digest = commands.add_parser(
@@ -99,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     digest.add_argument("--offline", action="store_true", help="只用规则，不调用大模型")
     _input_options(digest)
+    _verbose_option(digest)
     _llm_options(digest)
 
     batch = commands.add_parser(
@@ -135,12 +151,15 @@ def _parser() -> argparse.ArgumentParser:
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="路径", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _verbose_option(batch)
     _llm_options(batch)
 
     export = commands.add_parser(
         "export",
         help="把结果导出为表格（csv/parquet/sqlite/duckdb/xlsx）",
-        description="导出规范化的表：reports、achievements、indicators、problems、plans、errors。",
+        # The table names come from the exporter itself, so the help lists every one.
+        description=f"导出规范化的表：{'、'.join(TABLES)}"
+        "（audits 是每份报告的审核得分和需要处理的事项，findings 是每条审核发现）。",
     )
     export.add_argument(
         "results", metavar="结果文件", help="summarize（json/jsonl）或 batch 写出的结果文件"
@@ -158,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="输出",
         help="输出文件（sqlite/duckdb/xlsx）或目录（csv/parquet）",
     )
+    _verbose_option(export)
 
     evaluate = commands.add_parser(
         "eval",
@@ -171,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
         "--gold", required=True, metavar="目录", help="金标准目录，如 examples/gold"
     )
     evaluate.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _verbose_option(evaluate)
 
     review = commands.add_parser(
         "review",
@@ -189,6 +210,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="审核.json",
         help="同时显示审核结果（rulelaw-llm audit --format json 的输出）：每份报告的发现和得分、按检查代码的汇总",
     )
+    _verbose_option(review)
 
     split = commands.add_parser(
         "split",
@@ -233,6 +255,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cache = audit.add_mutually_exclusive_group()
     audit_cache.add_argument("--cache", metavar="路径", help="摘要缓存位置（默认在用户缓存目录）")
     audit_cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
+    _verbose_option(audit)
     _llm_options(audit)
 
     sections = commands.add_parser(
@@ -251,35 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     quantities.add_argument("file", metavar="文件", help="报告文件")
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    compare = commands.add_parser(
-        "compare",
-        help="按指标种类比较多份报告：各层级的最小/中位数/最大、需要核对的数据、逐年变化",
-        description="按指标种类（rulelaw-llm schema --kinds）比较结果文件中的报告：写明各种类的报告数，"
-        "各层级的最小、中位数、最大；需要核对的数据（比率超过 100%、同层级中位数十倍以上、比率写成件数）；"
-        "同一单位相邻两个年度时给出逐年变化和上年计划的落实。",
-    )
-    compare.add_argument("results", nargs="+", metavar="结果文件", help="一个或多个结果文件")
-    compare.add_argument(
-        "--format",
-        choices=("table", "json", "markdown"),
-        default="table",
-        help="输出格式：table（默认，终端表格）、json、markdown",
-    )
-    compare.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
-
-    compile_ = commands.add_parser(
-        "compile",
-        help="把多份报告汇编成一份汇总（.md 或 .docx），每个数字注明出处",
-        description="按类别汇总各单位的举措和成效、各种类指标的合计（“N 份报告中 M 份提及”）、共性问题和"
-        "下一年度安排；每个数字由程序从结果重新计算，并以脚注注明来自哪些报告的哪些原文。",
-    )
-    compile_.add_argument("results", nargs="+", metavar="结果文件", help="一个或多个结果文件")
-    compile_.add_argument(
-        "-o", "--output", required=True, metavar="汇总.md", help=".md，或 .docx（需要 [docx]）"
-    )
-    compile_.add_argument(
-        "--title", metavar="标题", help="汇总的标题（默认：法治政府建设年度报告汇总）"
-    )
+    add_comparison_commands(commands)
 
     schema = commands.add_parser(
         "schema",
@@ -315,6 +310,15 @@ def _input_options(command: argparse.ArgumentParser) -> None:
         "--strict",
         action="store_true",
         help="输入不像报告或含多份报告时报错（非零退出），而不只是提示",
+    )
+
+
+def _verbose_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="逐条列出每个警告（默认同类警告合为一行，注明共几处）",
     )
 
 
@@ -356,7 +360,8 @@ def _configured(args: argparse.Namespace, build: Callable[[], _Built]) -> _Built
         # configuration (e.g. RULELAW_BASE_URL without a model) is an error.
         if llm_settings_present(provider=args.provider, model=args.model, base_url=args.base_url):
             raise
-        print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{error}", file=sys.stderr)
+        how = str(error).removeprefix(NOT_CONFIGURED)
+        print(f"rulelaw-llm: 未配置大模型，使用规则摘要。{how}", file=sys.stderr)
         return None
 
 
@@ -436,35 +441,43 @@ def _reports(file: str, args: argparse.Namespace) -> list[Report]:
 
 
 def _summaries(args: argparse.Namespace) -> tuple[list[ReportSummary], int]:
-    """Summarize every file; a file that fails is reported and the others go on."""
+    """Summarize every file; a file that fails is reported and the others go on.
+
+    Many files, or a file split into many reports, show progress on stderr (``StepProgress``);
+    a very long input says when it starts and how long it took.
+    """
     summarizer = _summarizer(args)
     results: list[ReportSummary] = []
     failures = 0
-    for file in args.files:
-        try:
-            reports = _reports(file, args)
-            for number, report in enumerate(reports, start=1):
-                long_input = len(report.text) > LONG_INPUT_CHARS
-                began = time.monotonic()
-                if long_input or len(reports) > 1:
-                    print(
-                        f"rulelaw-llm: 正在处理 {report.source or file}"
-                        f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…",
-                        file=sys.stderr,
-                    )
-                if summarizer is None:
-                    results.append(summarize_offline(report))
-                else:
-                    results.append(summarizer.summarize(report))
-                if long_input:
-                    print(
-                        f"rulelaw-llm: 完成 {report.source or file}，"
-                        f"用时 {time.monotonic() - began:.1f} 秒。",
-                        file=sys.stderr,
-                    )
-        except (InputError, ExtractionError) as error:
-            failures += 1
-            print(f"rulelaw-llm: {error}", file=sys.stderr)
+    many = len(args.files) > 1
+    with _steps(prepare=many) as steps:
+        for index, file in enumerate(args.files):
+            if many:
+                steps("摘要", index, len(args.files))
+            try:
+                reports = _reports(file, args)
+                for number, report in enumerate(reports, start=1):
+                    if len(reports) > 1:
+                        steps(f"摘要 {file}", number - 1, len(reports))
+                    long_input = len(report.text) > LONG_INPUT_CHARS
+                    began = time.monotonic()
+                    if long_input:
+                        steps.print(
+                            f"rulelaw-llm: 正在处理 {report.source or file}"
+                            f"（{len(reports)} 份中的第 {number} 份，{len(report.text):,} 字）…"
+                        )
+                    if summarizer is None:
+                        results.append(summarize_offline(report))
+                    else:
+                        results.append(summarizer.summarize(report))
+                    if long_input:
+                        steps.print(
+                            f"rulelaw-llm: 完成 {report.source or file}，"
+                            f"用时 {time.monotonic() - began:.1f} 秒。"
+                        )
+            except (InputError, ExtractionError) as error:
+                failures += 1
+                steps.print(f"rulelaw-llm: {error}")
     return results, failures
 
 
@@ -507,6 +520,7 @@ def _batch(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             split=args.split,
             strict=args.strict,
+            verbose=args.verbose,
         )
     finally:
         if cache is not None:
@@ -524,36 +538,61 @@ def _batch(args: argparse.Namespace) -> int:
     return 1 if stats.failed else 0
 
 
-def _export(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.export import export_results
+def _steps(*, prepare: bool = True) -> StepProgress:
+    """The progress view of a command on stderr; the library's warnings go through it.
 
-    report = export_results(Path(args.results), to=args.to, output=Path(args.output))
-    for line in report.warning_lines():
-        print(f"rulelaw-llm: {line}", file=sys.stderr)
-    counts = "，".join(f"{table} {rows} 行" for table, rows in report.counts.items())
-    print(f"已导出到 {args.output}：{counts}", file=sys.stderr)
+    With ``prepare``, its first step is the command's own start (imports, opening files), so
+    that even that is not a silent wait.
+    """
+    steps = StepProgress()
+    if prepare:
+        steps("准备", 0, None)
+    _OneLine.steps = steps
+    return steps
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _steps() as steps:
+        from rulelaw_llm.corpus.export import export_results
+
+        report = export_results(
+            Path(args.results), to=args.to, output=Path(args.output), progress=steps
+        )
+    for line in report.warning_lines(verbose=args.verbose):
+        steps.print(f"rulelaw-llm: {line}")
+    counts = "，".join(f"{table} {rows:,} 行" for table, rows in report.counts.items())
+    steps.finish(f"已导出到 {args.output}：{counts}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.evaluation import evaluate, render_table
+    with _steps() as steps:
+        from rulelaw_llm.corpus.evaluation import evaluate, render_table
 
-    evaluation = evaluate(Path(args.results), Path(args.gold))
+        evaluation = evaluate(Path(args.results), Path(args.gold), progress=steps)
     print(evaluation.model_dump_json(indent=2) if args.json else render_table(evaluation))
+    notes = evaluation.notes if args.verbose else evaluation.notes[:0]
+    for note in notes:
+        steps.print(f"rulelaw-llm: {note}")
     return 0
 
 
 def _review(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.review import read_audits, write_review
+    with _steps() as steps:
+        from rulelaw_llm.corpus.review import read_audits, write_review
 
-    audits = read_audits(Path(args.audit)) if args.audit else None
-    path = write_review(
-        Path(args.results),
-        Path(args.output),
-        gold_dir=Path(args.gold) if args.gold else None,
-        audits=audits,
-    )
-    print(f"已生成 {path}（双击即可在浏览器中打开）", file=sys.stderr)
+        if args.audit:
+            steps("读取审核结果", 0, None)
+        audits = read_audits(Path(args.audit)) if args.audit else None
+        path = write_review(
+            Path(args.results),
+            Path(args.output),
+            gold_dir=Path(args.gold) if args.gold else None,
+            audits=audits,
+            progress=steps,
+        )
+    size = path.stat().st_size / 1e6
+    steps.finish(f"已生成 {path}（{size:.1f} MB，双击即可在浏览器中打开）")
     return 0
 
 
@@ -585,26 +624,36 @@ def _audit(args: argparse.Namespace) -> int:
     summarizer = _summarizer(args)
     cache = None if args.no_cache else ResultCache(args.cache)
     try:
-        audits = audit(
-            args.inputs,
-            previous=args.previous,
-            published=published,
-            summarizer=summarizer,
-            cache=cache,
-            judge=summarizer,
-        )
+        with _steps() as steps:
+            audits = audit(
+                args.inputs,
+                previous=args.previous,
+                published=published,
+                summarizer=summarizer,
+                cache=cache,
+                judge=summarizer,
+                progress=steps,
+            )
+            if not audits:
+                raise InputError(
+                    "没有找到可审核的报告：请给出报告文件、目录或 batch 生成的结果文件。"
+                )
+            steps("生成审核结果", 0, None)
+            if args.format == "json":
+                text = audits_to_json(audits)
+            elif args.format == "markdown":
+                text = audits_to_markdown(audits)
+            else:
+                # A terminal gets a table at its width; a file or a pipe one nothing cuts.
+                width = None if args.output is not None else terminal_width(sys.stdout)
+                text = audits_to_table(audits, width=width)
+            _write(text, args.output)
     finally:
         if cache is not None:
             cache.close()
-    if not audits:
-        raise InputError("没有找到可审核的报告：请给出报告文件、目录或 batch 生成的结果文件。")
-    if args.format == "json":
-        text = audits_to_json(audits)
-    elif args.format == "markdown":
-        text = audits_to_markdown(audits)
-    else:
-        text = audits_to_table(audits)
-    _write(text, args.output)
+    if args.output is not None:
+        findings = sum(len(result.findings) for result in audits)
+        steps.finish(f"已写入 {args.output}：{len(audits):,} 份报告的审核结果，{findings:,} 条发现")
     return 0
 
 
@@ -613,35 +662,7 @@ def _sections(args: argparse.Namespace) -> int:
     if not args.json:
         print(outline(report))
         return 0
-    data = {
-        "title": report.title,
-        "entity": report.entity,
-        "parent_entity": report.parent_entity,
-        "level": report.level,
-        "year": report.year,
-        "published": report.published.isoformat() if report.published else None,
-        "metadata": report.metadata,
-        "warnings": list(report.warnings),
-        "sections": [
-            {
-                "kind": section.kind,
-                "heading": section.heading,
-                "start": section.start,
-                "end": section.end,
-                "items": [
-                    {
-                        "marker": item.marker,
-                        "title": item.title,
-                        "start": item.start,
-                        "end": item.end,
-                    }
-                    for item in section.items
-                ],
-            }
-            for section in report.sections
-        ],
-    }
-    print(_dump(data))
+    print(_dump(outline_data(report)))
     return 0
 
 
@@ -667,10 +688,11 @@ def _quantities(args: argparse.Namespace) -> int:
         return 0
     for quantity in found:
         section = report.section_at(quantity.start)
-        kind = section.kind if section else "-"
-        value = f"{quantity.value:g}"
+        kind = SECTION_LABELS.get(section.kind, section.kind) if section else "-"
+        value = f"{quantity.value:,.0f}" if quantity.value.is_integer() else f"{quantity.value:,}"
+        raw = quantity.raw + " " * max(0, 12 - display_width(quantity.raw))
         print(
-            f"{quantity.start:>6}  {quantity.raw:<12} = {value} {quantity.unit}"
+            f"{quantity.start:>6}  {raw} = {value} {quantity.unit}"
             f"{'（约）' if quantity.approx else ''}  [{kind}]"
         )
     print(f"共 {len(found)} 个", file=sys.stderr)
@@ -702,28 +724,20 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compare(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus import compare
-
-    comparison = compare.compare_results([Path(path) for path in args.results])
-    render = {"json": compare.comparison_to_json, "markdown": compare.comparison_to_markdown}
-    _write(render.get(args.format, compare.comparison_to_table)(comparison), args.output)
-    return 0
-
-
-def _compile(args: argparse.Namespace) -> int:
-    from rulelaw_llm.corpus.compilation import write_compilation
-
-    path = write_compilation([Path(p) for p in args.results], Path(args.output), title=args.title)
-    print(f"已生成 {path}（每个数字的出处见文末注释）", file=sys.stderr)
-    return 0
-
-
 class _OneLine(logging.Handler):
-    """Shows the library's warnings (retries, downgraded parameters) as one line each."""
+    """Shows the library's warnings (retries, downgraded parameters) as one line each.
+
+    While a command shows progress, the lines go through it so that the bar stays whole.
+    """
+
+    steps: StepProgress | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(f"rulelaw-llm: {record.getMessage()}", file=sys.stderr, flush=True)
+        line = f"rulelaw-llm: {record.getMessage()}"
+        if _OneLine.steps is not None and not _OneLine.steps.closed:
+            _OneLine.steps.print(line)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
 
 def _show_library_warnings() -> None:
@@ -752,8 +766,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
-        "compare": _compare,
-        "compile": _compile,
+        "compare": lambda args: run_compare(args, _write),
+        "compile": run_compile,
         "check": _check,
     }
     if args.command is None:

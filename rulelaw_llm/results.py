@@ -13,7 +13,9 @@ Three formats hold results, and every command that reads results (``eval``, ``ex
         {"record": "duplicate", ..., "duplicate_of": "the input with the same content"}
 
 ``input`` is the resolved path of the input file; ``code`` is the fingerprint of the library
-code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``).
+code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``); ``position``
+(when present) is the input's place in the order the run took its inputs, so that readers
+can show them in that order rather than in the order they finished.
 
 The reader keeps the latest record per input (a failure retried with success, a file
 summarized again after it changed). A line that is not complete JSON (the half-written last
@@ -26,14 +28,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from rulelaw_llm.console import Progress
 from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.schema import ReportSummary
 
@@ -51,6 +54,9 @@ __all__ = [
 ]
 
 ResultsFormat = Literal["json", "jsonl", "batch"]
+
+#: The step ``read_results`` reports to its ``progress``.
+READING_STEP = "读取结果文件"
 
 #: What a results file should be, for the messages that refuse other files.
 EXPECTED = "应为 rulelaw-llm summarize（--format json 或 jsonl）或 rulelaw-llm batch 写出的结果文件"
@@ -93,6 +99,8 @@ class BatchRecord:
     """For a duplicate: the input with the same content, which holds the result."""
     code: str | None = None
     """The fingerprint of the library code that produced the record."""
+    position: int | None = None
+    """The input's place (from 0) in the order the run took its inputs."""
 
     def to_json(self) -> str:
         """The JSONL line (without the newline)."""
@@ -105,6 +113,8 @@ class BatchRecord:
             "finished_at": self.finished_at,
             "attempts": self.attempts,
         }
+        if self.position is not None:
+            data["position"] = self.position
         if self.record == "result" and self.summary is not None:
             data["cached"] = self.cached
             data["summary"] = self.summary.model_dump(mode="json")
@@ -130,6 +140,8 @@ class ResultRecord:
     attempts: int | None = None
     cached: bool = False
     code: str | None = None
+    position: int | None = None
+    """The input's place in the order its batch run took the inputs (``None`` if unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +156,7 @@ class ErrorRecord:
     message: str
     attempts: int | None
     code: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +170,7 @@ class DuplicateRecord:
     duplicate_of: str
     attempts: int | None = None
     code: str | None = None
+    position: int | None = None
 
 
 Record = ResultRecord | ErrorRecord | DuplicateRecord
@@ -204,11 +218,12 @@ class Results:
         return [record.summary for record in self.results]
 
 
-def read_results(path: str | os.PathLike[str]) -> Results:
+def read_results(path: str | os.PathLike[str], *, progress: Progress | None = None) -> Results:
     """Read a results file written by ``summarize`` (JSON or JSONL) or by ``batch``.
 
     Raises ``InputError`` when the file cannot be read or holds no results: an empty file,
     a report or other text, JSON that is not summaries, or only lines that cannot be used.
+    ``progress`` is told of the lines read (``rulelaw_llm.console.Progress``).
     """
     path = Path(path)
     try:
@@ -225,10 +240,12 @@ def read_results(path: str | os.PathLike[str]) -> Results:
         raise InputError(
             f"{path} 不是 UTF-8 文本（可能是二进制文件或报告原件），不是结果文件：{EXPECTED}。"
         ) from error
+    if progress is not None:
+        progress(READING_STEP, 0, None)
     whole = _whole_json(text)
     if whole is not None:
         return _read_whole(path, whole)
-    return _read_lines(path, text)
+    return _read_lines(path, text, progress)
 
 
 def _whole_json(text: str) -> object | None:
@@ -266,12 +283,14 @@ def _read_whole(path: Path, parsed: object) -> Results:
     return _results(path, "json", records, warnings)
 
 
-def _read_lines(path: Path, text: str) -> Results:
+def _read_lines(path: Path, text: str, progress: Progress | None = None) -> Results:
     records: list[Record] = []
     warnings: list[Notice] = []
     kinds: set[str] = set()
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
+        if progress is not None and number % 50 == 0:
+            progress(READING_STEP, number, len(lines))
         if not line.strip():
             continue
         where = f"{path.name} 第 {number} 行"
@@ -356,11 +375,36 @@ def _summary(parsed: object, where: str, warnings: list[Notice]) -> ReportSummar
         warnings.append(
             Notice(
                 "schema",
-                f"{where}的结果不符合当前结果结构（{location}：{problem['msg']}），已跳过；"
+                f"{where}的结果不符合当前结果结构（{location}：{_problem(problem)}），已跳过；"
                 "可能由其他版本的 rulelaw-llm 生成。",
             )
         )
         return None
+
+
+#: pydantic's kinds of validation error, in the words of a results file's reader.
+_PROBLEMS = {
+    "missing": "缺少这个字段",
+    "extra_forbidden": "多了当前结构没有的字段",
+    "literal_error": "取值不在允许的范围内",
+    "enum": "取值不在允许的范围内",
+    "value_error": "取值不合要求",
+    "assertion_error": "取值不合要求",
+}
+
+
+def _problem(problem: Mapping[str, Any]) -> str:
+    """A pydantic error (``missing``, ``int_parsing`` …) said in Chinese.
+
+    A model validator's own words (a claim off its digest, a span ending before it starts)
+    are kept after the Chinese, since they say which value.
+    """
+    kind = str(problem.get("type", ""))
+    said = _PROBLEMS.get(kind) or ("类型不对" if kind.endswith(("_type", "_parsing")) else None)
+    if kind in ("value_error", "assertion_error"):
+        detail = str(problem.get("msg", "")).split(", ", 1)[-1]
+        return f"{said}：{detail}"
+    return said or f"不合要求（{kind}）"
 
 
 def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice]) -> Record | None:
@@ -373,6 +417,8 @@ def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice])
     settings_key = _optional_text(parsed.get("settings_key"))
     finished_at = _timestamp(parsed.get("finished_at"))
     code = _optional_text(parsed.get("code"))
+    position = parsed.get("position")
+    position = position if isinstance(position, int) and not isinstance(position, bool) else None
     details = parsed.get("error")
     details = details if isinstance(details, dict) else {}
     # Files written before attempts moved to the top level kept it in the error object.
@@ -384,7 +430,15 @@ def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice])
             return None
         cached = parsed.get("cached") is True
         return ResultRecord(
-            input_path, input_sha256, settings_key, finished_at, summary, attempts, cached, code
+            input_path,
+            input_sha256,
+            settings_key,
+            finished_at,
+            summary,
+            attempts,
+            cached,
+            code,
+            position,
         )
     if kind == "error":
         return ErrorRecord(
@@ -396,11 +450,19 @@ def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice])
             message=str(details.get("message") or ""),
             attempts=attempts,
             code=code,
+            position=position,
         )
     if kind == "duplicate" and isinstance(parsed.get("duplicate_of"), str):
         duplicate_of = str(parsed["duplicate_of"])
         return DuplicateRecord(
-            input_path, input_sha256, settings_key, finished_at, duplicate_of, attempts, code
+            input_path,
+            input_sha256,
+            settings_key,
+            finished_at,
+            duplicate_of,
+            attempts,
+            code,
+            position,
         )
     warnings.append(
         Notice(

@@ -11,7 +11,7 @@ All models forbid unknown fields, so a consumer can rely on the JSON Schema
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
@@ -22,7 +22,9 @@ from rulelaw_llm.kinds import KINDS, KindKey
 __all__ = [
     "Achievement",
     "Attempt",
+    "ClaimSource",
     "Coverage",
+    "DigestClaim",
     "Evidence",
     "Indicator",
     "Plan",
@@ -43,6 +45,8 @@ QuestionTarget = Literal["indicator", "achievement", "problem", "plan", "digest"
 QuestionField = Literal["name", "summary", "category", "cause", "digest", "kind"]
 QuestionOutcome = Literal["accepted", "rejected", "unanswered"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
+SourceKind = Literal["achievement", "indicator", "problem", "plan"]
+ClaimPart = Literal["report", "achievements", "indicators", "problems", "plans"]
 
 
 class _Model(BaseModel):
@@ -128,6 +132,41 @@ class Rejected(_Model):
     kind: RejectedKind
     content: dict[str, JsonValue] = Field(description="模型给出的原始内容")
     reason: str = Field(description="未通过校验的原因")
+
+
+class ClaimSource(_Model):
+    """An item of the result that a digest claim speaks of, and where it stands in the report."""
+
+    kind: SourceKind = Field(
+        description="条目的种类：achievement 成效、indicator 数字指标、problem 问题、plan 计划"
+    )
+    index: int = Field(ge=0, description="该条目在结果对应列表中的序号（从 0 起）")
+    quote: str = Field(description="该条目的原文引文（即它的 evidence.quote）")
+    start: int = Field(ge=0, description="引文在 Report.text 中的起始字符位置")
+    end: int = Field(ge=0, description="引文在 Report.text 中的结束字符位置（不含）")
+
+
+class DigestClaim(_Model):
+    """One sentence of the digest, the items it speaks of, and who wrote it.
+
+    ``digest[start:end] == text``; every word of it was checked against its ``sources``
+    (``rulelaw_llm.rules.claims.check_claim``).
+    """
+
+    text: str = Field(description="摘要中的这一句")
+    start: int = Field(ge=0, description="这一句在 digest 中的起始字符位置")
+    end: int = Field(ge=0, description="这一句在 digest 中的结束字符位置（不含）")
+    part: ClaimPart = Field(
+        description="这一句讲的是结果的哪一部分：achievements 举措、indicators 数字、problems 问题、"
+        "plans 计划；report 只有单位和年度"
+    )
+    sources: list[ClaimSource] = Field(
+        default_factory=list, description="这一句所依据的条目及其原文位置"
+    )
+    origin: Literal["template", "model"] = Field(
+        default="template",
+        description="template 由规则模板写成；model 由模型写成并通过逐句校验",
+    )
 
 
 class Attempt(_Model):
@@ -221,12 +260,35 @@ class ReportSummary(_Model):
     level: str | None = Field(description="层级：乡、镇、街道、县、区、市、省、部门")
     year: int | None = Field(description="报告所述年度")
     title: str | None
+    published: date | None = Field(
+        default=None,
+        description="发布日期：网页副本的发布时间/发布日期/发表日期/信息提供日期等（成文日期、"
+        "公文生成日期是成文的日期，不算发布）；页面未写明时为空（1.3 新增）",
+    )
+    metadata: dict[str, str] = Field(
+        default_factory=dict,
+        description="网页副本的元数据（索引号、发布机构、来源、网址等，原样保留），不属于报告正文"
+        "（1.3 新增）",
+    )
     achievements: list[Achievement] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
     plans: list[Plan] = Field(default_factory=list)
     digest: str = Field(description="一段话摘要")
+    digest_claims: list[DigestClaim] = Field(
+        default_factory=list,
+        description="摘要逐句：每句的位置、所依据的条目（schema 1.3 起；更早的结果为空）",
+    )
     warnings: list[str] = Field(default_factory=list)
     rejected: list[Rejected] = Field(default_factory=list)
     coverage: Coverage | None = None
     provenance: Provenance
+
+    @model_validator(mode="after")
+    def _claims_slice_the_digest(self) -> ReportSummary:
+        for claim in self.digest_claims:
+            if self.digest[claim.start : claim.end] != claim.text:
+                raise ValueError(
+                    f"digest claim {claim.text!r} is not digest[{claim.start}:{claim.end}]"
+                )
+        return self

@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rulelaw_llm import Summarizer, load_report  # noqa: E402
+from rulelaw_llm import ProviderError, Summarizer, load_report  # noqa: E402
 from rulelaw_llm.corpus.batch import BatchRecord  # noqa: E402
 
 
@@ -50,9 +50,9 @@ def main() -> None:
     )
     recorder.register_serializer("yaml", _Yaml)
     print(
-        "| 报告 | 金标准指标 | 找到（同位置） | 问了名称 | 模型命名 | 未命名 | 问的字段 | 拒绝 | 重问 | 无进展重问 | 请求 | 提示 token | 生成 token |"
+        "| 报告 | 金标准指标 | 找到（同位置） | 问了名称 | 模型命名 | 未命名 | 问的字段 | 拒绝 | 重问 | 无进展重问 | 摘要句（模型写的/共） | 请求 | 提示 token | 生成 token |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for gold_path in sorted((ROOT / "examples" / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         slug = gold_path.stem
@@ -66,13 +66,20 @@ def main() -> None:
             print(f"| {slug} | 没有录制 |")
             continue
         report = load_report(ROOT / "examples" / "reports" / gold["report"])
-        with recorder.use_cassette(str(cassette)):
-            summary = Summarizer(
-                provider="llama-cpp-python",
-                base_url="http://127.0.0.1:8765/v1",
-                model="qwen2.5-1.5b",
-                api_key="local",
-            ).summarize(report)
+        try:
+            with recorder.use_cassette(str(cassette)):
+                summary = Summarizer(
+                    provider="llama-cpp-python",
+                    base_url="http://127.0.0.1:8765/v1",
+                    model="qwen2.5-1.5b",
+                    api_key="local",
+                    connect_retries=0,
+                ).summarize(report)
+        except ProviderError:
+            # A request the cassette does not hold (vcr refuses it): the library now asks
+            # something else than what was recorded.
+            print(f"| {slug} | 录制与当前的请求不符：请重新录制（tests/test_llm_samples.py） |")
+            continue
         report_path = ROOT / "examples" / "reports" / gold["report"]
         record = BatchRecord(
             record="result",
@@ -101,7 +108,9 @@ def main() -> None:
             f"| {gold['entity']} | {len(gold['indicators'])} | {found} | {coverage.asked if coverage else 0} | "
             f"{coverage.named_by_model if coverage else 0} | {coverage.unresolved if coverage else 0} | "
             f"{len(coverage.questions) if coverage else 0} | {len(summary.rejected)} | {usage.reasks} | "
-            f"{usage.reasks_without_progress} | {usage.requests} | "
+            f"{usage.reasks_without_progress} | "
+            f"{sum(c.origin == 'model' for c in summary.digest_claims)}/{len(summary.digest_claims)} | "
+            f"{usage.requests} | "
             f"{usage.prompt_tokens:,} | {usage.completion_tokens:,} |"
         )
     if jsonl is not None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx2
@@ -30,6 +33,8 @@ def _user_prompt(body: dict[str, Any]) -> str:
 def fake_answer(body: dict[str, Any]) -> Answer:
     """The fake's default answer to a request, derived from the prompt text."""
     prompt = _user_prompt(body)
+    if "1 加 1 等于几" in prompt:  # the probe of ``rulelaw-llm check``
+        return {"answer": "2"}
     candidates = re.findall(r"^q(\d+)：(.+)$", prompt, re.MULTILINE)
     if candidates:
         block = prompt.split("原文：", 1)[1].split("数字：", 1)[0]
@@ -50,14 +55,28 @@ def fake_answer(body: dict[str, Any]) -> Answer:
             entry: Answer = {"summary": summary, "category": "legal_publicity", "cause": None}
             answer[f"i{number}"] = {key: entry[key] for key in asked.split("、")}
         return answer
-    match = re.search(r"单位：(.+?)；年度：(\d+)", prompt)
-    entity, year = (match.group(1), match.group(2)) if match else ("某单位", "")
-    figure = re.search(r"关键数字[^：]*：([^；\n\d]+)([\d.]+万?)([^；\n]*)[；\n]", prompt + "\n")
-    cited = f"{figure.group(1)}{figure.group(2)}{figure.group(3)}，" if figure else ""
-    return {
-        "digest": f"{entity}{year}年扎实推进法治政府建设，{cited}依法行政水平持续提升，"
-        "普法宣传不断深入；同时存在宣传形式单一等不足，下一步将加强学习和宣传。"
-    }
+    return _digest_answer(prompt)
+
+
+#: How the fake writes each sentence of the digest from the items the prompt lists for it.
+_SENTENCES = {
+    "主要举措": "{items}。",
+    "关键数字": "全年{items}。",
+    "存在的问题": "存在{items}等问题。",
+    "下一年度的工作": "下一步将{items}。",
+}
+
+
+def _digest_answer(prompt: str) -> Answer:
+    """A faithful digest: each numbered sentence made of its own listed items, the opening first."""
+    opening = re.search(r"(s\d+)以“(.+?)”开头", prompt)
+    answer: Answer = {}
+    for key, part, items in re.findall(r"^(s\d+)（(.+?)，不超过\d+字）：(.+)$", prompt, re.M):
+        text = _SENTENCES[part].format(items="，".join(items.split("；")))
+        if opening and opening.group(1) == key:
+            text = f"{opening.group(2)}{text}"
+        answer[key] = text
+    return answer
 
 
 def completion(
@@ -153,3 +172,39 @@ def refuses_while(
         return response() if carries(body) else None
 
     return fault
+
+
+@contextmanager
+def serve_fake_model(model: FakeModel | None = None) -> Iterator[str]:
+    """The FAKE model behind a real HTTP server on 127.0.0.1; yields its base URL (``…/v1``).
+
+    For what must run as a separate process (the docs' shell examples): the library's own
+    client, retries and parsing, against answers made up by ``fake_answer``.
+    """
+    fake = model or FakeModel()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            content = self.rfile.read(length)
+            request = httpx2.Request("POST", f"http://127.0.0.1{self.path}", content=content)
+            response = fake.handle(request)
+            payload = response.content
+            self.send_response(response.status_code)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:  # quiet
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

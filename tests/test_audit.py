@@ -422,3 +422,54 @@ def test_the_publication_date_of_the_reports_metadata_is_checked() -> None:
     assert {"late_publication", "unknown_publication_date"}.isdisjoint(
         f.code for f in on_time.findings
     )
+
+
+def test_same_named_reports_are_told_apart_by_their_file(tmp_path: Path) -> None:
+    from rulelaw_llm.auditing.render import audits_to_markdown, audits_to_table
+
+    text = (REPORTS / "ka-xiang-2024.txt").read_text(encoding="utf-8")
+    first, second = tmp_path / "a" / "0001.txt", tmp_path / "b" / "0002.txt"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")  # both reports call themselves 卡乡
+
+    results = audit([str(first), str(second)])
+
+    table = audits_to_table(results, width=None)
+    assert "卡乡（0001.txt）" in table and "卡乡（0002.txt）" in table
+    assert "| 卡乡（0001.txt） |" in audits_to_markdown(results)
+    copied = [f.message for f in results[0].findings if f.code == "boilerplate"]
+    assert copied and all("0002.txt" in message for message in copied)
+
+
+def test_a_table_for_a_file_or_a_pipe_cuts_nothing(sample_audits: dict[str, Audit]) -> None:
+    from rulelaw_llm.auditing.render import audits_to_table, to_do
+
+    table = audits_to_table(list(sample_audits.values()), width=None)
+    for result in sample_audits.values():
+        assert any(to_do(result) in line for line in table.splitlines())  # on one line
+    assert "…" not in table.split("\n\n")[0]
+
+
+def test_a_results_file_without_its_text_is_checked_with_the_date_the_summary_carries() -> None:
+    """A 1.3 result keeps the page's publication date, so the audit needs no text for it."""
+    from rulelaw_llm import summarize_offline
+    from rulelaw_llm.auditing.audit import audit_subjects, subjects_of
+
+    text = (REPORTS / "lvcun-zhen-2024.txt").read_text(encoding="utf-8")
+    late = summarize_offline(
+        load_report(f"来源：吕村镇人民政府　发布时间：2025-05-06 09:30\n{text}")
+    )
+    drafted = summarize_offline(load_report(f"成文日期：2025-05-06\n{text}"))
+    assert (late.published, drafted.published) == (date(2025, 5, 6), None)
+
+    # Inputs that are not files: the text is gone, only the summaries are audited.
+    (result, unknown) = audit_subjects(
+        subjects_of([("gone/lvcun-late.txt", late), ("gone/lvcun-drafted.txt", drafted)])
+    )
+
+    assert not result.text_available
+    (finding,) = [f for f in result.findings if f.code == "late_publication"]
+    assert (result.published_from, finding.published) == ("metadata", date(2025, 5, 6))
+    assert finding.looked_for is not None and "发布时间：2025-05-06 09:30" in finding.looked_for
+    assert "unknown_publication_date" in {f.code for f in unknown.findings}

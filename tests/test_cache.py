@@ -22,11 +22,11 @@ KA_XIANG = REPORTS / "ka-xiang-2024.txt"
 #: Appended to a copy of digest.py: the same library with a different digest template.
 CHANGED_TEMPLATE = """
 
-_original_template_digest = template_digest
+_original_opening = opening
 
 
-def template_digest(**arguments):  # type: ignore[no-redef]
-    return "（改过的模板）" + _original_template_digest(**arguments)
+def opening(subject):  # type: ignore[no-redef]
+    return "（改过的模板）" + _original_opening(subject)
 """
 
 

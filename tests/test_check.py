@@ -123,6 +123,9 @@ def test_check_stops_when_the_server_cannot_be_reached(caplog: pytest.LogCapture
     report = check_endpoint(config, client=client)
     assert report.results == () and report.unreachable is not None
     assert "无法连接 http://127.0.0.1:9/v1" in render_check(report)
+    # Said in Chinese, with what to check; never the SDK's "Connection error.".
+    assert "Connection error" not in render_check(report)
+    assert "请检查服务是否已启动" in render_check(report)
     # instructor's "API call failed…" / "Max retries exceeded…" do not reach the user.
     assert not [r for r in caplog.records if r.name.split(".")[0] in ("instructor", "openai")]
 

@@ -265,3 +265,33 @@ def test_scope_reaches_the_summarizer() -> None:
     batch_args = _parser().parse_args([*batch, "--model", "m", "--scope", "all"])
     asynchronous = _async_summarizer(batch_args)
     assert asynchronous is not None and asynchronous.settings.scope == "all"
+
+
+def test_quantities_prints_values_in_full_with_section_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "q.txt"
+    report.write_text("一、工作情况\n全年投入经费440万元，办理案件1.5万件。\n", encoding="utf-8")
+    assert main(["quantities", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "440万元" in out and "= 4,400,000 元" in out and "= 15,000 件" in out
+    assert "e+" not in out and "[主要举措和成效]" in out
+
+
+def test_export_help_lists_every_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from rulelaw_llm.corpus.export import TABLES
+
+    assert main(["export", "--help"]) == 0
+    help_text = capsys.readouterr().out.replace("\n", "")
+    assert [table for table in TABLES if table not in help_text] == []
+
+
+def test_the_no_model_hint_says_it_once_and_names_every_preset(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rulelaw_llm.llm.providers import PRESETS
+
+    assert main(["summarize", SHENZHA]) == 0
+    (hint,) = capsys.readouterr().err.strip().splitlines()
+    assert hint.count("未配置大模型") == 1
+    assert [name for name in PRESETS if name not in hint] == []

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from rulelaw_llm import summarize_offline
-from rulelaw_llm.rules.digest import clause_ends, is_balanced, template_digest
+from rulelaw_llm import load_report, summarize_offline
+from rulelaw_llm.rules.claims import check_claim
+from rulelaw_llm.rules.digest import clause_ends, is_balanced, plan_digest_of, template_digest
+from rulelaw_llm.rules.quantities import find_quantities
 from rulelaw_llm.schema import Evidence, Problem
 from tests.conftest import REPORTS
 
@@ -94,7 +96,7 @@ def test_problem_summaries_are_cut_only_between_whole_clauses(summary: str, expe
     assert digest == (
         f"青石镇2024年法治政府建设报告：存在问题：{expected}。"
         if expected
-        else "青石镇2024年法治政府建设报告："
+        else "青石镇2024年法治政府建设报告。"
     )
 
 
@@ -102,3 +104,81 @@ def test_clause_ends_ignore_marks_inside_quotes_and_brackets() -> None:
     text = "开展“送法下乡，进村入户”活动，发放《宣传册（一，二）》，受益群众"
     assert [text[end] for end in clause_ends(text)] == ["，", "，"]
     assert clause_ends(text) == [text.index("活动") + 2, text.index("》，") + 1]
+
+
+# --------------------------------------------------------------------------- claims
+
+#: Our own sentences in the shapes where the old template cut a number from its noun.
+CUTS = """云溪街道2024年法治政府建设工作报告
+一、主要工作
+（一）压实主体责任。对上级督查指出的9个问题，逐项整改到位。全年召开专题会议5次、组织法治培训3场。
+（二）深化依法行政。审核合同、文件等46件次，在政务服务事项中1280项实现网上办理。
+（三）强化普法宣传。开设法治讲堂12期，受教育群众达6000余人次
+"""
+
+
+def test_a_number_always_stands_with_its_own_noun_phrase() -> None:
+    summary = summarize_offline(CUTS)
+    digest = summary.digest
+    assert digest.startswith("云溪街道2024年法治政府建设报告：")
+    # A clause that needs the next one (对……的9个问题，逐项整改) is not used at all.
+    assert "9个" not in digest
+    # A list joined by 、 is taken whole: 46件次 counts contracts and documents.
+    assert "审核合同、文件等46件次" in digest
+    assert "召开专题会议5次、组织法治培训3场" in digest
+    # A scene-setting clause (在……中) is never the piece that holds a number.
+    assert "事项中1280项" not in digest
+    # The text stops mid-sentence after its last figure: that figure is not cut off there.
+    assert "6000余人次" not in digest or "受教育群众达6000余人次" in digest
+    for piece in re.split(r"[，；。：]", digest):
+        assert not re.search(r"(?:的|对|在|中|和|与|及|将|向|于)$", piece), piece
+
+
+def test_every_claim_slices_the_digest_and_names_items_of_its_part(sample: str) -> None:
+    summary = summarize_offline(REPORTS / f"{sample}.txt")
+    assert summary.digest == "".join(claim.text for claim in summary.digest_claims)
+    parts = {"achievement": "achievements", "indicator": "indicators"}
+    parts |= {"problem": "problems", "plan": "plans"}
+    for claim in summary.digest_claims:
+        assert summary.digest[claim.start : claim.end] == claim.text
+        assert claim.sources and claim.origin == "template"
+        own = [source for source in claim.sources if parts[source.kind] == claim.part]
+        assert own, claim
+        for source in claim.sources:
+            items = getattr(summary, parts[source.kind])
+            assert items[source.index].evidence.quote == source.quote
+    # Every number is an indicator, written as the report writes it (余, 以上).
+    text = REPORTS.joinpath(f"{sample}.txt").read_text(encoding="utf-8")
+    for quantity in find_quantities(summary.digest):
+        assert quantity.raw in {q.raw for q in find_quantities(text)}, quantity
+
+
+def test_every_template_claim_passes_the_check_a_model_claim_must_pass(sample: str) -> None:
+    summary = summarize_offline(REPORTS / f"{sample}.txt")
+    text = load_report(REPORTS / f"{sample}.txt").text
+    claims, subject = plan_digest_of(summary, text=text)
+    for claim in claims:
+        assert check_claim(claim.text, claim.grounds, subject) == (claim.text, [])
+
+
+@pytest.mark.parametrize(
+    ("entity", "title", "opening"),
+    [
+        ("青石镇", "青石镇2024年法治政府建设工作报告", "青石镇2024年法治政府建设报告："),
+        (None, "关于2024年度法治政府建设情况的报告", "《关于2024年度法治政府建设情况的报告》："),
+        (None, None, "本报告（2024年）："),
+    ],
+)
+def test_the_issuer_or_else_the_title_or_else_this_report_opens_the_digest(
+    entity: str | None, title: str | None, opening: str
+) -> None:
+    digest = template_digest(
+        entity=entity,
+        year=2024,
+        achievements=[],
+        indicators=[],
+        problems=[_problem("基层法治力量薄弱")],
+        plans=[],
+        title=title,
+    )
+    assert digest == f"{opening}存在问题：基层法治力量薄弱。"

@@ -84,6 +84,7 @@ def expected_counts(summaries: dict[str, ReportSummary]) -> dict[str, int]:
         "indicators": sum(len(summary.indicators) for summary in values),
         "problems": sum(len(summary.problems) for summary in values),
         "plans": sum(len(summary.plans) for summary in values),
+        "digest_claims": sum(len(summary.digest_claims) for summary in values),
         "errors": 1,
         "indicator_kinds": sum(len(kind_rows(summary)) for summary in values),
         "audits": 5,
@@ -319,6 +320,7 @@ def test_empty_tables_are_created_with_their_columns(tmp_path: Path, to: str) ->
         "indicators": 0,
         "problems": 0,
         "plans": 0,
+        "digest_claims": 0,
         "errors": 1,
         "indicator_kinds": 0,
         "audits": 0,
@@ -450,6 +452,39 @@ def test_audits_and_findings_tables_sort_the_townships_and_carry_chinese_labels(
     assert labels == [("topic_gap", "未涉及主题", "info", "提示")]
 
 
+def test_digest_claims_keep_their_place_and_join_their_sources(
+    results_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "results.sqlite"
+    export_results(results_file, to="sqlite", output=output)
+    with sqlite3.connect(output) as connection:
+        claims = connection.execute(
+            'SELECT r.digest, c.text, c.start, c."end", c.part, c.origin, c.sources '
+            "FROM digest_claims c JOIN reports r USING (report_id) ORDER BY c.id"
+        ).fetchall()
+        ids = {
+            row[0]
+            for table in ("achievements", "indicators", "problems", "plans")
+            for row in connection.execute(f'SELECT id FROM "{table}"')
+        }
+        figures = connection.execute(
+            "SELECT i.quote FROM digest_claims c JOIN indicators i "
+            "ON instr(' ' || c.sources || ' ', ' ' || i.id || ' ') > 0 "
+            "WHERE c.part = 'indicators' AND c.report_id = i.report_id"
+        ).fetchall()
+    assert len(claims) == 20  # four sentences for each sample: measures, figures, problems, plans
+    for digest, text, start, end, _, origin, sources in claims:
+        assert digest[start:end] == text and origin == "template"
+        assert set(sources.split()) <= ids
+    assert {part for *_, part, _, _ in claims} == {
+        "achievements",
+        "indicators",
+        "problems",
+        "plans",
+    }
+    assert ("共化解矛盾纠纷52件",) in figures
+
+
 def test_to_frames_gives_the_exported_tables_as_dataframes(
     results_file: Path, tmp_path: Path
 ) -> None:
@@ -463,6 +498,7 @@ def test_to_frames_gives_the_exported_tables_as_dataframes(
         assert list(frame.columns) == [column.name for column in TABLES[name]]
     audits = frames["audits"].set_index("entity")
     assert audits.loc["梧桐镇", "causes_separate"]
+    assert set(frames["digest_claims"]["origin"]) == {"template"}
     assert str(frames["reports"]["year"].dtype) == "Int64"
     topics = frames["findings"].query("code == 'topic_gap'")
     assert set(topics["topic_label"]) <= {
@@ -505,3 +541,109 @@ def test_a_result_made_after_a_downgrade_says_so_in_the_reports_table(
         (input_path, "response_format: json_schema→json_object"),
         (list(summaries)[1], None),
     ]
+
+
+# ------------------------------------------------------------------ the page's facts
+
+WEB_COPY = (
+    "网址：http://www.example.gov.cn/art/2025/3/12/art_31.html\n"
+    "白沙镇2024年法治政府建设工作报告\n"
+    "发布时间：2025-03-12 09:30　来源：青石县白沙镇人民政府\n"
+    "2024年，白沙镇坚持依法行政，全年召开学法会议6次。\n"
+    "一、主要举措和成效\n（一）加强学习。开展法治培训3场。\n"
+)
+
+
+def _web_copy_results(tmp_path: Path) -> Path:
+    """A results file: a web copy (1.3, with its page facts) and a 1.2 result without them."""
+    source = tmp_path / "baisha.txt"
+    source.write_text(WEB_COPY, encoding="utf-8")
+    web = summarize_offline(source)
+    old = summarize_offline(ROOT / LVCUN).model_dump(mode="json", exclude={"published", "metadata"})
+    old["provenance"]["schema_version"] = "1.2"
+    lines = [
+        json.dumps(
+            {
+                "record": "result",
+                "input": name,
+                "input_sha256": hashlib.sha256(name.encode()).hexdigest(),
+                "settings_key": "0123456789abcdef",
+                "finished_at": FINISHED_AT,
+                "cached": False,
+                "summary": summary,
+            },
+            ensure_ascii=False,
+        )
+        for name, summary in (("baisha.txt", web.model_dump(mode="json")), (LVCUN, old))
+    ]
+    path = tmp_path / "results.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _reports_rows(to: str, output: Path) -> list[dict[str, object]]:
+    columns = [column.name for column in TABLES["reports"]]
+    if to == "csv":
+        import pandas as pd
+
+        frame = pd.read_csv(output / "reports.csv", encoding="utf-8-sig", dtype=str)
+        return [
+            {key: (None if pd.isna(value) else value) for key, value in row.items()}
+            for row in frame.to_dict("records")
+        ]
+    if to == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(output / "reports.parquet").to_pylist()
+    if to == "sqlite":
+        with sqlite3.connect(output) as connection:
+            rows = connection.execute(f"SELECT {', '.join(columns)} FROM reports").fetchall()
+        connection.close()
+    elif to == "duckdb":
+        import duckdb
+
+        with duckdb.connect(str(output), read_only=True) as database:
+            rows = database.execute(f"SELECT {', '.join(columns)} FROM reports").fetchall()
+    else:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(output, read_only=True)
+        rows = [tuple(cell.value for cell in row) for row in workbook["reports"].iter_rows()][1:]
+        workbook.close()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize("to", ["csv", "parquet", "sqlite", "duckdb", "xlsx"])
+def test_the_reports_table_carries_the_pages_date_address_and_metadata(
+    tmp_path: Path, to: str
+) -> None:
+    output = tmp_path / ("out" if to in ("csv", "parquet") else f"out.{to}")
+
+    export_results(_web_copy_results(tmp_path), to=to, output=output)
+
+    rows = {row["input"]: row for row in _reports_rows(to, output)}
+    web, old = rows["baisha.txt"], rows[LVCUN]
+    assert (web["published"], web["url"]) == (
+        "2025-03-12",
+        "http://www.example.gov.cn/art/2025/3/12/art_31.html",
+    )
+    assert json.loads(str(web["metadata"])) == {
+        "网址": "http://www.example.gov.cn/art/2025/3/12/art_31.html",
+        "发布时间": "2025-03-12 09:30",
+        "来源": "青石县白沙镇人民政府",
+    }
+    assert (old["published"], old["url"], old["metadata"]) == (None, None, None)
+    assert old["schema_version"] == "1.2" and web["schema_version"] == "1.3"
+
+
+def test_to_frames_carries_the_pages_date_and_address(tmp_path: Path) -> None:
+    import rulelaw_llm
+
+    reports = rulelaw_llm.to_frames(_web_copy_results(tmp_path))["reports"]
+
+    web = reports[reports["input"] == "baisha.txt"].iloc[0]
+    assert (web["published"], web["url"]) == (
+        "2025-03-12",
+        "http://www.example.gov.cn/art/2025/3/12/art_31.html",
+    )
+    assert reports[reports["input"] == LVCUN]["published"].isna().all()

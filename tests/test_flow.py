@@ -21,6 +21,7 @@ from rulelaw_llm.llm.flow import (
     run_together,
     summary_flow,
 )
+from rulelaw_llm.llm.plan import _name_target
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import ItemsTask, NamesTask, NameTarget, Reply, Request
 from rulelaw_llm.reading.document import Item
@@ -246,7 +247,9 @@ def test_unsure_names_say_why() -> None:
         "全年组织开展习近平法治思想专题学习研讨交流会议4次",
     ).replace("开展普法宣传活动20余场，发放宣传资料500余份", "开展活动20余场500余份")
     known = facts(text)
-    assert "规则名称过长" in "；".join(name_doubts(known, 0))
+    # The long phrase is cut to its head (研讨交流会议), and the doubt says so.
+    assert known.baseline.indicators[0].name == "研讨交流会议"
+    assert "规则截取了名称的中心词" in "；".join(name_doubts(known, 0))
     assert "分句中还有别的数字" in name_doubts(known, 2)
     assert name_doubts(known, 1) == ()
 
@@ -281,15 +284,20 @@ def test_a_report_flow_runs_by_hand_and_keeps_the_floor_where_sure() -> None:
         ]
     )
     assert [request.label for request in batch] == ["digest"]
-    assert "普法宣传活动20余场" in batch[0].user  # figures as the report writes them
-    digest = (
-        "某某镇2024年坚持依法行政，开展普法宣传活动20余场、发放宣传资料500份；"
-        "存在普法形式单一等问题，下一步将创新普法方式。"
-    )
+    assert batch[0].keys == ("s1", "s2", "s3", "s4")
+    assert "开展普法宣传活动20余场" in batch[0].user  # figures as the report writes them
+    sentences = {
+        "s1": "某某镇2024年加强学法用法，深化普法宣传。",
+        "s2": "全年召开法治专题学习会议4次，开展普法宣传活动20场。",
+        "s3": "存在普法形式单一、群众参与不够等问题。",
+        "s4": "下一步将创新普法方式，加强队伍建设。",
+    }
     with pytest.raises(StopIteration) as stop:
-        flow.send([answer({"digest": digest})])
+        flow.send([answer(sentences)])
     summary = stop.value.value.summary
-    assert "发放宣传资料500余份" in summary.digest  # the marker is repaired, not re-asked
+    assert "开展普法宣传活动20余场" in summary.digest  # the marker is repaired, not re-asked
+    assert [claim.origin for claim in summary.digest_claims] == ["model"] * 4
+    assert summary.digest == "".join(claim.text for claim in summary.digest_claims)
     assert summary.problems[1].cause == "原因是编制有限"
     assert summary.problems[0].cause is None
     assert [i.origin for i in summary.indicators] == ["prepass"] * 4
@@ -299,6 +307,9 @@ def test_a_report_flow_runs_by_hand_and_keeps_the_floor_where_sure() -> None:
         ("problem", 0, "cause", "accepted"),
         ("problem", 1, "cause", "accepted"),
         ("digest", 0, "digest", "accepted"),
+        ("digest", 1, "digest", "accepted"),
+        ("digest", 2, "digest", "accepted"),
+        ("digest", 3, "digest", "accepted"),
     ]
 
 
@@ -359,3 +370,63 @@ def test_the_default_plan_asks_a_category_only_when_no_keyword_supports_one() ->
     ]
     split = [t for t in everything if t.reasons.get("category") == "类别关键词依据分散"]
     assert split and all(len(t.choices) == 2 for t in split)
+
+
+# --------------------------------------------------------------------------- name checks, both sides
+
+LIST_REPORT = """青石镇2024年法治政府建设情况报告
+一、主要举措和成效
+（一）深化普法宣传
+全年举办法治讲座6次、张贴宣传海报40张、发放普法手册1500余册，受众3000余人次。
+全镇9个村均聘请律师担任法律顾问，覆盖率100%。
+举办为期三天的执法人员轮训，累计开展执法检查20次、专项督查5次，合计25次。
+司法所共受理调解申请42件，其中当场化解30件。
+对全镇12个站所和8个村居开展法治巡察。
+"""
+
+
+def name_check(raw: str, answer: str) -> str | None:
+    """How the names task judges ``answer`` for the number written ``raw``."""
+    known = facts(LIST_REPORT)
+    task = NamesTask(
+        [
+            _name_target(known, index, ("测试",))
+            for index, quantity in enumerate(known.quantities)
+            if quantity.raw == raw
+        ]
+    )
+    return task.check("q1", answer)[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer"),
+    [
+        ("6次", "法治讲座"),
+        ("1500余册", "普法手册"),
+        ("3000余人次", "普法受众人数"),  # the unit says 人数; 普法 from the heading
+        ("100%", "法律顾问覆盖率"),  # a rate's subject from the clause before it
+        ("三天", "执法人员轮训时长"),  # a duration from its unit
+        ("25次", "执法检查督查合计"),  # a stated sum of the counts before it
+        ("30件", "当场化解调解申请"),  # the subject of a list from the clause before
+    ],
+)
+def test_a_grounded_abstraction_of_a_good_annotator_is_accepted(raw: str, answer: str) -> None:
+    assert name_check(raw, answer) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer", "reason"),
+    [
+        ("40张", "普法手册", "不在这个数字所在的分句"),  # the next number's noun
+        ("6次", "宣传海报", "不在这个数字所在的分句"),
+        ("20次", "专项督查", "不在这个数字所在的分句"),
+        ("100%", "聘请法律顾问村", "比率"),  # a count's name for a rate
+        ("9个", "法律顾问覆盖率", "不是比率"),  # a rate's name for a count
+        ("42件", "信访积案", "不在这个数字所在的分句"),  # words found nowhere near
+        ("12个", "巡察村居", "另一个数字"),  # one clause, the other number's noun
+        ("6次", "法治讲座参加人次", "单位与统计对象"),  # counts sessions, named as people
+    ],
+)
+def test_a_plausible_wrong_name_is_caught(raw: str, answer: str, reason: str) -> None:
+    failure = name_check(raw, answer)
+    assert failure is not None and reason in failure

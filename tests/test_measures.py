@@ -67,10 +67,15 @@ def test_the_unit_family_must_fit() -> None:
 
 
 def test_a_bare_clause_takes_its_kind_from_the_sentence() -> None:
-    sentence = "邀请县委党校教师为机关干部举办法律讲座3场，参与人数90余人次"
+    sentence = "县委党校为机关干部举办法治专题培训讲座3场，参与人数90余人次"
     evidence = _evidence("参与人数", "参与人数90余人次", "人次", sentence=sentence)
     assert rule_kind(evidence) == "law_training_participants"
     assert kind_doubt(evidence) == "种类的支持词只在上下文中"
+    # One or two short words in the sentence are too weak: other, and a doubt the model may settle.
+    weak = _evidence(
+        "参与人数", "参与人数90余人次", "人次", sentence="举办讲座3场，参与人数90余人次"
+    )
+    assert (rule_kind(weak), kind_doubt(weak)) == ("other", "种类的支持词只在上下文中且太弱")
     # Support in the clause but not in the name is a lesser doubt.
     clause = _evidence("对全县", "对全县单位开展考核12个", "个")
     assert (rule_kind(clause), kind_doubt(clause)) == ("units_assessed", "种类的支持词不在名称中")

@@ -48,6 +48,49 @@ def test_a_name_is_the_noun_phrase_the_number_counts(sentence: str, raw: str, na
     assert names(sentence)[raw] == name
 
 
+@pytest.mark.parametrize(
+    ("sentence", "raw", "name"),
+    [
+        # Words that only say where or to whom: the noun after the measure word counts.
+        ("对全县29个重点单位开展专项巡察。", "29个", "重点单位"),
+        ("为辖区内15家企业提供法治体检。", "15家", "企业"),
+        ("实现全市86个单位考核全覆盖。", "86个", "单位考核"),
+        ("市县两级35名执法人员参加轮训。", "35名", "执法人员"),
+        ("对巡察反馈的9个问题逐项整改。", "9个", "问题"),
+        # The noun after the number ends where its predicate starts.
+        ("全乡4名网格员全部取得调解员证书。", "4名", "网格员"),
+        ("全镇12个村居也都配备了法律顾问。", "12个", "村居"),
+        # Whom a thing went to is not what is counted.
+        ("向县政府和县人大报备规范性文件6件。", "6件", "报备规范性文件"),
+        # Examples before 等 with nothing after: the examples name the count.
+        ("依法审核合同、文件等120件。", "120件", "审核合同、文件"),
+        # Counted by the award: the award names them.
+        ("3个村被评为省级民主法治示范村。", "3个", "省级民主法治示范村"),
+        # A long name keeps its head; a list keeps its items.
+        ("党委理论学习中心组学习专题学法8次。", "8次", "专题学法"),
+        ("组织专题学习、集中学习、书记讲党课5次。", "5次", "专题学习、集中学习、书记讲党课"),
+        # 共计 introduces the count of what follows.
+        ("动态调整部门共计52项职权事项。", "52项", "职权事项"),
+        # A count word keeps the owner of the activity it counts.
+        ("组织志愿者小组开展活动次数25次。", "25次", "志愿者小组开展活动次数"),
+        # A stated sum is named by the first item of the list it sums.
+        ("群众评价非常满意702条，满意53条，合计755条。", "755条", "群众评价非常满意"),
+        # 共性 is no 共; 年度内 leads to the noun; a quoted name may open the noun.
+        ("针对省里反馈的9个共性问题逐项整改。", "9个", "共性问题"),
+        ("各服务站2024年度内累计办件8800件。", "8800件", "办件"),
+        ("推动15个“高效办成一件事”主题事项落地。", "15个", "“高效办成一件事”主题事项"),
+        # A trailing general verb or 均在 is not part of the noun.
+        ("走进学校开展3场次。", "3场次", "走进学校"),
+        # 同 at the end of a noun (合同) is not the preposition 同.
+        ("纳入清单的规范性文件9类，重大决策4类，行政合同3类。", "3类", "行政合同"),
+    ],
+)
+def test_scope_words_and_open_ends_never_stand_as_a_name(
+    sentence: str, raw: str, name: str
+) -> None:
+    assert names(sentence)[raw] == name
+
+
 def test_a_bare_number_takes_the_noun_of_the_clause_before_it() -> None:
     text = "依托“宪法宣传周”“民法典宣传月”等节点开展以案释法宣讲活动，共12场。"
     assert names(text)["12场"] == "以案释法宣讲活动"

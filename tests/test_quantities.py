@@ -72,6 +72,24 @@ def test_value_unit_and_approx_agree_with_the_gold(slug: str) -> None:
         ("深入学校、6各行政村开展宣讲", [("6各", 6, "个", False)]),
         ("主要成效：开展活动20次（含3个村）", [("20次", 20, "次", False), ("3个", 3, "个", False)]),
         ("１２场培训", [("１２场", 12, "场", False)]),
+        # Years counted in a row are a result; a year is not.
+        (
+            "连续三年获评先进单位，连续6年考核优秀",
+            [("三年", 3, "年", False), ("6年", 6, "年", False)],
+        ),
+        # Places counted in a list, each with its own measure word.
+        (
+            "对3市5县7个部门开展督察",
+            [("3市", 3, "市", False), ("5县", 5, "县", False), ("7个", 7, "个", False)],
+        ),
+        # 目前 is a time word, not a ranking.
+        ("目前18名干部已取得执法证", [("18名", 18, "名", False)]),
+        # A stated deadline in minutes is a figure; a 15-minute service circle is a name.
+        ("办件时限压缩至20分钟以内", [("20分钟", 20, "分钟", False)]),
+        (
+            "一季度召开会议1次，每月至少开展2次巡查，全年巡查30次",
+            [("1次", 1, "次", False), ("30次", 30, "次", False)],
+        ),
     ],
 )
 def test_indicators_are_found_with_value_unit_and_approx(
@@ -96,6 +114,17 @@ def test_indicators_are_found_with_value_unit_and_approx(
         "三大节日期间，村“两委”班子，千家万户，一户一档",
         "（1） 加强组织领导 1、 工作开展情况 （三）践行枫桥经验",
         "拨打12345热线，一次性告知",
+        # Plenary sessions are numbered, not counted.
+        "贯彻省委十一届四次全会和市委七届三次、四次全会精神",
+        # Frequencies are rules of the work, not counts of it.
+        "坚持每半年召开一次专题会议，每季度听取一次汇报",
+        # A procedural rule, not a count.
+        "严格执行两人以上执法和两名以上执法人员出示证件制度",
+        # "Only once" describes a procedure; a named set of measures is a name.
+        "群众只需跑一次，递交一次材料即可办结",
+        "出台优化营商环境八项措施和十项行动",
+        # Attributive stretches of time name a service, they count nothing.
+        "打造15分钟公共法律服务圈，建设30分钟便民服务网络",
     ],
 )
 def test_dates_slogans_ordinals_titles_and_document_numbers_are_not_quantities(text: str) -> None:

@@ -48,3 +48,19 @@ def test_escaped_text_reads_back_unchanged_at_the_start_of_a_line() -> None:
     for text in ("# 标题", "1. 列表", "- 条目", "+ 条目", "> 引用", "=== 下划线", "12) 条目"):
         page = _rendered(f"{escape_markdown(text)}\n")
         assert page == f"<p>{html.escape(text, quote=False)}</p>\n"
+
+
+def test_each_digest_sentence_has_a_footnote_naming_its_sources() -> None:
+    summary = summarize_offline(MARKUP_REPORT)
+    markdown = to_markdown(summary)
+    digest = markdown.split("## 摘要\n\n", 1)[1].split("\n\n## ", 1)[0]
+    paragraph, *notes = [line for line in digest.splitlines() if line]
+    assert paragraph.count("[^") == len(summary.digest_claims) == len(notes)
+    for number, (claim, note) in enumerate(zip(summary.digest_claims, notes, strict=True), 1):
+        assert note.startswith(f"[^{number}]: （模板）")
+        for source in claim.sources:
+            assert f"〔{source.start}–{source.end}〕" in note
+    figures = next(note for note in notes if "数字指标" in note)
+    assert "数字指标 #1〔" in figures and "召开法治专题学习会议12次" in figures
+    # The sources' words are escaped like every other text of the report.
+    assert "<script" not in _rendered(markdown)

@@ -113,6 +113,25 @@ def test_a_summary_of_another_shape_is_skipped_with_a_warning_and_alone_is_refus
         read_results(path)
 
 
+def test_a_result_of_schema_1_2_reads_without_digest_claims_and_a_claim_off_its_digest_does_not(
+    tmp_path: Path,
+    summaries: dict[str, ReportSummary],  # noqa: F811
+) -> None:
+    older = json.loads(result_line(LVCUN, summaries[LVCUN]))
+    del older["summary"]["digest_claims"]
+    older["summary"]["provenance"]["schema_version"] = "1.2"
+    moved = json.loads(result_line(LVCUN, summaries[LVCUN]))
+    moved["summary"]["digest_claims"][0]["start"] += 1
+    path = tmp_path / "results.jsonl"
+    path.write_text(json.dumps(older, ensure_ascii=False) + "\n", encoding="utf-8")
+    (loaded,) = read_results(path).results
+    assert loaded.summary.digest_claims == [] and loaded.summary.digest
+
+    path.write_text(json.dumps(moved, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="digest claim"):
+        read_results(path)
+
+
 def test_batch_records_of_every_kind_read_back_as_written(
     tmp_path: Path,
     summaries: dict[str, ReportSummary],  # noqa: F811

@@ -14,11 +14,12 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from rulelaw_llm import read_results
+from rulelaw_llm import read_results, summarize_offline
 from rulelaw_llm.auditing.comparison import find_outliers, kind_rows
 from rulelaw_llm.corpus.review import render_review, write_review
 from rulelaw_llm.corpus.review_kinds import KIND_COLUMNS, kind_cells
 from rulelaw_llm.kinds import KINDS
+from rulelaw_llm.results import summaries_to_jsonl
 from tests.planted_corpus import PLANTS, write_planted
 from tests.test_review import CHROMIUM, CHROMIUM_ARGS, _Console, report_html, require_chromium
 
@@ -75,9 +76,12 @@ def test_the_figures_to_check_are_listed_and_shown_in_their_reports(
 
 
 def test_report_text_in_the_kind_data_cannot_end_its_element(tmp_path: Path) -> None:
-    results = write_planted(tmp_path, count=3)
-    text = results.read_text("utf-8").replace("青石镇", "青石</script><b>镇")
-    results.write_text(text, encoding="utf-8")
+    write_planted(tmp_path, count=3)
+    reports = sorted((tmp_path / "reports").glob("*.txt"))
+    first = reports[0].read_text("utf-8").replace("青石镇", "青石</script><b>镇")
+    reports[0].write_text(first, encoding="utf-8")
+    results = tmp_path / "marked.jsonl"
+    results.write_text(summaries_to_jsonl([summarize_offline(p) for p in reports]), "utf-8")
     page = render_review(results)
     data = page.split('id="kind-data">')[1].split("</script>")[0]
     assert "</" not in data and "\\u003c/script\\u003e" in data

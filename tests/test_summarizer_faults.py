@@ -369,17 +369,32 @@ def test_token_budget_stops_with_a_clear_error() -> None:
         summarizer(FakeModel(), token_budget=250).summarize(REPORT)
 
 
-def test_digest_with_an_invented_number_is_reasked_then_falls_back_to_the_template() -> None:
+def test_a_digest_sentence_with_an_invented_number_is_reasked_alone_then_left_to_the_template() -> (
+    None
+):
     def fault(call: int, body: dict[str, Any], answer: Answer) -> Answer | None:
-        if "digest" in answer:
-            return {"digest": answer["digest"] + "全年开展培训99场。"}
+        if "s2" in answer:
+            return {**answer, "s2": answer["s2"].rstrip("。") + "，开展培训99场。"}
         return None
 
     fake = FakeModel(fault=fault)
     summary = summarizer(fake, reasks=1).summarize(REPORT)
+    offline = summarize_offline(REPORT)
+    # The re-ask carries the failing sentence alone, with its reason.
+    reask = next(m["content"] for m in fake.requests[-1]["messages"] if m["role"] == "user")
+    assert "s2（关键数字" in reask and "s1（" not in reask and "99场" in reask
     assert any("模板摘要" in warning for warning in summary.warnings)
     assert summary.rejected[-1].kind == "digest" and "99" in summary.rejected[-1].reason
+    assert summary.rejected[-1].content["claim"] == "s2"
     assert "99" not in summary.digest and summary.digest.startswith("某某镇2024年")
+    # The other sentences are the model's; the figures' sentence is the template's own.
+    assert [claim.origin for claim in summary.digest_claims] == [
+        "model",
+        "template",
+        "model",
+        "model",
+    ]
+    assert summary.digest_claims[1].text == offline.digest_claims[1].text
 
 
 async def test_async_twin_gives_the_same_result(sleeps: list[float]) -> None:

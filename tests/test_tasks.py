@@ -15,18 +15,20 @@ from rulelaw_llm.llm.prompts import (
     prompt_sources,
 )
 from rulelaw_llm.llm.tasks import (
-    Figure,
+    DigestTask,
     ItemAnswer,
     ItemsTask,
     ItemTarget,
     check_category,
     check_cause,
-    check_digest,
     check_name,
     check_summary,
     feedback,
     schema_of,
 )
+from rulelaw_llm.rules.claims import Subject
+from rulelaw_llm.rules.digest import plan_digest
+from rulelaw_llm.schema import Achievement, Evidence, Indicator, Plan, Problem
 from tests.conftest import ROOT
 
 REGION = "全年召开法治专题学习会议4次"
@@ -188,57 +190,91 @@ def test_an_items_answer_holds_only_the_asked_fields() -> None:
 
 # --------------------------------------------------------------------------- digest
 
-FIGURES = [
-    Figure("发放宣传资料", "500余份", 500, "份", True),
-    Figure("调解成功率", "98%以上", 98, "%", True),
-    Figure("召开学习会议", "4次", 4, "次", False),
-]
+ACHIEVEMENT = "（一）加强学法用法，提升干部法治素养"
+FIGURE_CLAUSE = "全年召开法治专题学习会议4次"
 
 
-def digest(text: str) -> tuple[str, str | None]:
-    return check_digest(
-        text, figures=FIGURES, allowed=[500, 98, 4, 2024, 2025], entity="某某镇", max_chars=120
+def _digest_task(*, entity: str | None, problems: bool) -> DigestTask:
+    """A digest task for a small result: one measure, one figure, a plan and maybe a problem."""
+    text = f"{ACHIEVEMENT}。{FIGURE_CLAUSE}。（一）工作方法单一。（一）创新普法方式。"
+    figure_start = text.index(FIGURE_CLAUSE)
+
+    def evidence(quote: str, start: int | None = None) -> Evidence:
+        begin = text.index(quote) if start is None else start
+        return Evidence(quote=quote, start=begin, end=begin + len(quote))
+
+    indicator = Indicator(
+        name="法治专题学习会议",
+        value=4,
+        unit="次",
+        approx=False,
+        category="legal_learning",
+        evidence=evidence(FIGURE_CLAUSE, figure_start),
     )
-
-
-def test_a_faithful_digest_is_accepted_as_it_is() -> None:
-    text = "某某镇2024年召开学习会议4次，发放宣传资料500余份，调解成功率98%以上，法治建设稳步推进。"
-    assert digest(text) == (text, None)
-
-
-def test_a_figure_that_lost_its_marker_gets_it_back() -> None:
-    text, failure = digest(
-        "某某镇2024年召开学习会议4次，发放宣传资料500份，调解成功率98%，法治建设稳步推进。"
+    problem = Problem(category="other", summary="工作方法单一", evidence=evidence("工作方法单一"))
+    claims = plan_digest(
+        entity=entity,
+        year=2024,
+        achievements=[
+            Achievement(
+                category="legal_learning",
+                summary="加强学法用法，提升干部法治素养",
+                evidence=evidence("加强学法用法，提升干部法治素养"),
+            )
+        ],
+        indicators=[indicator],
+        problems=[problem] if problems else [],
+        plans=[
+            Plan(
+                category="legal_publicity",
+                summary="创新普法方式",
+                evidence=evidence("创新普法方式"),
+            )
+        ],
+        text=text,
     )
-    assert failure is None
-    assert "发放宣传资料500余份" in text and "调解成功率98%以上" in text
+    subject = Subject(entity, None, None, 2024, problems, True)
+    return DigestTask(claims=claims, subject=subject, max_chars=250)
 
 
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("某某镇2024年召开学习会议4次，开展培训12场，法治建设稳步推进，成效明显。", "12"),
-        ("2024年召开学习会议4次，发放宣传资料500余份，法治建设稳步推进，成效明显。", "单位名称"),
-        ("某某镇2024年扎实推进法治政府建设，依法行政水平持续提升，成效明显。", "关键数字"),
-        ("某某镇2024年法治建设稳步推进，全年共4次，发放宣传资料500余份，成效明显。", "统计对象"),
-        ("某某镇召开学习会议4次。", "太短"),
-    ],
-)
-def test_an_unfaithful_digest_fails_with_its_reason(text: str, reason: str) -> None:
-    _, failure = digest(text)
-    assert failure is not None and reason in failure
+def test_the_digest_request_lists_each_sentence_with_its_own_items_only() -> None:
+    task = _digest_task(entity="某某镇", problems=True)
+    prompt = task.render(task.keys)
+    assert task.keys == ("s1", "s2", "s3", "s4")
+    assert "s1以“某某镇2024年”开头" in prompt
+    assert "s1（主要举措，" in prompt and "：加强学法用法，提升干部法治素养" in prompt
+    assert "s2（关键数字，" in prompt and FIGURE_CLAUSE in prompt
+    assert "s3（存在的问题，" in prompt and "s4（下一年度的工作，" in prompt
+    schema = schema_of(task.model_for(task.keys))
+    assert list(schema["properties"]) == ["s1", "s2", "s3", "s4"]
 
 
-def test_a_long_digest_is_trimmed_to_its_last_sentence_within_the_limit() -> None:
-    head = "某某镇2024年召开学习会议4次，发放宣传资料500余份，法治建设稳步推进，成效较为明显。"
-    text, failure = check_digest(
-        head + "下一步将继续加强普法宣传工作。" * 5,
-        figures=FIGURES,
-        allowed=[500, 4, 2024],
-        entity="某某镇",
-        max_chars=len(head) + 20,
+def test_a_result_without_problems_or_issuer_is_never_asked_for_them() -> None:
+    task = _digest_task(entity=None, problems=False)
+    prompt = task.render(task.keys)
+    assert [claim.part for claim in task.targets.values()] == [
+        "achievements",
+        "indicators",
+        "plans",
+    ]
+    assert "问题" not in prompt
+    assert "s1以“本报告（2024年）”开头，不要写单位名称" in prompt
+    # A re-ask of one sentence shows that sentence alone.
+    assert "s1" not in task.render(["s2"]) and "s2（关键数字" in task.render(["s2"])
+
+
+def test_a_failing_sentence_gets_its_reasons_as_feedback() -> None:
+    task = _digest_task(entity="某某镇", problems=False)
+    assert task.check("s2", "全年召开法治专题学习会议4次。") == (
+        "全年召开法治专题学习会议4次。",
+        None,
     )
-    assert failure is None and text == head + "下一步将继续加强普法宣传工作。"
+    _, failure = task.check("s2", "全年召开法治专题学习会议5次，存在宣传不足等问题。")
+    assert failure is not None
+    assert "数字5次不是为它列出的数字" in failure
+    assert "报告没有这一部分" in failure
+    _, failure = task.check("s1", "某县司法局2024年加强学法用法。")
+    assert failure is not None and "应以“某某镇2024年”开头" in failure and "某县司法局" in failure
 
 
 # --------------------------------------------------------------------------- prompts
@@ -247,7 +283,8 @@ def test_a_long_digest_is_trimmed_to_its_last_sentence_within_the_limit() -> Non
 def test_every_prompt_file_is_listed_for_the_cache_key() -> None:
     files = {path.name for path in (ROOT / "prompts").glob("*.md")}
     sources = prompt_sources()
-    assert files == {f"{name}.{PROMPT_VERSION}.md" for name in PROMPT_FILES}
+    assert files == {f"{name}.{version}.md" for name, version in PROMPT_FILES.items()}
+    assert max(PROMPT_FILES.values()) == PROMPT_VERSION
     assert files <= set(sources)
     assert "code:category_table" in sources and "legal_publicity" in sources["code:category_table"]
 
@@ -257,14 +294,6 @@ def test_every_feedback_code_used_in_code_has_its_text() -> None:
     for path in (ROOT / "rulelaw_llm").rglob("*.py"):
         used |= set(re.findall(r'feedback\(\s*"(\w+)"', path.read_text(encoding="utf-8")))
     assert used and all(feedback(code) for code in used)
-
-
-def test_a_digest_must_cite_one_of_the_figures_it_was_offered() -> None:
-    text = "某某镇2024年发放宣传资料500余份，调解成功率98%以上，法治建设稳步推进，成效明显。"
-    common = {"figures": FIGURES, "allowed": [500, 98, 4, 2024], "entity": "某某镇"}
-    assert check_digest(text, max_chars=120, offered=FIGURES[:2], **common)[1] is None  # type: ignore[arg-type]
-    _, failure = check_digest(text, max_chars=120, offered=FIGURES[2:], **common)  # type: ignore[arg-type]
-    assert failure is not None and "关键数字" in failure
 
 
 def test_a_split_category_is_chosen_among_its_candidates_only() -> None:

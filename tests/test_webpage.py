@@ -302,3 +302,195 @@ def test_a_title_held_only_in_the_document_head_is_the_reports_title(tmp_path: P
     assert report.title == "青川区柳溪街道2024年法治政府建设年度报告"  # the site's name cut off
     assert (report.entity, report.parent_entity, report.year) == ("柳溪街道", "青川区", 2024)
     assert "门户网站" not in report.text
+
+
+# ------------------------------------------------------------------ publication dates on real pages
+
+#: name -> (page text, publication date or None, metadata that must be kept)
+DATED: dict[str, tuple[str, datetime.date | None, dict[str, str]]] = {
+    "發布時間 and 信息來源 in traditional characters": (
+        "白沙鄉2024年法治政府建設情況報告\n\n發布時間:2025-04-11 16:33 信息來源:青石縣白沙鄉\n",
+        datetime.date(2025, 4, 11),
+        {"发布时间": "2025-04-11 16:33", "信息来源": "青石縣白沙鄉"},
+    ),
+    "a listed 發布日期 in traditional characters": (
+        "石門市農業農村局2023年法治政府建設年度報告\n- 發布日期:2024-03-26 14:51\n",
+        datetime.date(2024, 3, 26),
+        {"发布日期": "2024-03-26 14:51"},
+    ),
+    "发表日期 beside 文章来源": (
+        "白沙镇2024年法治政府建设工作总结\n\n发表日期:2025-01-23    文章来源:青石县白沙镇人民政府\n",
+        datetime.date(2025, 1, 23),
+        {"发表日期": "2025-01-23", "文章来源": "青石县白沙镇人民政府"},
+    ),
+    "信息提供日期 in a table row": (
+        "信息提供日期：2025年3月6日　发布机构：青石县司法局\n",
+        datetime.date(2025, 3, 6),
+        {"信息提供日期": "2025年3月6日", "发布机构": "青石县司法局"},
+    ),
+    "日期 under the title": (
+        "石门市青川区卫生健康委员会关于2024年法治政府建设情况的报告\n\n日期:2025-03-05\n\n"
+        "字号:\n分享:\n打印:\n",
+        datetime.date(2025, 3, 5),
+        {"日期": "2025-03-05"},
+    ),
+    "a site's name and address before 發布時間 on the line under the title": (
+        "青石縣衛生健康局2025年法治政府建設年度工作報告\n"
+        "青石縣人民政府門戶網站 www.example.gov.cn 發布時間:2025-12-31 16:33\n",
+        datetime.date(2025, 12, 31),
+        {"网站": "青石縣人民政府門戶網站 www.example.gov.cn", "发布时间": "2025-12-31 16:33"},
+    ),
+    "labels in brackets, each value on the bullet below": (
+        "当前位置:部门 > 区教委 > 政务公开\n  • [ 索号 ]\n  • 115000000/2025-00004\n"
+        "  • [ 成文日期 ]\n  • 2025-01-10\n  • [ 发布日期 ]\n  • 2025-01-15\n"
+        "  • [ 发布机构 ]\n  • 青川区教委\n  • [ 有性 ]\n",
+        datetime.date(2025, 1, 15),
+        {"成文日期": "2025-01-10", "发布日期": "2025-01-15", "发布机构": "青川区教委"},
+    ),
+    "listed labels with spaced keys, a value on the next line, 发文日期 after the issuer": (
+        "- 索 引 号:4300000/2025-00578 分 类:\n-\n发文机关:\n"
+        "青石县教育局 发文日期:2025-02-25 15:58 - 名称:\n"
+        "中共青石县教育局党组2024年度法治政府建设年度报告 - 文号:\n",
+        datetime.date(2025, 2, 25),
+        {
+            "索引号": "4300000/2025-00578",
+            "发文机关": "青石县教育局",
+            "发文日期": "2025-02-25 15:58",
+            "名称": "中共青石县教育局党组2024年度法治政府建设年度报告",
+        },
+    ),
+    "a drafting date only (公文生成日期), and a label the list does not know": (
+        "\n- 索 引 号: qs001-2025-00003\n- 备注/文号: 白委〔2025〕5号\n"
+        "- 发布机构: 白沙镇人民政府\n- 公文生成日期: 2025-02-07\n",
+        None,
+        {"备注/文号": "白委〔2025〕5号", "公文生成日期": "2025-02-07"},
+    ),
+    "成文日期 only": (
+        "索引号：QS-2025-01　成文日期：2025-01-20\n",
+        None,
+        {"成文日期": "2025-01-20"},
+    ),
+    "the site's clock, as a line and as 日期": (
+        "石门市人民政府 2019年12月3日星期二\n日期：2019年12月3日 星期二\n",
+        None,
+        {},
+    ),
+    "no date on the page at all": ("首页 > 政务公开 > 法治政府建设\n", None, {}),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DATED))
+def test_the_publication_date_is_read_where_the_page_shows_one_and_never_invented(
+    shape: str,
+) -> None:
+    head, published, kept = DATED[shape]
+
+    report = load_report(head + "2024年，白沙镇坚持依法行政，全年召开学法会议6次。\n" + BODY)
+
+    assert report.published == published
+    assert {key: report.metadata.get(key) for key in kept} == kept
+    for label in (
+        "發布",
+        "发布日期",
+        "发表日期",
+        "信息提供日期",
+        "公文生成日期",
+        "成文日期",
+        "星期二",
+    ):
+        assert label not in report.text
+    assert report.text.count("2024年，白沙镇坚持依法行政") == 1
+
+
+def test_a_drafting_date_is_kept_but_never_the_publication_date() -> None:
+    assert published_date({"成文日期": "2025-01-20"}) is None
+    assert published_date({"公文生成日期": "2025-02-07", "生成日期": "2025-02-07"}) is None
+    assert published_date({"成文日期": "2025-01-20", "发文日期": "2025-01-22"}) == (
+        datetime.date(2025, 1, 22)
+    )
+    assert published_date({"日期": "2019年12月3日 星期二"}) is None
+    assert published_date({"发布时间": "2025年3月6日 星期四"}) == datetime.date(2025, 3, 6)
+
+
+def test_listed_labels_keep_their_values_and_leave_the_title_alone() -> None:
+    text, metadata = split_furniture(
+        "• 主题分类\n• 法治政府建设\n• 服务对象\n\n青石县人民政府关于2024年法治政府建设情况的报告\n"
+        "正文第一段。"
+    )
+
+    assert metadata == {"主题分类": "法治政府建设"}
+    assert text.split("\n")[-2:] == [
+        "青石县人民政府关于2024年法治政府建设情况的报告",
+        "正文第一段。",
+    ]
+    assert split_furniture("来源：\n一、工作开展情况\n（一）加强组织领导。") == (
+        "一、工作开展情况\n（一）加强组织领导。",
+        {},
+    )  # a label left empty never takes the report's first heading as its value
+    assert metadata_pairs("- 發布時間:2025-04-11 16:33") == [("发布时间", "2025-04-11 16:33")]
+    assert metadata_pairs("• [ 发布日期 ]") == [("发布日期", "")]
+    assert metadata_pairs("--成功创建国家食品安全示范城市。") is None
+    assert metadata_pairs("——发布时间：2025-01-02") is None  # a dash bullet of content
+
+
+def test_page_furniture_of_real_pages_is_navigation() -> None:
+    assert is_navigation(">> 政务公开 >> 法治政府建设年度报告")
+    assert is_navigation("Copyright © 2021 石门市司法局 京ICP备00000000号")
+    assert is_navigation("京公网安备 00000000000000号")
+    assert is_navigation("长者版 无障碍阅读")
+    assert is_navigation("石门 ? 青川欢迎您! 用户登录 网站无障碍 适老版")
+    assert is_navigation("图片") and is_navigation("img")
+    assert not is_navigation("2024年，白沙镇推进无障碍环境建设，新建坡道12处。")
+
+
+# ------------------------------------------------------------------------ the page's address
+
+
+def test_a_url_line_is_kept_as_the_pages_address() -> None:
+    report = load_report(
+        "网址：http://www.example.gov.cn/art/2025/3/12/art_31.html\n"
+        "白沙镇2024年法治政府建设工作报告\n2024年，白沙镇坚持依法行政。\n" + BODY
+    )
+    linked = load_report(
+        "白沙镇2024年法治政府建设工作报告\n原文链接：https://www.example.gov.cn/a/31.html\n"
+        "2024年，白沙镇坚持依法行政。\n" + BODY
+    )
+
+    assert report.metadata["网址"] == "http://www.example.gov.cn/art/2025/3/12/art_31.html"
+    assert linked.metadata["网址"] == "https://www.example.gov.cn/a/31.html"
+    assert "example.gov.cn" not in report.text + linked.text
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        '<link rel="canonical" href="http://www.example.gov.cn/art/2025/3/12/art_31.html">',
+        '<meta property="og:url" content="http://www.example.gov.cn/art/2025/3/12/art_31.html">',
+    ],
+)
+def test_a_saved_pages_canonical_address_is_kept(marker: str, tmp_path: Path) -> None:
+    path = tmp_path / "art_31.html"
+    path.write_text(_page(marker, "", "<h1>柳溪街道法治政府建设年度报告</h1>"), encoding="utf-8")
+
+    report = load_report(path)
+
+    assert report.metadata["网址"] == "http://www.example.gov.cn/art/2025/3/12/art_31.html"
+    assert summarize_offline(report).metadata["网址"] == report.metadata["网址"]
+
+
+def test_the_address_a_browser_wrote_into_a_saved_page_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "saved.html"
+    page = _page("", "", "<h1>柳溪街道法治政府建设年度报告</h1>")
+    path.write_text(
+        "<!-- saved from url=(0048)http://www.example.gov.cn/art/2025/art_31.html -->\n" + page,
+        encoding="utf-8",
+    )
+
+    assert load_report(path).metadata["网址"] == "http://www.example.gov.cn/art/2025/art_31.html"
+
+
+def test_a_page_that_names_no_address_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "plain.html"
+    path.write_text(_page("", "", "<h1>柳溪街道法治政府建设年度报告</h1>"), encoding="utf-8")
+
+    assert "网址" not in load_report(path).metadata

@@ -58,6 +58,7 @@ from rulelaw_llm.auditing.model import (
     Severity,
     Subject,
 )
+from rulelaw_llm.console import Progress
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.llm.cache import ResultCache, cache_key
 from rulelaw_llm.reading.document import Report, load_report
@@ -110,6 +111,7 @@ def audit(
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
     judge: Summarizer | None = None,
+    progress: Progress | None = None,
 ) -> list[Audit]:
     """Audit reports (files, folders, ``Report`` objects) or results files, one ``Audit`` each.
 
@@ -123,12 +125,17 @@ def audit(
     publication date found in the reports' metadata. ``judge`` (a ``Summarizer``) asks the
     model the questions that need reading (see ``audit_subjects``); without it every
     judgement is the rules'. Raises ``InputError`` for an input that cannot be read.
+    ``progress`` is told of each step (``rulelaw_llm.console.Progress``).
     """
-    subjects = load_subjects(sources, summarizer=summarizer, cache=cache)
+    subjects = load_subjects(sources, summarizer=summarizer, cache=cache, progress=progress)
     earlier = (
-        load_subjects(previous, summarizer=summarizer, cache=cache) if previous is not None else []
+        load_subjects(previous, summarizer=summarizer, cache=cache, progress=progress)
+        if previous is not None
+        else []
     )
-    return audit_subjects(subjects, previous=earlier, published=published, judge=judge)
+    return audit_subjects(
+        subjects, previous=earlier, published=published, judge=judge, progress=progress
+    )
 
 
 def audit_subjects(
@@ -137,6 +144,7 @@ def audit_subjects(
     previous: Sequence[Subject] = (),
     published: date | None = None,
     judge: Summarizer | None = None,
+    progress: Progress | None = None,
 ) -> list[Audit]:
     """Audit summarized reports together (boilerplate and medians look across all of them).
 
@@ -147,10 +155,14 @@ def audit_subjects(
     rates = [_indicator_rate(subject) for subject in subjects]
     known = sorted(rate[0] for rate in rates if rate is not None)
     median = statistics.median(known) if len(known) >= MEDIAN_MINIMUM_REPORTS else None
+    if progress is not None:
+        progress("比对套话", 0, None)
     copies = _boilerplate(subjects, previous)
     outliers = find_outliers([subject.summary for subject in subjects])
     audits: list[Audit] = []
     for position, (subject, rate) in enumerate(zip(subjects, rates, strict=True)):
+        if progress is not None:
+            progress("审核", position, len(subjects))
         parts = check_parts(subject)
         findings: list[Finding] = []
         findings += _missing_parts(subject, parts)
@@ -196,6 +208,8 @@ def audit_subjects(
                 text_available=subject.report is not None,
             )
         )
+    if progress is not None:
+        progress("审核", len(subjects), len(subjects))
     return audits
 
 
@@ -226,6 +240,7 @@ def load_subjects(
     *,
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
+    progress: Progress | None = None,
 ) -> list[Subject]:
     """Reports and results files as summarized subjects, in the order given."""
     if isinstance(sources, (str, os.PathLike, Report)):
@@ -234,10 +249,13 @@ def load_subjects(
     paths: list[str | os.PathLike[str]] = []
 
     def flush() -> None:
-        for path in expand_inputs(paths):
+        expanded = expand_inputs(paths)
+        for number, path in enumerate(expanded):
             if path.suffix.lower() in RESULTS_SUFFIXES:
-                subjects.extend(_results_subjects(path))
+                subjects.extend(_results_subjects(path, progress))
             else:
+                if progress is not None:
+                    progress("读取并摘要报告", number, len(expanded))
                 report = load_report(path)
                 subjects.append(Subject(str(path), _summarize(report, summarizer, cache), report))
         paths.clear()
@@ -269,22 +287,26 @@ def _summarize(
     return summary
 
 
-def _read_results(path: Path) -> list[tuple[str, ReportSummary]]:
+def _read_results(path: Path, progress: Progress | None) -> list[tuple[str, ReportSummary]]:
     """The (input, summary) pairs of a results file (the one reader of that format)."""
-    loaded = read_results(path)
+    loaded = read_results(path, progress=progress)
     for warning in loaded.warnings:
         logger.warning("%s", warning)
     return [(record.input, record.summary) for record in loaded.results]
 
 
-def _results_subjects(path: Path) -> list[Subject]:
-    return subjects_of(_read_results(path))
+def _results_subjects(path: Path, progress: Progress | None) -> list[Subject]:
+    return subjects_of(_read_results(path, progress), progress=progress)
 
 
-def subjects_of(records: Sequence[tuple[str, ReportSummary]]) -> list[Subject]:
+def subjects_of(
+    records: Sequence[tuple[str, ReportSummary]], *, progress: Progress | None = None
+) -> list[Subject]:
     """Subjects for (input, summary) pairs; the text is re-read when the input is unchanged."""
     subjects: list[Subject] = []
-    for name, summary in records:
+    for number, (name, summary) in enumerate(records):
+        if progress is not None:
+            progress("读取报告原文", number, len(records))
         report: Report | None = None
         source = Path(name)
         if source.is_file():

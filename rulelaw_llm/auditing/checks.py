@@ -379,7 +379,9 @@ def _finding(code: FindingCode, message: str, **fields: object) -> Finding:
 # --------------------------------------------------------------------------- publication
 
 
-_DATE_LINE = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期)[:：\s]*[^\n]{0,40}")
+_DATE_LINE = re.compile(r"(?:发布时间|发布日期|发表日期|信息提供日期|发文日期)[:：\s]*[^\n]{0,40}")
+#: The metadata keys a publication date is read from (``reading.webpage``), to show the user.
+_DATE_KEYS = ("发布时间", "发布日期", "发表日期", "发表时间", "信息提供日期", "发文日期", "日期")
 
 
 def _publication_date(
@@ -387,10 +389,13 @@ def _publication_date(
 ) -> tuple[date | None, Literal["metadata", "option"] | None]:
     if option is not None:
         return option, "option"
-    # ``Report.published`` comes from the readers (发布时间/发布日期/成文日期 lines, HTML meta).
+    # ``Report.published`` comes from the readers (发布时间/发布日期/发表日期 … lines, HTML meta;
+    # never 成文日期, a drafting date); a results file carries it as ``ReportSummary.published``.
     found = getattr(subject.report, "published", None)
     if isinstance(found, date):
         return found, "metadata"
+    if subject.report is None and subject.summary.published is not None:
+        return subject.summary.published, "metadata"
     return None, None
 
 
@@ -406,7 +411,8 @@ def _publication(
                 "unknown_publication_date",
                 "无法确定发布日期，不能核对是否在次年 4 月 1 日前公开：请核对网站发布时间，"
                 "或用 --published YYYY-MM-DD 提供。",
-                looked_for="查找了报告元数据中的“发布时间/发布日期/成文日期”和网页 meta 信息，未找到。",
+                looked_for="查找了报告元数据中的“发布时间/发布日期/发表日期/信息提供日期”和网页 meta "
+                "信息，未找到（成文日期是成文的日期，不作为发布日期）。",
             )
         ]
     if deadline is None or published <= deadline:
@@ -419,12 +425,8 @@ def _publication(
             evidence = [_evidence(report.text, match.start(), match.end())]
     looked_for: str | None = None
     if not evidence:
-        metadata = getattr(report, "metadata", None) or {}
-        shown = "；".join(
-            f"{key}：{metadata[key]}"
-            for key in ("发布时间", "发布日期", "成文日期")
-            if key in metadata
-        )
+        metadata = getattr(report, "metadata", None) or subject.summary.metadata
+        shown = "；".join(f"{key}：{metadata[key]}" for key in _DATE_KEYS if key in metadata)
         looked_for = (
             f"发布日期来自报告元数据（{shown}）。"
             if origin == "metadata" and shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
@@ -337,6 +338,8 @@ def _boilerplate(
         copies = len(sharing[slot])
         where = "上一年度报告" if sentences[other].owner >= len(subjects) else "同批报告"
         name = f"{twin.summary.entity or twin.input}{twin.summary.year or ''}"
+        if twin.summary.entity:  # same-named reports are told apart by their file
+            name += f"，{PurePath(twin.input.replace(chr(92), '/')).name}"
         label = "问题" if kind == "problem" else "计划"
         also = f"（共 {copies} 份报告有相同表述）" if copies > 1 else ""
         findings.setdefault(owner, []).append(

@@ -7,12 +7,11 @@ what was looked for) so that a reader can check it against the report.
 
 from __future__ import annotations
 
-import io
 import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 
-from rich.console import Console
 from rich.table import Table
 
 from rulelaw_llm.auditing.audit import (
@@ -23,6 +22,7 @@ from rulelaw_llm.auditing.audit import (
     Finding,
     FindingCode,
 )
+from rulelaw_llm.console import render
 
 __all__ = ["audits_to_json", "audits_to_markdown", "audits_to_table", "to_do"]
 
@@ -33,6 +33,26 @@ _QUOTE_CHARS = 60
 
 def _name(audit: Audit) -> str:
     return audit.entity or audit.input
+
+
+def _names(audits: Sequence[Audit]) -> dict[int, str]:
+    """What each audit is called: its issuer, with its file when another report has that name."""
+    counts = Counter(_name(audit) for audit in audits)
+    files = Counter((_name(audit), _file(audit.input)) for audit in audits)
+    names: dict[int, str] = {}
+    for audit in audits:
+        name = _name(audit)
+        if counts[name] == 1 or name == audit.input:
+            names[id(audit)] = name
+        elif files[(name, _file(audit.input))] == 1:
+            names[id(audit)] = f"{name}（{_file(audit.input)}）"
+        else:
+            names[id(audit)] = f"{name}（{audit.input}）"
+    return names
+
+
+def _file(path: str) -> str:
+    return PurePath(path.replace("\\", "/")).name
 
 
 def _ordered(audits: Sequence[Audit]) -> list[Audit]:
@@ -78,6 +98,8 @@ def _proof(finding: Finding) -> list[str]:
     if finding.other is not None:
         other = finding.other
         who = f"{other.entity or other.input}{other.year or ''}"
+        if other.entity:
+            who += f"（{_file(other.input)}）"
         lines.append(f"对照 {who}：“{_short(other.evidence.quote)}”")
     if finding.looked_for and not finding.evidence:
         lines.append(f"依据：{finding.looked_for}")
@@ -86,10 +108,13 @@ def _proof(finding: Finding) -> list[str]:
     return lines
 
 
-def audits_to_table(audits: Sequence[Audit], *, width: int = 120) -> str:
-    """The terminal report: an overview table, findings per report, and totals by check."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False)
+def audits_to_table(audits: Sequence[Audit], *, width: int | None = 120) -> str:
+    """The terminal report: an overview table, findings per report, and totals by check.
+
+    The table fits ``width`` columns; with ``width=None`` (a file or a pipe) it is as wide as
+    its cells need, so nothing is cut. The lines below it are never wrapped.
+    """
+    names = _names(audits)
     overview = Table(
         title=f"法治政府建设年度报告审核（{len(audits)} 份，按得分从低到高）",
         show_lines=False,
@@ -106,7 +131,7 @@ def audits_to_table(audits: Sequence[Audit], *, width: int = 120) -> str:
         overview.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for audit in _ordered(audits):
         overview.add_row(
-            _name(audit),
+            names[id(audit)],
             str(audit.year or "？"),
             str(audit.score.value),
             str(_count(audit, "error")),
@@ -114,29 +139,23 @@ def audits_to_table(audits: Sequence[Audit], *, width: int = 120) -> str:
             str(_count(audit, "info")),
             to_do(audit),
         )
-    console.print(overview)
+    lines = [render(overview, width=width).rstrip("\n")]
     for audit in _ordered(audits):
-        console.print()
-        console.print(
-            f"■ {_name(audit)} {audit.year or ''}  得分 {audit.score.value}  {audit.input}"
+        lines.append("")
+        lines.append(
+            f"■ {names[id(audit)]} {audit.year or ''}  得分 {audit.score.value}  {audit.input}"
         )
         if audit.follow_up is not None:
             done = sum(1 for item in audit.follow_up if item.followed)
-            console.print(f"  上年计划 {len(audit.follow_up)} 条，本年度成效中找到落实 {done} 条。")
+            lines.append(f"  上年计划 {len(audit.follow_up)} 条，本年度成效中找到落实 {done} 条。")
         if not audit.findings:
-            console.print("  未发现问题。")
+            lines.append("  未发现问题。")
         for finding in _findings(audit):
             label = SEVERITY_LABELS[finding.severity]
-            console.print(
-                f"  {_MARKS[finding.severity]} {label} [{finding.code}] {finding.message}",
-                markup=False,
-                soft_wrap=True,
-            )
-            for line in _proof(finding):
-                console.print(f"      {line}", markup=False, soft_wrap=True)
-    console.print()
-    console.print(_totals_line(audits), soft_wrap=True)
-    return buffer.getvalue()
+            lines.append(f"  {_MARKS[finding.severity]} {label} [{finding.code}] {finding.message}")
+            lines += [f"      {line}" for line in _proof(finding)]
+    lines += ["", _totals_line(audits)]
+    return "\n".join(lines) + "\n"
 
 
 def _totals_line(audits: Sequence[Audit]) -> str:
@@ -161,14 +180,15 @@ def audits_to_markdown(audits: Sequence[Audit]) -> str:
         "| 报告 | 年度 | 得分 | 错误 | 警告 | 提示 | 需要处理 |",
         "|---|---|---|---|---|---|---|",
     ]
+    names = _names(audits)
     for audit in _ordered(audits):
         lines.append(
-            f"| {_name(audit)} | {audit.year or '？'} | {audit.score.value} | "
+            f"| {names[id(audit)]} | {audit.year or '？'} | {audit.score.value} | "
             f"{_count(audit, 'error')} | {_count(audit, 'warning')} | {_count(audit, 'info')} | "
             f"{to_do(audit)} |"
         )
     for audit in _ordered(audits):
-        lines += ["", f"## {_name(audit)} {audit.year or ''}（得分 {audit.score.value}）", ""]
+        lines += ["", f"## {names[id(audit)]} {audit.year or ''}（得分 {audit.score.value}）", ""]
         lines.append(f"输入：`{audit.input}`")
         lines.append("")
         if not audit.findings:

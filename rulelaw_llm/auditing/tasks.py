@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from rulelaw_llm.llm.prompts import PROMPT_VERSION, load_lines, load_prompt
+from rulelaw_llm.llm.prompts import load_lines, load_prompt
 from rulelaw_llm.llm.tasks import FieldSpec, Task
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.rules.grounding import locate_quote
@@ -47,7 +47,7 @@ class _Strict(BaseModel):
 
 
 def _line(code: str, **values: str) -> str:
-    line = load_lines("audit_lines", PROMPT_VERSION)[code]
+    line = load_lines("audit_lines")[code]
     return line.render(**{slot: values.get(slot, "") for slot in line.slots})
 
 

@@ -27,11 +27,12 @@ import os
 import re
 import signal
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rulelaw_llm.console import grouped_lines
 from rulelaw_llm.errors import (
     ExtractionError,
     InputError,
@@ -45,7 +46,7 @@ from rulelaw_llm.llm.settings import answer_settings
 from rulelaw_llm.reading.detection import split_reports
 from rulelaw_llm.reading.document import Report, load_report, report_from_text
 from rulelaw_llm.reading.readers import expand_inputs, read_source
-from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, read_results
+from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, Notice, read_results
 from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.schema import SCHEMA_VERSION, ReportSummary
 
@@ -88,6 +89,15 @@ REPORTS_PER_REQUEST_SLOT = 2
 #: Consecutive reports that found the server unreachable before a batch stops.
 UNREACHABLE_STOP = 3
 
+#: How each kind of the batch's warnings is named when it is counted.
+WARNING_LABELS = {
+    "duplicate": "内容相同的输入只处理一次",
+    "input": "输入提示（不像报告，或一个文件含多份报告）",
+    "older-code": "另一版本生成的记录",
+    "kept-whole": "未按 --split 拆分",
+    "kept-split": "未整份重新处理",
+}
+
 
 @dataclass(slots=True)
 class BatchStats:
@@ -106,8 +116,18 @@ class BatchStats:
     stop_reason: str | None = None
     """Why the batch stopped by itself (a wrong key, an unreachable server), if it did."""
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    """What the user should know though nothing failed: duplicates, records of older code."""
+    notices: list[Notice] = field(default_factory=list)
+    """What the user should know though nothing failed, each of a kind (``WARNING_LABELS``):
+    duplicates, records of older code, inputs that are not one report."""
+
+    @property
+    def warnings(self) -> list[str]:
+        """The messages of ``notices``."""
+        return [notice.message for notice in self.notices]
+
+    def warning_lines(self, *, verbose: bool = False) -> list[str]:
+        """The warnings for a terminal: one line per kind with a count (each with ``verbose``)."""
+        return grouped_lines(self.notices, WARNING_LABELS, verbose=verbose)
 
     @property
     def finished(self) -> int:
@@ -286,20 +306,22 @@ class BatchRunner:
                 continue
             units.append((path, resolved, digest, None))
         if kept_whole:
-            self.stats.warnings.append(
+            self._warn(
+                "kept-whole",
                 f"{len(kept_whole)} 个文件（{kept_whole[0]} 等）在 {self.output} 中已有作为一份报告"
                 "的记录，本次未按 --split 拆分（同一结果文件中每个文件只有一种处理方式）；"
-                "要拆分处理，请写入新的结果文件。"
+                "要拆分处理，请写入新的结果文件。",
             )
         if kept_split:
-            self.stats.warnings.append(
+            self._warn(
+                "kept-split",
                 f"{len(kept_split)} 个文件（{kept_split[0]} 等）在 {self.output} 中已有按 --split "
-                "拆分的记录，本次未作为整份重新处理；要整份处理，请写入新的结果文件。"
+                "拆分的记录，本次未作为整份重新处理；要整份处理，请写入新的结果文件。",
             )
-        todo: list[tuple[Path, str | None, int, _Part | None]] = []
+        todo: list[tuple[Path, str | None, int, _Part | None, int]] = []
         duplicates: list[BatchRecord] = []
         older_code = 0
-        for path, resolved, digest, part in units:
+        for position, (path, resolved, digest, part) in enumerate(units):
             identity = (resolved, digest)
             if identity in previous.done:
                 self.stats.skipped += 1
@@ -307,16 +329,17 @@ class BatchRunner:
                 continue
             owner = owners.get(digest) if digest is not None else None
             if owner is not None and owner != resolved:
-                duplicates.append(self._duplicate(resolved, digest, owner))
+                duplicates.append(self._duplicate(resolved, digest, owner, position))
                 continue
             if digest is not None:
                 owners[digest] = resolved
-            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1, part))
+            todo.append((path, digest, previous.attempts.get(resolved, 0) + 1, part, position))
         if older_code:
-            self.stats.warnings.append(
+            self._warn(
+                "older-code",
                 f"{older_code} 份报告在 {self.output} 中已有由另一版本的 rulelaw-llm 生成的记录，"
                 "按续跑规则保留、未重新处理；要用当前版本重新生成，请写入新的结果文件"
-                "（缓存不会提供旧版本的结果）。"
+                "（缓存不会提供旧版本的结果）。",
             )
         self.stats.total = len(units) + len(kept_split)
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
@@ -324,11 +347,14 @@ class BatchRunner:
             queue.put_nowait(record)
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def work(path: Path, digest: str | None, attempts: int, part: _Part | None) -> None:
+        async def work(
+            path: Path, digest: str | None, attempts: int, part: _Part | None, position: int
+        ) -> None:
             async with limit:
                 if self._stop.is_set():
                     return
-                await queue.put(await self._one(path, digest, attempts, part))
+                record = await self._one(path, digest, attempts, part)
+                await queue.put(replace(record, position=position))
 
         tasks = [asyncio.create_task(work(*job)) for job in todo]
         finished: asyncio.Future[list[object]] = asyncio.gather(*tasks, return_exceptions=True)
@@ -349,12 +375,16 @@ class BatchRunner:
                 yield record
         await finished
 
+    def _warn(self, kind: str, message: str) -> None:
+        self.stats.notices.append(Notice(kind, message))
+
     def _count(self, record: BatchRecord) -> None:
         if record.record == "duplicate":
             self.stats.duplicates += 1
-            self.stats.warnings.append(
+            self._warn(
+                "duplicate",
                 f"{record.input} 与 {record.duplicate_of} 内容相同，只处理一次："
-                f"结果见 {record.duplicate_of}（记录为 duplicate）。"
+                f"结果见 {record.duplicate_of}（记录为 duplicate）。",
             )
             return
         if record.record == "error":
@@ -383,7 +413,8 @@ class BatchRunner:
             if self.strict and report.warnings:
                 raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
             # Not a report, or several in one file: said on stderr as summarize says it.
-            self.stats.warnings.extend(report.warnings)
+            for warning in report.warnings:
+                self._warn("input", warning)
             summary, cached = await self._summarize(report)
         except ProviderUnreachableError as error:
             # A server that cannot be reached fails every report alike: stop after a run.
@@ -451,7 +482,9 @@ class BatchRunner:
             code=self.code,
         )
 
-    def _duplicate(self, resolved: Path, digest: str | None, owner: Path) -> BatchRecord:
+    def _duplicate(
+        self, resolved: Path, digest: str | None, owner: Path, position: int | None = None
+    ) -> BatchRecord:
         return BatchRecord(
             record="duplicate",
             input=str(resolved),
@@ -461,6 +494,7 @@ class BatchRunner:
             attempts=0,
             duplicate_of=str(owner),
             code=self.code,
+            position=position,
         )
 
 

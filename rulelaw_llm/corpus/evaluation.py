@@ -64,6 +64,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from rulelaw_llm.console import Progress
 from rulelaw_llm.corpus.evaluation_model import (
     FIELD_LABELS,
     FIELDS,
@@ -83,7 +84,6 @@ from rulelaw_llm.corpus.evaluation_model import (
     _make_score,
     _match,
     _overlaps,
-    char_f1,
     evidence_items,
     is_grounded,
     read_source_text,
@@ -92,6 +92,7 @@ from rulelaw_llm.corpus.evaluation_model import (
 from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.results import ErrorRecord, ResultRecord, read_results
+from rulelaw_llm.rules.grounding import char_f1
 from rulelaw_llm.schema import (
     Achievement,
     Evidence,
@@ -421,10 +422,23 @@ class ResultEntry:
     summary: ReportSummary | None
     failure: str | None
     """``"Type: message"`` when the latest record of this input is an error."""
+    position: int | None = None
+    """The input's place in the order its batch took the inputs, when the file says it."""
+
+
+def _where(error: ValueError) -> str:
+    """Where a JSON or UTF-8 error is, in Chinese (json's own message is English)."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"第 {error.lineno} 行第 {error.colno} 列"
+    if isinstance(error, UnicodeDecodeError):
+        return f"第 {error.start} 个字节"
+    return type(error).__name__
 
 
 def result_entries(
     results: str | os.PathLike[str] | Sequence[ReportSummary],
+    *,
+    progress: Progress | None = None,
 ) -> tuple[list[ResultEntry], list[str], Path | None]:
     """The entries of a results file (latest record per input) or of summaries.
 
@@ -433,15 +447,17 @@ def result_entries(
     """
     if isinstance(results, str | os.PathLike):
         path = Path(results)
-        loaded = read_results(path)
+        loaded = read_results(path, progress=progress)
         entries: list[ResultEntry] = []
         for record in loaded.records:
             name = PurePath(record.input.replace("\\", "/")).name
             if isinstance(record, ResultRecord):
-                entries.append(ResultEntry(name, record.input, record.summary, None))
+                entries.append(
+                    ResultEntry(name, record.input, record.summary, None, record.position)
+                )
             elif isinstance(record, ErrorRecord):
                 failure = f"{record.type}: {record.message}"
-                entries.append(ResultEntry(name, record.input, None, failure))
+                entries.append(ResultEntry(name, record.input, None, failure, record.position))
         notes = [str(warning) for warning in loaded.warnings]
         notes += [
             f"{duplicate.input} 与 {duplicate.duplicate_of} 内容相同，按后者评测。"
@@ -465,8 +481,10 @@ def _read_gold(gold_dir: Path) -> dict[str, dict[str, object]]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise InputError(f"无法读取金标准文件 {path}：{os_error_reason(error)}") from error
-        except ValueError as error:
-            raise InputError(f"无法读取金标准文件 {path}：{error}") from error
+        except ValueError as error:  # not UTF-8, or not JSON
+            raise InputError(
+                f"无法读取金标准文件 {path}：不是 UTF-8 编码的 JSON（{_where(error)}）。"
+            ) from error
         if not isinstance(data, dict) or not isinstance(data.get("report"), str):
             raise InputError(f"金标准文件 {path} 缺少 report 字段（报告文件名）。")
         gold[data["report"]] = data
@@ -499,16 +517,20 @@ def _accuracy(flags: list[bool]) -> float | None:
 
 
 def evaluate(
-    results: str | os.PathLike[str] | Sequence[ReportSummary], gold_dir: str | os.PathLike[str]
+    results: str | os.PathLike[str] | Sequence[ReportSummary],
+    gold_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
 ) -> Evaluation:
     """Score ``results`` (a JSONL results file or summaries) against the gold in ``gold_dir``.
 
     Raises ``InputError`` if the results file or the gold directory cannot be read, or if
-    no result matches any gold file (there would be nothing to score).
+    no result matches any gold file (there would be nothing to score). ``progress`` is told
+    of each step (``rulelaw_llm.console.Progress``).
     """
     gold_path = Path(gold_dir)
     gold = _read_gold(gold_path)
-    entries, notes, base = result_entries(results)
+    entries, notes, base = result_entries(results, progress=progress)
     chosen: dict[str, ResultEntry] = {}
     unmatched: list[str] = []
     for entry in entries:
@@ -522,18 +544,22 @@ def evaluate(
         chosen[entry.name] = entry
     if not chosen:
         raise InputError(_no_match(gold, unmatched, results))
-    reports = [
-        _evaluate_report(
-            name,
-            gold[name],
-            chosen[name].summary,
-            input_path=chosen[name].input,
-            failure=chosen[name].failure,
-            base=base,
+    reports: list[ReportEvaluation] = []
+    for name in gold:
+        if name not in chosen:
+            continue
+        if progress is not None:
+            progress("与金标准比对", len(reports), len(chosen))
+        reports.append(
+            _evaluate_report(
+                name,
+                gold[name],
+                chosen[name].summary,
+                input_path=chosen[name].input,
+                failure=chosen[name].failure,
+                base=base,
+            )
         )
-        for name in gold
-        if name in chosen
-    ]
     totals: dict[FieldName, Score] = {}
     for field in FIELDS:
         scores = [getattr(report, field) for report in reports]

@@ -6,7 +6,6 @@ scores with them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,21 +237,6 @@ def similarity(first: str, second: str) -> float:
     if min(len(first), len(second)) < MIN_SIMILARITY_CHARS:
         return 0.0
     return float(fuzz.partial_ratio(first, second)) / 100.0
-
-
-def char_f1(first: str, second: str) -> float:
-    """Character-level F1 (0–1) of two texts, folded and without punctuation or whitespace.
-
-    Characters are counted as a multiset: "宣传资料" against "发放宣传资料" shares four
-    characters, precision 4/6 and recall 4/4, F1 0.8. Empty texts score 0.
-    """
-    first_counts, second_counts = Counter(squash(first)), Counter(squash(second))
-    common = sum((first_counts & second_counts).values())
-    if not common:
-        return 0.0
-    precision = common / sum(second_counts.values())
-    recall = common / sum(first_counts.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def _score(gold: int, predicted: int, matched: int) -> tuple[float, float, float]:

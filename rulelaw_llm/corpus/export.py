@@ -2,13 +2,17 @@
 
 Any results file (``summarize`` JSON or JSONL, or ``batch`` records) is read with
 ``rulelaw_llm.results.read_results``, which keeps the last record per input and refuses a
-file that is not results; ``export_results`` writes six tables that join on ``report_id``:
+file that is not results; ``export_results`` writes tables that join on ``report_id``:
 
-    reports        one row per report (report_id = provenance.text_sha256[:16])
+    reports        one row per report (report_id = provenance.text_sha256[:16]); with the
+                   page's publication date, its address (metadata 网址) and its metadata
+                   as a JSON object
     achievements   ┐
     indicators     │ one row per item; id = f"{report_id}-{a|i|p|n}{position:03d}"
     problems       │ (position counts from 1 in the summary's order)
     plans          ┘
+    digest_claims  one row per sentence of the digest (id = f"{report_id}-d{position:03d}"):
+                   its span in the digest, who wrote it, the ids and spans of its sources
     errors         one row per input that failed
     indicator_kinds  one row per report and kind: the value in the family's base unit, the
                    indicators it sums and their quotes (rulelaw_llm.corpus.kind_tables);
@@ -26,9 +30,9 @@ imported only for the formats that need them, and csv and sqlite need nothing.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -38,7 +42,8 @@ from typing import TYPE_CHECKING, Literal
 
 from rulelaw_llm.auditing.comparison import indicator_kinds, kind_rows
 from rulelaw_llm.categories import label_of
-from rulelaw_llm.corpus.kind_tables import kind_table_rows, wide_table
+from rulelaw_llm.console import Progress, grouped_lines
+from rulelaw_llm.corpus.kind_tables import kind_table_rows, with_wide_sheet
 from rulelaw_llm.errors import ConfigurationError, InputError
 from rulelaw_llm.kinds import kind_label
 from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
@@ -93,7 +98,8 @@ _SPAN = "quote start:int end:int"
 #: Every exported table, its columns in order.
 TABLES: dict[str, tuple[Column, ...]] = {
     "reports": _columns(
-        "report_id input input_sha256 entity parent_entity level year:int title digest "
+        "report_id input input_sha256 entity parent_entity level year:int title published url "
+        "metadata digest "
         "backend provider model downgrades prompt_version schema_version library_version "
         "prompt_tokens:int completion_tokens:int requests:int reasks:int seconds:real "
         "cost:real n_achievements:int n_indicators:int n_problems:int n_plans:int "
@@ -113,6 +119,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         "cause_start:int cause_end:int"
     ),
     "plans": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
+    "digest_claims": _columns(
+        "id report_id position:int part text start:int end:int origin sources source_spans"
+    ),
     "errors": _columns("input input_sha256 type message attempts:int finished_at:time"),
     "audits": _columns(
         "report_id input entity parent_entity level year:int title score:int errors:int "
@@ -140,6 +149,7 @@ _KEYS = {
     "indicator_kinds": "report_id kind",
     "problems": "id",
     "plans": "id",
+    "digest_claims": "id",
     "errors": "input",
     "audits": "report_id",
     "findings": "id",
@@ -147,7 +157,13 @@ _KEYS = {
 
 _ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
 #: Tables whose rows belong to a report (a foreign key to ``reports``).
-_CHILDREN = (*_ITEM_LETTERS, "indicator_kinds", "audits", "findings")
+_CHILDREN = (*_ITEM_LETTERS, "digest_claims", "indicator_kinds", "audits", "findings")
+_SOURCE_TABLES = {
+    "achievement": "achievements",
+    "indicator": "indicators",
+    "problem": "problems",
+    "plan": "plans",
+}
 #: Joins a report's warnings into one cell.
 WARNING_SEPARATOR = "；"
 #: Excel refuses longer cells.
@@ -157,7 +173,9 @@ _XLSX_CELL_LIMIT = 32_767
 # --------------------------------------------------------------------------- tables
 
 
-def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
+def _tables(
+    loaded: Results, warnings: list[Notice], progress: Progress | None = None
+) -> dict[str, list[Row]]:
     tables: dict[str, list[Row]] = {name: [] for name in TABLES}
     by_report: dict[str, ResultRecord] = {}
     for record in loaded.results:
@@ -172,7 +190,9 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
                 )
             )
         by_report[report_id] = record
-    for report_id, record in by_report.items():
+    for number, (report_id, record) in enumerate(by_report.items()):
+        if progress is not None:
+            progress("整理表格", number, len(by_report))
         summary = record.summary
         tables["reports"].append(_report_row(report_id, record))
         tables["achievements"].extend(
@@ -220,6 +240,28 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
             }
             for position, item in enumerate(summary.plans, start=1)
         )
+        tables["digest_claims"].extend(
+            {
+                "id": f"{report_id}-d{position:03d}",
+                "report_id": report_id,
+                "position": position,
+                "part": claim.part,
+                "text": claim.text,
+                "start": claim.start,
+                "end": claim.end,
+                "origin": claim.origin,
+                "sources": " ".join(
+                    f"{report_id}-{_ITEM_LETTERS[_SOURCE_TABLES[source.kind]]}{source.index + 1:03d}"
+                    for source in claim.sources
+                )
+                or None,
+                "source_spans": "; ".join(
+                    f"{source.start}-{source.end}" for source in claim.sources
+                )
+                or None,
+            }
+            for position, claim in enumerate(summary.digest_claims, start=1)
+        )
     warnings.extend(
         Notice(
             "duplicate",
@@ -227,7 +269,7 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
         )
         for duplicate in loaded.duplicates
     )
-    audits, findings = _audit_tables(by_report)
+    audits, findings = _audit_tables(by_report, progress)
     tables["audits"], tables["findings"] = audits, findings
     tables["errors"] = [
         {
@@ -243,7 +285,9 @@ def _tables(loaded: Results, warnings: list[Notice]) -> dict[str, list[Row]]:
     return tables
 
 
-def _audit_tables(by_report: dict[str, ResultRecord]) -> tuple[list[Row], list[Row]]:
+def _audit_tables(
+    by_report: dict[str, ResultRecord], progress: Progress | None = None
+) -> tuple[list[Row], list[Row]]:
     """The audits of the exported reports (the rules; all reports audited together)."""
     # Imported here: the audit reads results files through this module.
     from rulelaw_llm.auditing.audit import (
@@ -258,7 +302,10 @@ def _audit_tables(by_report: dict[str, ResultRecord]) -> tuple[list[Row], list[R
 
     report_ids = list(by_report)
     audits = audit_subjects(
-        subjects_of([(record.input, record.summary) for record in by_report.values()])
+        subjects_of(
+            [(record.input, record.summary) for record in by_report.values()], progress=progress
+        ),
+        progress=progress,
     )
     audit_rows: list[Row] = []
     finding_rows: list[Row] = []
@@ -349,6 +396,11 @@ def _report_row(report_id: str, record: ResultRecord) -> Row:
         "level": summary.level,
         "year": summary.year,
         "title": summary.title,
+        "published": summary.published.isoformat() if summary.published else None,
+        "url": summary.metadata.get("网址"),
+        "metadata": (
+            json.dumps(summary.metadata, ensure_ascii=False) if summary.metadata else None
+        ),
         "digest": summary.digest,
         "backend": provenance.backend,
         "provider": provenance.provider,
@@ -402,18 +454,12 @@ class ExportReport:
     warnings: tuple[Notice, ...]
     """Skipped lines of the results file and other things the user should know."""
 
-    def warning_lines(self) -> list[str]:
-        """The warnings for a terminal: one line per kind, however often it occurred."""
-        counts = Counter(warning.kind for warning in self.warnings)
-        lines: list[str] = []
-        for kind, count in counts.items():
-            first = next(warning for warning in self.warnings if warning.kind == kind)
-            if count == 1:
-                lines.append(first.message)
-            else:
-                label = _WARNING_LABELS.get(kind, "警告")
-                lines.append(f"{label}：共 {count} 处，例如：{first.message}")
-        return lines
+    def warning_lines(self, *, verbose: bool = False) -> list[str]:
+        """The warnings for a terminal: one line per kind, however often it occurred.
+
+        With ``verbose``, every warning on its own line.
+        """
+        return grouped_lines(self.warnings, _WARNING_LABELS, verbose=verbose)
 
 
 #: How each kind of warning is named when it is counted.
@@ -429,35 +475,78 @@ _WARNING_LABELS = {
 
 
 def export_results(
-    results_path: str | os.PathLike[str], *, to: str, output: str | os.PathLike[str]
+    results_path: str | os.PathLike[str],
+    *,
+    to: str,
+    output: str | os.PathLike[str],
+    progress: Progress | None = None,
 ) -> ExportReport:
-    """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as six tables.
+    """Export a results file (``summarize`` JSON/JSONL or ``batch`` JSONL) as the tables of ``TABLES``.
 
     ``to`` is one of ``csv`` and ``parquet`` (``output`` is a directory, one file per table;
     csv is UTF-8 with BOM so that Excel shows Chinese), ``sqlite`` and ``duckdb`` (one
     database file with a table each) or ``xlsx`` (one workbook with a sheet each). An
     existing output file, or the table files in an output directory, are replaced. Raises
     ``ConfigurationError`` for an unknown format or a missing optional library, and
-    ``InputError`` if the file cannot be read or is not a results file.
+    ``InputError`` if the file cannot be read or is not a results file. ``progress`` is told
+    of each step (``rulelaw_llm.console.Progress``).
     """
     if to not in EXPORT_FORMATS:
         raise ConfigurationError(f"不支持导出为 {to!r}：可选格式为 {'、'.join(EXPORT_FORMATS)}。")
     output = Path(output)
-    loaded = read_results(results_path)
+    loaded = read_results(results_path, progress=progress)
     warnings = list(loaded.warnings)
-    tables = _tables(loaded, warnings)
+    tables = _tables(loaded, warnings, progress)
+    if progress is not None:
+        progress(f"写入 {to}", 0, sum(len(rows) for rows in tables.values()))
+    counted = _Counted(tables, f"写入 {to}", progress)
     if to == "csv":
-        _write_csv(tables, output)
+        _write_csv(counted.tables, output)
     elif to == "parquet":
         _write_parquet(tables, output)
     elif to == "sqlite":
-        _write_sqlite(tables, output)
+        _write_sqlite(counted.tables, output)
     elif to == "duckdb":
         _write_duckdb(tables, output)
     else:
-        _write_xlsx(tables, output, warnings)
+        _write_xlsx(counted.tables, output, warnings)
     counts = {name: len(rows) for name, rows in tables.items()}
     return ExportReport(to, output, counts, tuple(warnings))
+
+
+class _Counted:
+    """The tables, whose rows tell ``progress`` how many were written as they are read."""
+
+    def __init__(self, tables: dict[str, list[Row]], step: str, progress: Progress | None):
+        self._rows = tables
+        self._step = step
+        self._progress = progress
+        self._total = sum(len(rows) for rows in tables.values())
+        self._done = 0
+
+    @property
+    def tables(self) -> dict[str, list[Row]]:
+        if self._progress is None:
+            return self._rows
+        return {name: _CountedRows(rows, self) for name, rows in self._rows.items()}
+
+    def tick(self) -> None:
+        self._done += 1
+        if self._progress is not None and self._done % 200 == 0:
+            self._progress(self._step, self._done, self._total)
+
+
+class _CountedRows(list[Row]):
+    """A table's rows that count themselves as they are iterated (to write them)."""
+
+    def __init__(self, rows: list[Row], counter: _Counted) -> None:
+        super().__init__(rows)
+        self._counter = counter
+
+    def __iter__(self) -> Iterator[Row]:
+        for row in super().__iter__():
+            self._counter.tick()
+            yield row
 
 
 def to_frames(results_path: str | os.PathLike[str]) -> dict[str, pandas.DataFrame]:
@@ -671,15 +760,7 @@ def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[Notic
     _file(output)
     workbook = Workbook(write_only=True)
     truncated = 0
-    header, body = wide_table(tables["reports"], tables["indicator_kinds"])
-    sheets: list[tuple[str, list[str], Sequence[Row]]] = [
-        (name, [column.name for column in TABLES[name]], rows) for name, rows in tables.items()
-    ]
-    # Reports × kinds, for reading in a spreadsheet (the long table is for joining).
-    sheets.append(
-        ("indicator_kinds_wide", header, [dict(zip(header, row, strict=True)) for row in body])
-    )
-    for name, columns, rows in sheets:
+    for name, columns, rows in with_wide_sheet(tables, TABLES):
         sheet = workbook.create_sheet(name)
         sheet.append(columns)
         for row in rows:

@@ -9,14 +9,14 @@ summed (parts introduced by 其中). The wide form puts reports in rows and kind
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from rulelaw_llm.auditing.comparison import KindRow
 from rulelaw_llm.categories import label_of
 from rulelaw_llm.kinds import FAMILIES, KINDS
 
-__all__ = ["QUOTE_SEPARATOR", "WIDE_HEAD", "kind_table_rows", "wide_table"]
+__all__ = ["QUOTE_SEPARATOR", "WIDE_HEAD", "kind_table_rows", "wide_table", "with_wide_sheet"]
 
 #: Joins the quotes of the indicators a row sums into one cell.
 QUOTE_SEPARATOR = " ｜ "
@@ -78,3 +78,18 @@ def wide_table(
         for report in reports
     ]
     return header, body
+
+
+def with_wide_sheet(
+    tables: Mapping[str, Sequence[dict[str, Cell]]], columns: Mapping[str, Sequence[object]]
+) -> list[tuple[str, list[str], Sequence[dict[str, Cell]]]]:
+    """The sheets of a workbook: every table (its column names from ``columns``, the export's
+    ``TABLES``), then ``indicator_kinds_wide`` — reports × kinds, for reading in a spreadsheet
+    (the long table is for joining)."""
+    sheets = [
+        (name, [str(getattr(column, "name", column)) for column in columns[name]], rows)
+        for name, rows in tables.items()
+    ]
+    header, body = wide_table(tables["reports"], tables["indicator_kinds"])
+    wide = [dict(zip(header, row, strict=True)) for row in body]
+    return [*sheets, ("indicator_kinds_wide", header, wide)]

@@ -14,9 +14,10 @@ from rulelaw_llm.categories import label_of
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.schema import Indicator, ReportSummary
 
-__all__ = ["escape_markdown", "outline", "to_markdown"]
+__all__ = ["SECTION_LABELS", "escape_markdown", "outline", "outline_data", "to_markdown"]
 
-_KIND_LABELS = {
+#: The Chinese name of each kind of section (``Section.kind``).
+SECTION_LABELS = {
     "preamble": "导语",
     "achievements": "主要举措和成效",
     "responsibility": "第一责任人履职",
@@ -61,6 +62,34 @@ def _cell(text: str) -> str:
     return escape_markdown(text)
 
 
+_SOURCE_LABELS = {"achievement": "成效", "indicator": "数字指标", "problem": "问题", "plan": "计划"}
+
+
+def _digest(summary: ReportSummary) -> list[str]:
+    """The digest with a footnote per claim naming its sources and their spans (schema 1.3)."""
+    claims = summary.digest_claims
+    if not claims:
+        return [escape_markdown(summary.digest)]
+    text = summary.digest
+    pieces: list[str] = []
+    position = 0
+    for number, claim in enumerate(claims, 1):
+        pieces.append(escape_markdown(text[position : claim.start]))
+        pieces.append(f"{escape_markdown(claim.text)}[^{number}]")
+        position = claim.end
+    pieces.append(escape_markdown(text[position:]))
+    notes = [""]
+    for number, claim in enumerate(claims, 1):
+        who = "模型撰写，已核对" if claim.origin == "model" else "模板"
+        sources = "；".join(
+            f"{_SOURCE_LABELS[source.kind]} #{source.index + 1}〔{source.start}–{source.end}〕"
+            f"{escape_markdown(source.quote)}"
+            for source in claim.sources
+        )
+        notes.append(f"[^{number}]: （{who}）{sources or '报告的单位和年度'}")
+    return ["".join(pieces), *notes]
+
+
 def to_markdown(summary: ReportSummary) -> str:
     """A readable one-page view of a summary, with evidence positions in brackets."""
     who = escape_markdown(summary.entity) if summary.entity else "（未识别单位）"
@@ -76,7 +105,7 @@ def to_markdown(summary: ReportSummary) -> str:
     backend = summary.provenance.backend
     model = f"（{escape_markdown(summary.provenance.model)}）" if summary.provenance.model else ""
     meta.append(f"来源：{'规则' if backend == 'rules' else '大模型'}{model}")
-    lines += [" · ".join(meta), "", "## 摘要", "", escape_markdown(summary.digest), ""]
+    lines += [" · ".join(meta), "", "## 摘要", "", *_digest(summary), ""]
     if summary.achievements:
         lines += ["## 主要举措和成效", ""]
         lines += [
@@ -143,7 +172,7 @@ def outline(report: Report) -> str:
     for section in report.sections:
         heading = section.heading or "（无标题）"
         lines.append(
-            f"[{_KIND_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
+            f"[{SECTION_LABELS[section.kind]}] {heading}  〔{section.start}–{section.end}〕"
             f"  {len(section.items)} 条"
         )
         for item in section.items:
@@ -151,3 +180,35 @@ def outline(report: Report) -> str:
             preview = preview if len(preview) <= 40 else preview[:40] + "…"
             lines.append(f"    {item.start:>6}–{item.end:<6} {preview}")
     return "\n".join(lines)
+
+
+def outline_data(report: Report) -> dict[str, object]:
+    """What ``rulelaw-llm sections --json`` prints: metadata, sections and items with spans."""
+    return {
+        "title": report.title,
+        "entity": report.entity,
+        "parent_entity": report.parent_entity,
+        "level": report.level,
+        "year": report.year,
+        "published": report.published.isoformat() if report.published else None,
+        "metadata": report.metadata,
+        "warnings": list(report.warnings),
+        "sections": [
+            {
+                "kind": section.kind,
+                "heading": section.heading,
+                "start": section.start,
+                "end": section.end,
+                "items": [
+                    {
+                        "marker": item.marker,
+                        "title": item.title,
+                        "start": item.start,
+                        "end": item.end,
+                    }
+                    for item in section.items
+                ],
+            }
+            for section in report.sections
+        ],
+    }

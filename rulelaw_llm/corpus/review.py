@@ -43,12 +43,14 @@ from html import escape
 from importlib import resources
 from pathlib import Path, PurePath
 
+from rulelaw_llm.console import Progress
 from rulelaw_llm.corpus.evaluation import (
     ResultEntry,
     evaluate,
     read_source_text,
     result_entries,
 )
+from rulelaw_llm.corpus.review_charts import _category_chart, _indicator_chart
 from rulelaw_llm.corpus.review_data import (
     BOILERPLATE_THRESHOLD,
     AuditLike,
@@ -61,12 +63,10 @@ from rulelaw_llm.corpus.review_data import (
 )
 from rulelaw_llm.corpus.review_html import (
     _boilerplate_section,
-    _category_chart,
     _corpus_table,
     _evaluation_section,
     _failures,
     _findings_section,
-    _indicator_chart,
     _report_data,
     _report_view,
     _script_hash,
@@ -96,9 +96,20 @@ def _asset(name: str) -> str:
 
 def _read_results(
     results: str | os.PathLike[str] | Sequence[ReportSummary],
+    progress: Progress | None = None,
 ) -> tuple[list[ResultEntry], list[str], Path | None]:
-    """The entries of ``results``: the one place the review page reads a results file."""
-    return result_entries(results)
+    """The entries of ``results``, in input order: the one place the page reads results.
+
+    A batch writes its records as reports finish; the order the batch took its inputs in
+    (each record's ``position``) is the order a reader expects. Entries without one keep
+    their place after those with one.
+    """
+    entries, notes, base = result_entries(results, progress=progress)
+    ordered = sorted(
+        enumerate(entries),
+        key=lambda pair: (pair[1].position is None, pair[1].position or 0, pair[0]),
+    )
+    return [entry for _, entry in ordered], notes, base
 
 
 def _name_tabs(views: list[_View]) -> None:
@@ -145,13 +156,16 @@ def render_review(
     *,
     gold_dir: str | os.PathLike[str] | None = None,
     audits: Sequence[AuditLike] | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """The review page as one HTML string (see ``write_review``)."""
-    entries, notes, base = _read_results(results)
+    entries, notes, base = _read_results(results, progress)
     evaluation = evaluate(results, gold_dir) if gold_dir is not None else None
     by_input = {report.input: report for report in evaluation.reports} if evaluation else {}
     views: list[_View] = []
-    for entry in entries:
+    for number, entry in enumerate(entries):
+        if progress is not None:
+            progress("读取报告原文", number, len(entries))
         if entry.summary is None:
             continue
         source = read_source_text(entry.summary, input_path=entry.input, base=base)
@@ -168,7 +182,11 @@ def render_review(
     if audits is not None:
         _match_audits(views, audits, base)
     kind_columns = attach_kinds(views)
+    if progress is not None:
+        progress("比对套话", 0, None)
     clusters = _find_boilerplate(views)
+    if progress is not None:
+        progress("比较指标", 0, None)
     groups = _indicator_groups(views)
     shared = {item.id for group in groups for _, item, _, _ in group.members}
     nav = "".join(
@@ -187,14 +205,19 @@ def render_review(
         f"{_findings_section(views) if audits is not None else ''}"
         f"{_evaluation_section(evaluation) if evaluation else ''}"
         '<div class="charts">'
-        f"{_category_chart('chart-problems', '问题的类别（按报告堆叠）', views, 'problem')}"
-        f"{_category_chart('chart-plans', '下一年度计划的类别（按报告堆叠）', views, 'plan')}"
-        f"{_category_chart('chart-achievements', '举措和成效的类别（按报告堆叠）', views, 'achievement')}"
+        f"{_category_chart('chart-problems', '问题的类别', views, 'problem')}"
+        f"{_category_chart('chart-plans', '下一年度计划的类别', views, 'plan')}"
+        f"{_category_chart('chart-achievements', '举措和成效的类别', views, 'achievement')}"
         f"{_indicator_chart(groups)}</div>"
         f"{kinds_section(views)}{_boilerplate_section(clusters)}</section>"
     )
     body = corpus + "".join(_report_view(view) for view in views)
-    data = "".join(_report_data(view) for view in views)
+    blocks = []
+    for number, view in enumerate(views):
+        if progress is not None:
+            progress("生成报告页", number, len(views))
+        blocks.append(_report_data(view))
+    data = "".join(blocks)
     script = _asset("review.js") + _asset("review_kinds.js")
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -209,7 +232,7 @@ def render_review(
         f"<style>{_asset('review.css')}{_asset('review_kinds.css')}</style></head><body>"
         '<header class="top"><h1>法治政府建设年度报告 · 抽取结果审阅</h1>'
         '<a href="#corpus" data-view="corpus">语料总览</a>'
-        '<input type="search" data-testid="search" placeholder="按名称筛选报告（主体、上级、文件名）" '
+        '<input type="search" data-testid="search" placeholder="筛选报告：主体、上级、文件名" '
         'aria-label="按名称筛选报告">'
         '<span class="search-count" data-testid="search-count"></span>'
         '<span class="current-title" data-testid="current-title"></span></header>'
@@ -225,6 +248,7 @@ def write_review(
     *,
     gold_dir: str | os.PathLike[str] | None = None,
     audits: Sequence[AuditLike] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
     """Write the review page for ``results`` (a JSONL results file or summaries) to ``output``.
 
@@ -234,10 +258,10 @@ def write_review(
     ``audits`` (the audits of these reports, matched by input), it shows each report's
     findings and score and a corpus table of findings by code — without them those parts
     are simply absent. Raises ``InputError`` if the results or the gold directory cannot
-    be read.
+    be read. ``progress`` is told of each step (``rulelaw_llm.console.Progress``).
     """
     path = Path(output)
-    page = render_review(results, gold_dir=gold_dir, audits=audits)
+    page = render_review(results, gold_dir=gold_dir, audits=audits, progress=progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

@@ -31,7 +31,7 @@ from rulelaw_llm.corpus.evaluation_model import (
     evidence_items,
     is_grounded,
 )
-from rulelaw_llm.errors import InputError
+from rulelaw_llm.errors import InputError, os_error_reason
 from rulelaw_llm.reading.normalize import fold, squash
 from rulelaw_llm.schema import Evidence, ReportSummary
 
@@ -193,8 +193,12 @@ def read_audits(path: str | os.PathLike[str]) -> list[AuditLike]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"无法读取审核结果文件 {path}：{error}") from error
+    except OSError as error:
+        raise InputError(f"无法读取审核结果文件 {path}：{os_error_reason(error)}") from error
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"无法读取审核结果文件 {path}：不是 UTF-8 文本：请传入 rulelaw-llm audit --format json 的输出。"
+        ) from error
     try:
         parsed = json.loads(text)
         records = parsed if isinstance(parsed, list) else [parsed]

@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html import escape
 
-from rulelaw_llm.categories import CATEGORIES, label_of
 from rulelaw_llm.corpus.evaluation import (
     ResultEntry,
 )
@@ -23,199 +22,24 @@ from rulelaw_llm.corpus.evaluation_model import (
     FIELD_LABELS,
     FIELDS,
     Evaluation,
-    ItemKind,
     ReportEvaluation,
 )
 from rulelaw_llm.corpus.review_data import (
     _KIND_ORDER,
     _NONE,
-    _PALETTE,
     _REJECTED_LABELS,
     BOILERPLATE_LISTED,
     BOILERPLATE_SHOWN,
-    CHART_TOP_REPORTS,
-    CHART_TOP_VALUES,
     FINDING_LABELS,
     KIND_LABELS,
     REJECTED_OPEN,
     SEVERITY_LABELS,
     TABLE_PAGE,
     AuditLike,
-    _IndicatorGroup,
     _Item,
-    _number,
     _View,
 )
 from rulelaw_llm.corpus.review_kinds import kind_cells, kind_header, outliers_box
-
-# --------------------------------------------------------------------------- SVG charts
-
-
-def _text_width(text: str) -> int:
-    return sum(13 if ord(char) > 0x2E7F else 7 for char in text)
-
-
-def _legend(series: list[tuple[str, str]], y: int, width: int) -> tuple[str, int]:
-    parts, x = [], 10
-    for name, color in series:
-        step = 20 + _text_width(name) + 16
-        if x + step > width and x > 10:
-            x, y = 10, y + 20
-        parts.append(
-            f'<rect x="{x}" y="{y}" width="12" height="12" fill="{color}"></rect>'
-            f'<text x="{x + 16}" y="{y + 11}">{escape(name)}</text>'
-        )
-        x += step
-    return "".join(parts), y + 20
-
-
-_OTHER_COLOR = "#bab0ac"
-
-
-def _category_chart(testid: str, title: str, views: list[_View], kind: ItemKind) -> str:
-    """Stacked horizontal bars: items per category, one colour per report.
-
-    With more than ``CHART_TOP_REPORTS + 1`` reports, the reports with most items of the
-    kind get a colour each and all the others are one grey "其他" part of each bar.
-    """
-    per_report: list[Counter[str]] = []
-    for view in views:
-        counted: Counter[str] = Counter()
-        for item in view.items:
-            if item.kind == kind:
-                summary_item = (
-                    view.summary.problems[item.index]
-                    if kind == "problem"
-                    else view.summary.plans[item.index]
-                    if kind == "plan"
-                    else view.summary.achievements[item.index]
-                )
-                counted[summary_item.category] += 1
-        per_report.append(counted)
-    order = list(range(len(views)))
-    if len(views) > CHART_TOP_REPORTS + 1:
-        order.sort(key=lambda i: -sum(per_report[i].values()))
-        top, rest = order[:CHART_TOP_REPORTS], order[CHART_TOP_REPORTS:]
-    else:
-        top, rest = order, []
-    series: list[tuple[str, str, str | None]] = [
-        (views[i].tab, _PALETTE[n % len(_PALETTE)], views[i].anchor) for n, i in enumerate(top)
-    ]
-    columns: list[Counter[str]] = [per_report[i] for i in top]
-    if rest:
-        series.append((f"其他 {len(rest)} 份报告", _OTHER_COLOR, None))
-        columns.append(sum((per_report[i] for i in rest), Counter()))
-    rows = [
-        (key, [column[key] for column in columns])
-        for key in CATEGORIES
-        if any(column[key] for column in columns)
-    ]
-    heading = f"<figcaption>{escape(title)}</figcaption>"
-    if not rows:
-        return (
-            f'<figure class="chart" data-testid="{testid}">{heading}'
-            f'<p class="empty">没有{escape(KIND_LABELS[kind])}条目。</p></figure>'
-        )
-    label_width = max(_text_width(label_of(key)) for key, _ in rows) + 16
-    bar_width, row_height = 360, 24
-    most = max(sum(row) for _, row in rows)
-    total_width = label_width + bar_width + 60
-    parts = []
-    for r, (key, row) in enumerate(rows):
-        y = 10 + r * row_height
-        parts.append(
-            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">'
-            f"{escape(label_of(key))}</text>"
-        )
-        x = float(label_width)
-        for (name, color, anchor), count in zip(series, row, strict=True):
-            if not count:
-                continue
-            width = bar_width * count / most
-            report = f' data-report="{escape(anchor)}"' if anchor else ' data-other="1"'
-            parts.append(
-                f'<rect class="bar" x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="16" '
-                f'fill="{color}"{report}>'
-                f"<title>{escape(name)}：{escape(label_of(key))} {count} 条</title>"
-                "</rect>"
-            )
-            x += width
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 15}">{sum(row)}</text>')
-    legend, height = _legend(
-        [(name, color) for name, color, _ in series], 20 + len(rows) * row_height, total_width
-    )
-    parts.append(legend)
-    return (
-        f'<figure class="chart" data-testid="{testid}">{heading}'
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'width="{total_width}" height="{height + 6}" viewBox="0 0 {total_width} {height + 6}">'
-        f"{''.join(parts)}</svg></figure>"
-    )
-
-
-def _indicator_chart(groups: list[_IndicatorGroup], limit: int = 12) -> str:
-    """Bars of the values of indicators shared by several reports: the largest ones, then "其他"."""
-    title = "同名指标的数值比较（名称相近、单位相同、出现在多份报告中）"
-    heading = f"<figcaption>{escape(title)}</figcaption>"
-    if not groups:
-        return (
-            f'<figure class="chart" data-testid="chart-indicators">{heading}'
-            '<p class="empty">没有在多份报告中出现的同名指标。</p></figure>'
-        )
-    shown_groups = [
-        (group, sorted(group.members, key=lambda member: -member[2])) for group in groups[:limit]
-    ]
-    labels = [
-        view.tab for _, members in shown_groups for view, _, _, _ in members[:CHART_TOP_VALUES]
-    ]
-    label_width = max(_text_width(label) for label in labels) + 16
-    bar_width = 320
-    total_width = label_width + bar_width + 110
-    parts, y = [], 6
-    for group, members in shown_groups:
-        parts.append(
-            f'<text class="group" x="6" y="{y + 14}">{escape(group.label)}'
-            f"（{escape(group.unit)}）</text>"
-        )
-        y += 22
-        most = max(value for _, _, value, _ in members) or 1.0
-        top, rest = members[:CHART_TOP_VALUES], members[CHART_TOP_VALUES:]
-        if len(rest) == 1:
-            top, rest = members, []
-        for view, item, value, approx in top:
-            width = max(bar_width * value / most, 1.0)
-            shown = f"{_number(value)}{'（约）' if approx else ''}"
-            parts.append(
-                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
-                f"{escape(view.tab)}</text>"
-                f'<rect class="bar" x="{label_width}" y="{y + 2}" width="{width:.1f}" '
-                f'height="14" fill="#4e79a7" data-item="{escape(item.id)}">'
-                f"<title>{escape(item.title)}</title></rect>"
-                f'<text x="{label_width + width + 6:.1f}" y="{y + 13}">{escape(shown)}</text>'
-            )
-            y += 20
-        if rest:
-            values = [value for _, _, value, _ in rest]
-            median = statistics.median(values)
-            width = max(bar_width * median / most, 1.0)
-            parts.append(
-                f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">'
-                f"其他 {len(rest)} 条</text>"
-                f'<rect class="bar other" x="{label_width}" y="{y + 2}" width="{width:.1f}" '
-                f'height="14" fill="{_OTHER_COLOR}" data-other="1"><title>其他 {len(rest)} 条：'
-                f"{_number(min(values))}–{_number(max(values))}，中位数 {_number(median)}</title>"
-                f'</rect><text x="{label_width + width + 6:.1f}" y="{y + 13}">'
-                f"中位数 {escape(_number(median))}</text>"
-            )
-            y += 20
-        y += 8
-    return (
-        f'<figure class="chart" data-testid="chart-indicators">{heading}'
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'width="{total_width}" height="{y}" viewBox="0 0 {total_width} {y}">'
-        f"{''.join(parts)}</svg></figure>"
-    )
-
 
 # --------------------------------------------------------------------------- HTML parts
 
@@ -439,6 +263,26 @@ def _gold_box(evaluation: ReportEvaluation) -> str:
     )
 
 
+def _digest(view: _View) -> str:
+    """The digest, each claim a link to its sources' highlights (results of schema 1.3 on)."""
+    digest = view.summary.digest
+    known = {item.id for item in view.items if item.grounded}
+    out: list[str] = []
+    position = 0
+    for number, claim in enumerate(view.summary.digest_claims, 1):
+        ids = [f"{view.anchor}-{s.kind}-{s.index}" for s in claim.sources]
+        ids = [item_id for item_id in ids if item_id in known]
+        who = "模型撰写，已逐句核对出处" if claim.origin == "model" else "规则模板"
+        out.append(escape(digest[position : claim.start]))
+        out.append(
+            f'<span class="claim claim-{claim.origin}" data-testid="digest-claim" '
+            f'data-sources="{escape(" ".join(ids))}" tabindex="0" title="{who}；依据 '
+            f'{len(claim.sources)} 个条目">{escape(claim.text)}<sup>{number}</sup></span>'
+        )
+        position = claim.end
+    return "".join(out) + escape(digest[position:])
+
+
 def _report_body(view: _View) -> str:
     """The inner HTML of a report's view, inserted by the script when it is first shown."""
     summary = view.summary
@@ -460,7 +304,7 @@ def _report_body(view: _View) -> str:
         heading += f' <small class="hint">（{escape(view.entry.input or view.entry.name)}）</small>'
     return (
         f'<h2 data-testid="report-title">{heading}</h2>'
-        f'<p class="digest" data-testid="digest">{escape(summary.digest)}</p>'
+        f'<p class="digest" data-testid="digest">{_digest(view)}</p>'
         f"{_metadata(view)}"
         f"{_audit_box(view.audit) if view.audit is not None else ''}{outliers_box(view)}"
         f'<div class="boxes">{_problems_box(view)}</div>'
@@ -528,10 +372,52 @@ def _top_indicators(view: _View, shared: set[str], limit: int = 3) -> str:
     return "；".join(item.title for item in indicators[:limit])
 
 
-def _cell(text: str, value: float | None = None) -> str:
-    if value is None:
-        return f"<td>{text}</td>"
-    return f'<td class="number" data-value="{value:g}">{text}</td>'
+def _cell(text: str, value: float | None = None, *, kind: str = "", title: str = "") -> str:
+    classes = " ".join(part for part in ("number" if value is not None else "", kind) if part)
+    attributes = f' class="{classes}"' if classes else ""
+    if value is not None:
+        attributes += f' data-value="{value:g}"'
+    if title:
+        attributes += f' title="{escape(title)}"'
+    return f"<td{attributes}>{text}</td>"
+
+
+def compact_number(value: int) -> str:
+    """A count short enough for a narrow column: 9,339 · 1.2万 · 35万 · 1.2亿."""
+    if value < 10_000:
+        return f"{value:,}"
+    for unit, size in (("亿", 100_000_000), ("万", 10_000)):
+        if value >= size:
+            shown = value / size
+            text = f"{shown:.1f}" if shown < 10 else f"{shown:,.0f}"
+            return f"{text.removesuffix('.0')}{unit}"
+    return str(value)  # pragma: no cover - every value ≥ 10,000 has a unit above
+
+
+#: The corpus table's columns: label, kind ("text", "number", or "name" for a wrapping text),
+#: which way a first click sorts (a count where few is bad goes up first, so that the reports
+#: to look at come first), and what the column holds.
+_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "报告": ("name", "ascending", "报告主体（同名时附文件名）"),
+    "上级": ("name", "ascending", "所属县区或部门所属政府"),
+    "层级": ("text", "ascending", "镇、乡、街道、部门……"),
+    "年度": ("number", "ascending", "报告所述年度"),
+    "模型": ("name", "ascending", "生成结果的模型（规则为离线摘要）"),
+    "审核得分": ("number", "ascending", "审核得分（满分 100，低分在前）"),
+    "错误": ("number", "descending", "审核发现中的错误条数"),
+    "警告": ("number", "descending", "审核发现中的警告条数"),
+    "提示": ("number", "descending", "审核发现中的提示条数"),
+    "成效": ("number", "ascending", "举措和成效条数（少的在前）"),
+    "数字指标": ("number", "ascending", "数字指标个数（少的在前）"),
+    "问题": ("number", "ascending", "存在的问题条数（少的在前）"),
+    "原因": ("number", "ascending", "写明的原因条数（少的在前）"),
+    "计划": ("number", "ascending", "下一年度计划条数（少的在前）"),
+    "未定位": ("number", "descending", "引文与原文位置不一致的条目数"),
+    "拒绝": ("number", "descending", "未通过校验的条目数"),
+    "抽取警告": ("number", "descending", "抽取结果中的警告条数"),
+    "token": ("number", "descending", "提示 + 生成 token"),
+    "主要指标": ("name", "ascending", "多份报告共有的指标在前"),
+}
 
 
 def _search_key(view: _View) -> str:
@@ -563,12 +449,13 @@ def _corpus_table(
         tokens = usage.prompt_tokens + usage.completion_tokens
         cells = [
             _cell(
-                f'<a href="#{escape(view.anchor)}" data-testid="report-link">{escape(view.tab)}</a>'
+                f'<a href="#{escape(view.anchor)}" data-testid="report-link">{escape(view.tab)}</a>',
+                kind="name",
             ),
-            _cell(escape(summary.parent_entity or "")),
+            _cell(escape(summary.parent_entity or ""), kind="name"),
             _cell(escape(summary.level or "")),
             _cell(escape(str(summary.year or "")), summary.year),
-            _cell(escape(backend)),
+            _cell(escape(backend), kind="name"),
         ]
         if with_audits:
             audit = view.audit
@@ -587,35 +474,34 @@ def _corpus_table(
             _cell(str(ungrounded), ungrounded),
             _cell(str(len(summary.rejected)), len(summary.rejected)),
             _cell(str(len(summary.warnings)), len(summary.warnings)),
-            _cell(f"{usage.prompt_tokens:,}+{usage.completion_tokens:,}", tokens),
-            _cell(escape(_top_indicators(view, shared))),
+            _cell(
+                compact_number(tokens),
+                tokens,
+                title=f"提示 {usage.prompt_tokens:,} + 生成 {usage.completion_tokens:,}",
+            ),
+            _cell(escape(_top_indicators(view, shared)), kind="name"),
         ]
         # Rows after the first page start hidden, as the script would hide them.
         hidden = " hidden" if order >= TABLE_PAGE else ""
         rows.append(
             f'<tr data-testid="corpus-row"{hidden} data-order="{order}" '
-            f'data-search="{escape(_search_key(view))}" '
+            f'data-view="{escape(view.anchor)}" data-search="{escape(_search_key(view))}" '
             f'data-level="{escape(summary.level or "")}" '
             f'data-parent="{escape(summary.parent_entity or "")}"{_codes(view)}>'
             f"{''.join(cells)}</tr>"
         )
-    header: list[tuple[str, bool]] = [("报告", False), ("上级", False), ("层级", False)]
-    header += [("年度", True), ("模型", False)]
+    header = ["报告", "上级", "层级", "年度", "模型"]
     if with_audits:
-        header += [("审核得分", True), *((f"{label}", True) for label in SEVERITY_LABELS.values())]
-    header += [(label, True) for label in KIND_LABELS.values()]
-    header += kind_header(kinds)
-    header += [
-        ("未定位", True),
-        ("拒绝", True),
-        ("警告", True),
-        ("token", True),
-        ("主要指标", False),
-    ]
+        header += ["审核得分", *SEVERITY_LABELS.values()]
+    kind_columns = dict(kind_header(kinds))
+    header += [*KIND_LABELS.values(), *kind_columns, "未定位", "拒绝", "抽取警告", "token"]
+    header += ["主要指标"]
+    columns = {**_COLUMNS, **kind_columns}
     head = "".join(
-        f'<th data-type="{"number" if numeric else "text"}">'
+        f'<th data-type="{"number" if columns[label][0] == "number" else "text"}" '
+        f'data-first="{columns[label][1]}" title="{escape(columns[label][2])}">'
         f'<button type="button" class="sort" data-testid="sort">{escape(label)}</button></th>'
-        for label, numeric in header
+        for label in header
     )
     tools = (
         '<div class="tools"><label>分组：<select data-testid="group-by">'

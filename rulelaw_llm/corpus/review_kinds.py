@@ -60,13 +60,13 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def kind_header(kinds: Sequence[str]) -> list[tuple[str, bool]]:
-    """The corpus table's headers of the kind columns (numeric, sortable)."""
+def kind_header(kinds: Sequence[str]) -> list[tuple[str, tuple[str, str, str]]]:
+    """The corpus table's kind columns: label and (type, first sort, what the column holds)."""
     header = []
     for key in kinds:
-        family = KINDS[key].family
-        unit = {"rate": "%"}.get(family or "", "")
-        header.append((KINDS[key].label + (f"（{unit}）" if unit else ""), True))
+        unit = KINDS[key].base
+        title = f"该报告写明的“{KINDS[key].label}”（各指标之和，单位：{unit}；多的在前）"
+        header.append((f"{KINDS[key].label}（{unit}）", ("number", "descending", title)))
     return header
 
 

@@ -108,6 +108,16 @@ def _request(mode: str, config: ProviderConfig, temperature: float) -> dict[str,
     return kwargs
 
 
+def _unreachable_reason(error: openai.APIConnectionError) -> str:
+    """Why no answer came, in Chinese (the SDK says only "Connection error.")."""
+    if isinstance(error, openai.APITimeoutError):
+        return "等待应答超时：服务可能过忙，或地址指向了不应答的主机；请稍后重试或检查地址。"
+    return (
+        "连接被拒绝或无人应答：请检查服务是否已启动，地址和端口（--base-url）是否写对，"
+        "以及网络是否可达。"
+    )
+
+
 def _words(error: openai.APIStatusError) -> str:
     body = error.body
     if isinstance(body, dict):
@@ -161,7 +171,8 @@ def _one(
             )
         if isinstance(cause, openai.APIConnectionError):
             raise cause from error
-        valid, detail = False, str(error).splitlines()[0][:160]
+        first = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
+        valid, detail = False, f"回答不符合要求的 JSON 结构：{first}"
     usage = getattr(completions[-1], "usage", None) if completions else None
     return ModeResult(
         mode=mode,
@@ -201,7 +212,7 @@ def check_endpoint(
             return CheckReport(
                 config=config,
                 results=tuple(results),
-                unreachable=f"无法连接 {config.public_base_url}：{error.message}",
+                unreachable=f"无法连接 {config.public_base_url}：{_unreachable_reason(error)}",
             )
         results.append(result)
         status = result.detail.split("：", 1)[0]

@@ -23,35 +23,36 @@ I/O or imports openai/instructor.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar, get_args
+from typing import Literal, TypeVar
 
-from rulelaw_llm.categories import CategoryKey, category_scores, classify
-from rulelaw_llm.llm.kind_task import KindsTask, apply_kinds, kind_targets
-from rulelaw_llm.llm.prompts import NAME_CHARS, load_lines
+from rulelaw_llm.categories import CategoryKey, classify
+from rulelaw_llm.llm.kind_task import KindsTask, apply_kinds
+from rulelaw_llm.llm.plan import (
+    _PARTS,
+    ReportFacts,
+    Scope,
+    _floor_items,
+    category_choices,
+    category_doubt,
+    name_doubts,
+    plan_tasks,
+)
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import (
     DigestTask,
-    Figure,
     ItemAnswer,
-    ItemField,
     ItemsTask,
-    ItemTarget,
     NamesTask,
-    NameTarget,
     PartKind,
     Reply,
     Request,
     Task,
     feedback,
 )
-from rulelaw_llm.reading.document import Item, Report
-from rulelaw_llm.rules.digest import template_digest
-from rulelaw_llm.rules.grounding import clause_span, sentence_span
-from rulelaw_llm.rules.offline import summarize_offline
-from rulelaw_llm.rules.quantities import Quantity, find_quantities
+from rulelaw_llm.reading.document import Report
+from rulelaw_llm.rules.digest import assemble_digest, plan_digest_of
 from rulelaw_llm.schema import (
     Achievement,
     Coverage,
@@ -71,33 +72,19 @@ __all__ = [
     "ReportFacts",
     "ReaskRecord",
     "RunState",
+    "Scope",
     "TaskOutcome",
+    "category_choices",
+    "category_doubt",
+    "name_doubts",
     "plan_tasks",
     "run_task",
     "run_together",
     "summary_flow",
 ]
 
-Scope = Literal["unsure", "all"]
 Verdict = Literal["ok", "invalid", "truncated"]
 Result = TypeVar("Result")
-
-_PARTS: tuple[PartKind, ...] = ("achievements", "problems", "plans")
-_PAIRS = (("（", "）"), ("(", ")"), ("“", "”"), ("《", "》"), ("【", "】"), ("「", "」"))
-#: A rule name longer than this is unsure: long names carry more than what is counted
-#: (measured on the gold labels: names of 13+ characters rarely match them).
-_LONG_NAME = 12
-#: Keyword evidence below this weight is weak (one two-character word in the body is 2).
-_WEAK_CATEGORY = 6
-#: A runner-up scoring this share of the best makes the evidence split.
-_SPLIT_CATEGORY = 0.6
-#: The only category doubt the default plan asks about. Measured on the local 1.5B model
-#: (five samples, two recordings): on weak or split evidence its choice was a coin flip
-#: (with the whole table it broke a right rule category once and fixed two; restricted to
-#: the close candidates it broke two and fixed one), so the rules' choice stands there
-#: unless ``scope="all"``. With no keyword at all the rules can only say "other".
-_NO_CATEGORY_EVIDENCE = "类别没有关键词依据"
-
 
 # --------------------------------------------------------------------------- the driver
 
@@ -166,7 +153,8 @@ def run_task(
     """Ask everything ``task`` holds; return what was accepted and what was rejected."""
     outcome = TaskOutcome(task)
     for number, keys in enumerate(_chunks(task.keys, task.max_keys), 1):
-        label = task.name if len(task.keys) == 1 else f"{_label(task)}:{number}"
+        numbered = task.numbered and len(task.keys) > 1
+        label = f"{_label(task)}:{number}" if numbered else task.name
         yield from _ask(task, keys, label, settings, state, outcome)
     return outcome
 
@@ -336,210 +324,6 @@ def run_together(
     return [results[index] for index in range(len(flows))]
 
 
-# --------------------------------------------------------------------------- the floor
-
-
-@dataclass(frozen=True, slots=True)
-class ReportFacts:
-    """What the rules floor knows about one report, computed once."""
-
-    report: Report
-    quantities: tuple[Quantity, ...]
-    baseline: ReportSummary
-    items: dict[PartKind, tuple[Item, ...]]
-    candidates: tuple[int, ...]
-    """Quantities outside the plans part: facts about the year's work (the indicators the
-    model may name)."""
-
-    @classmethod
-    def of(cls, report: Report, settings: Settings) -> ReportFacts:
-        """Compute the floor once: quantities, the offline summary, the items of each part."""
-        quantities = tuple(find_quantities(report.text))
-        baseline = summarize_offline(
-            report, digest_chars=settings.digest_chars, quantities=quantities
-        )
-        items: dict[PartKind, tuple[Item, ...]] = {
-            "achievements": tuple(
-                item
-                for section in report.sections_of("achievements", "responsibility")
-                for item in section.items
-            ),
-            "problems": tuple(
-                item for section in report.sections_of("problems") for item in section.items
-            ),
-            "plans": tuple(
-                item for section in report.sections_of("plans") for item in section.items
-            ),
-        }
-        candidates = []
-        for index, quantity in enumerate(quantities):
-            section = report.section_at(quantity.start)
-            if section is None or section.kind != "plans":
-                candidates.append(index)
-        return cls(report, quantities, baseline, items, tuple(candidates))
-
-
-def _unbalanced(name: str) -> bool:
-    """Whether a name opens a bracket or quote it does not close (or closes one it never opened)."""
-    if name.count('"') % 2:
-        return True
-    return any(name.count(left) != name.count(right) for left, right in _PAIRS)
-
-
-def name_doubts(facts: ReportFacts, index: int) -> tuple[str, ...]:
-    """Why the rules floor is not sure of a quantity's name (empty: sure)."""
-    text = facts.report.text
-    quantity = facts.quantities[index]
-    name = facts.baseline.indicators[index].name
-    left, right = clause_span(text, quantity.start, quantity.end)
-    reasons = []
-    if len(name) > _LONG_NAME:
-        reasons.append(f"规则名称过长（{len(name)}字）")
-    if len(re.findall(r"[\u4e00-\u9fff]", name.replace(quantity.raw, ""))) < 2:
-        reasons.append("规则未找到统计对象")
-    if _unbalanced(name):
-        reasons.append("规则名称跨括号或引号")
-    if any(other is not quantity and left <= other.start < right for other in facts.quantities):
-        reasons.append("分句中还有别的数字")
-    return tuple(reasons)
-
-
-def _item_scores(item: Item, summary: str) -> list[tuple[CategoryKey, int]]:
-    return category_scores(summary) or category_scores(item.title or "", item.text)
-
-
-def category_doubt(item: Item, summary: str) -> str | None:
-    """Why the rules floor is not sure of an item's category (``None``: sure)."""
-    scores = _item_scores(item, summary)
-    if not scores:
-        return _NO_CATEGORY_EVIDENCE
-    best = scores[0][1]
-    if best < _WEAK_CATEGORY:
-        return "类别关键词依据弱"
-    if len(scores) > 1 and scores[1][1] >= best * _SPLIT_CATEGORY:
-        return "类别关键词依据分散"
-    return None
-
-
-def category_choices(item: Item, summary: str) -> tuple[CategoryKey, ...]:
-    """The categories the model may choose from: the close candidates when the evidence is
-    split (in the vocabulary's order, not the rules' ranking), else all (empty)."""
-    scores = _item_scores(item, summary)
-    if len(scores) < 2 or scores[0][1] < _WEAK_CATEGORY:
-        return ()
-    close = {key for key, score in scores if score >= scores[0][1] * _SPLIT_CATEGORY}
-    if len(close) < 2:
-        return ()
-    return tuple(key for key in get_args(CategoryKey) if key in close)
-
-
-def _floor_items(summary: ReportSummary, part: PartKind) -> Sequence[Achievement | Problem | Plan]:
-    if part == "achievements":
-        return summary.achievements
-    return summary.problems if part == "problems" else summary.plans
-
-
-def _item_targets(
-    facts: ReportFacts, part: PartKind, scope: Scope, settings: Settings
-) -> list[ItemTarget]:
-    items = facts.items[part]
-    floor = _floor_items(facts.baseline, part)
-    causes_located = part == "problems" and len(
-        [item for section in facts.report.sections_of("causes") for item in section.items]
-    ) == len(items)
-    targets = []
-    for index, (item, result) in enumerate(zip(items, floor, strict=True)):
-        reasons: dict[str, str] = {}
-        if item.title is None:
-            reasons["summary"] = "条目没有小标题"
-        elif scope == "all":
-            reasons["summary"] = "scope=all"
-        doubt = category_doubt(item, result.summary)
-        if doubt == _NO_CATEGORY_EVIDENCE or (doubt is not None and scope == "all"):
-            reasons["category"] = doubt
-        elif scope == "all":
-            reasons["category"] = "scope=all"
-        if part == "problems":
-            if not causes_located:
-                reasons["cause"] = "规则找不到该问题的原因"
-            elif scope == "all":
-                reasons["cause"] = "scope=all"
-        if not reasons:
-            continue
-        asked: tuple[ItemField, ...] = tuple(
-            name for name in ("summary", "category", "cause") if name in reasons
-        )
-        shown = re.sub(r"\s+", " ", item.text).strip()
-        if len(shown) > settings.item_chars:
-            shown = shown[: settings.item_chars] + "…"
-        choices = category_choices(item, result.summary) if "category" in asked else ()
-        targets.append(
-            ItemTarget(index, item.text, shown, item.start, asked, reasons, choices=choices)
-        )
-    return targets
-
-
-def _name_target(facts: ReportFacts, index: int, reasons: tuple[str, ...]) -> NameTarget:
-    text = facts.report.text
-    quantity = facts.quantities[index]
-    span = sentence_span(text, quantity.start, quantity.end)
-    left, right = clause_span(text, quantity.start, quantity.end)
-    own = text[left : quantity.start] + text[quantity.end : right]
-    own = re.sub(r"\d{4}年|[共计达的]|[^\u4e00-\u9fff]", "", own)
-    if len(own) < 2 and left > span[0]:
-        # A bare clause (共20余次): what is counted stands in the clause before.
-        left = max(span[0], clause_span(text, left - 1, left - 1)[0])
-    sentence = re.sub(r"\s+", " ", text[span[0] : span[1]]).strip()
-    return NameTarget(index, quantity.raw, sentence, text[left:right], reasons)
-
-
-def plan_tasks(facts: ReportFacts, settings: Settings, scope: Scope) -> list[Task]:
-    """The questions for one report, fewest first: only unsure fields unless scope="all".
-
-    Unsure names go in requests of up to ``keys_per_request`` quantities; each part's
-    unsure items in one request of up to ``keys_per_request`` items.
-    """
-    per_request = settings.keys_per_request or 8
-    tasks: list[Task] = []
-    names = []
-    for index in facts.candidates:
-        reasons = name_doubts(facts, index)
-        if scope == "all" and not reasons:
-            reasons = ("scope=all",)
-        if reasons:
-            names.append(_name_target(facts, index, reasons))
-    if names:
-        tasks.append(NamesTask(names, max_keys=per_request))
-    if kinds := kind_targets(facts, scope):
-        tasks.append(KindsTask(kinds, max_keys=per_request))
-    report = facts.report
-    for part in _PARTS:
-        targets = _item_targets(facts, part, scope, settings)
-        if not targets:
-            continue
-        cause_text = ""
-        cause_region = None
-        if part == "problems":
-            regions = report.sections_of("problems", "causes")
-            cause_region = (regions[0].start, regions[-1].end) if regions else None
-            causes = report.sections_of("causes")
-            if causes:
-                cause_text = re.sub(r"\s+", " ", causes[0].body(report.text)).strip()
-                cause_text = cause_text[: settings.block_chars]
-        tasks.append(
-            ItemsTask(
-                part,
-                targets,
-                report_text=report.text,
-                cause_text=cause_text,
-                cause_region=cause_region,
-                threshold=settings.fuzzy_threshold,
-                max_keys=per_request,
-            )
-        )
-    return tasks
-
-
 # --------------------------------------------------------------------------- applying
 
 
@@ -686,85 +470,73 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
 # --------------------------------------------------------------------------- the digest
 
 
-#: Figures offered to the digest: a 1.5B model cites every figure it is shown (measured:
-#: offered six, it cited six and failed the two-or-three check on every try).
-_DIGEST_FIGURES = 3
-
-
 def digest_task(facts: ReportFacts, summary: ReportSummary, settings: Settings) -> DigestTask:
-    """The digest request, built from the checked result: figures as the report writes them."""
-    lines = load_lines("facts")
-    unknown = lines["unknown"].render()
-    facts_text = [
-        lines["who"].render(entity=summary.entity or unknown, year=str(summary.year or unknown))
-    ]
-    if summary.achievements:
-        measures = "；".join(a.summary for a in summary.achievements[:6])
-        facts_text.append(lines["measures"].render(items=measures))
-    figures: list[Figure] = []
-    for index in facts.candidates:
-        indicator = summary.indicators[index]
-        quantity = facts.quantities[index]
-        figures.append(
-            Figure(indicator.name, quantity.raw, quantity.value, quantity.unit, quantity.approx)
-        )
-    offered: list[Figure] = []
-    for figure, index in zip(figures, facts.candidates, strict=True):
-        if summary.indicators[index].period is not None or len(figure.name) > NAME_CHARS:
-            continue
-        if all(other.name != figure.name for other in offered):
-            offered.append(figure)
-        if len(offered) == _DIGEST_FIGURES:
-            break
-    if offered:
-        cited = "；".join(f"{figure.name}{figure.raw}" for figure in offered)
-        facts_text.append(lines["figures"].render(items=cited))
-    if summary.problems:
-        problems = "；".join(p.summary for p in summary.problems[:4])
-        facts_text.append(lines["problems"].render(items=problems))
-    if summary.plans:
-        plans = "；".join(p.summary for p in summary.plans[:5])
-        facts_text.append(lines["plans"].render(items=plans))
-    allowed = sorted(
-        {indicator.value for indicator in summary.indicators}
-        | ({float(summary.year), float(summary.year + 1)} if summary.year else set())
+    """The digest request, built from the checked result: one sentence per claim.
+
+    The claims are the template's (``plan_digest``): the same items for each sentence, so
+    that a sentence the model gets wrong can be replaced by the template's for those items.
+    Only the parts the result has are asked for.
+    """
+    claims, subject = plan_digest_of(
+        summary, max_chars=settings.digest_chars, text=facts.report.text
     )
-    return DigestTask(
-        entity=summary.entity,
-        year=summary.year,
-        facts="\n".join(facts_text),
-        figures=figures,
-        offered=offered,
-        allowed=allowed,
-        max_chars=settings.digest_chars,
-    )
+    return DigestTask(claims=claims, subject=subject, max_chars=settings.digest_chars)
 
 
 def apply_digest(summary: ReportSummary, outcome: TaskOutcome, settings: Settings) -> ReportSummary:
-    """Set the model's checked digest, or keep the template digest (the floor) with a warning."""
+    """Set the digest: each claim the model's where it passed, else the template's (the floor).
+
+    Every claim keeps its sources; a rejected sentence is in ``rejected`` with its reason.
+    """
+    task = outcome.task
+    if not isinstance(task, DigestTask):
+        raise TypeError("apply_digest needs the outcome of a DigestTask")
     warnings = list(summary.warnings)
     rejected = [*summary.rejected, *outcome.rejected.values()]
-    digest = outcome.accepted.get("digest")
     questions = list(summary.coverage.questions) if summary.coverage else []
-    questions.append(
-        _question("digest", 0, "digest", "摘要总由模型撰写", "accepted" if digest else "rejected")
-    )
+    keys = {id(claim): key for key, claim in task.targets.items()}
+    texts: list[str] = []
+    origins: list[Literal["template", "model"]] = []
+    for claim in task.claims:
+        key = keys.get(id(claim))
+        answer = outcome.accepted.get(key) if key else None
+        if key is not None:
+            status: QuestionOutcome = (
+                "accepted"
+                if isinstance(answer, str)
+                else "rejected"
+                if key in outcome.rejected
+                else "unanswered"
+            )
+            questions.append(
+                _question("digest", len(texts), "digest", "摘要逐句由模型撰写", status)
+            )
+        if isinstance(answer, str) and answer:
+            texts.append(answer)
+            origins.append("model")
+        else:
+            texts.append(claim.text)
+            origins.append("template")
+    asked = len(task.targets)
+    kept = origins.count("model")
+    if asked and not kept:
+        warnings.append("模型摘要未通过校验，已改用模板摘要。")
+    elif kept < asked:
+        warnings.append(
+            f"摘要中 {asked - kept} 句未通过校验，已换成模板摘要中同一内容的句子（见 rejected）。"
+        )
+    digest, claims = assemble_digest(task.claims, texts, origins)
     coverage = (
         summary.coverage.model_copy(update={"questions": questions}) if summary.coverage else None
     )
-    if not isinstance(digest, str) or not digest:
-        warnings.append("模型摘要未通过校验，已改用模板摘要。")
-        digest = template_digest(
-            entity=summary.entity,
-            year=summary.year,
-            achievements=summary.achievements,
-            indicators=summary.indicators,
-            problems=summary.problems,
-            plans=summary.plans,
-            max_chars=settings.digest_chars,
-        )
     return summary.model_copy(
-        update={"digest": digest, "warnings": warnings, "rejected": rejected, "coverage": coverage}
+        update={
+            "digest": digest,
+            "digest_claims": claims,
+            "warnings": warnings,
+            "rejected": rejected,
+            "coverage": coverage,
+        }
     )
 
 

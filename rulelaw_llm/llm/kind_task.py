@@ -35,6 +35,7 @@ from rulelaw_llm.rules.measures import (
     SPLIT,
     SURE_MARGIN,
     UNASKABLE,
+    WEAK_CONTEXT,
     KindEvidence,
     kind_doubt,
     kind_scores,
@@ -95,12 +96,14 @@ def kind_choices(evidence: KindEvidence) -> tuple[KindKey, ...]:
     """
     scores = kind_scores(evidence)
     doubt = kind_doubt(evidence, scores)
+    if doubt == WEAK_CONTEXT:  # the rules said other: any kind the context names, or other
+        scores = kind_scores(evidence, minimum=1)
     if doubt == SPLIT:
         # Split support: the kinds close to the best (as for categories).
         scores = [entry for entry in scores if entry[1] * SURE_MARGIN >= scores[0][1]]
     supported = {key for key, _, _ in scores}
     choices: list[KindKey] = [key for key in KINDS if key in supported and key != "other"]
-    if not scores or doubt == CONTEXT_ONLY:
+    if not scores or doubt == WEAK_CONTEXT:
         choices.append("other")
     return tuple(choices)
 
@@ -180,7 +183,7 @@ def kind_targets(facts: Facts, scope: Literal["unsure", "all"]) -> list[KindTarg
         # answering the next number's kind, asking there only ever lost right kinds.
         if doubt is None or doubt in UNASKABLE or len(choices) < 2:
             continue
-        if scope == "unsure" and doubt != CONTEXT_ONLY:
+        if scope == "unsure" and doubt not in (CONTEXT_ONLY, WEAK_CONTEXT):
             continue
         left, right = sentence_span(report.text, quantity.start, quantity.end)
         sentence = re.sub(r"\s+", " ", report.text[left:right]).strip()

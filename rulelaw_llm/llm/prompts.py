@@ -33,34 +33,41 @@ __all__ = [
     "category_table",
     "load_lines",
     "load_prompt",
+    "prompt_file_name",
     "prompt_sources",
 ]
 
-#: The version of the prompt set; stored in every result's provenance.
-PROMPT_VERSION = "v2"
-#: Every prompt file of the set (``prompts/{name}.{PROMPT_VERSION}.md``).
-PROMPT_FILES = (
-    "system",
-    "names",
-    "items",
-    "parts",
-    "asks",
-    "categories",
-    "causes",
-    "digest",
-    "facts",
-    "reask",
-    "feedback",
-    "fields",
-    # The kinds of indicators (rulelaw_llm.llm.kind_task).
-    "kinds",
-    "kind_lines",
+#: The version of the prompt set; stored in every result's provenance. It goes up whenever
+#: a file of the set changes its meaning; that file then gets the new version in its name.
+PROMPT_VERSION = "v3"
+#: Every prompt file of the set and the version in its name (``prompts/{name}.{version}.md``):
+#: the version of the set in which it last changed meaning.
+PROMPT_FILES: dict[str, str] = {
+    "system": "v2",
+    # v3: a name may take words from its sentence and headings and abstractions (人数, 合计,
+    # 某某率), never another number's (issue 16).
+    "names": "v3",
+    "items": "v2",
+    "parts": "v2",
+    "asks": "v2",
+    "categories": "v2",
+    "causes": "v2",
+    # v3: the digest is asked sentence by sentence, each from its own items (issue 15).
+    "digest": "v3",
+    "facts": "v3",
+    "reask": "v2",
+    # v3: the feedback of the name check says what it accepts (issue 16).
+    "feedback": "v3",
+    "fields": "v2",
+    # The kinds of indicators (rulelaw_llm.llm.kind_task), new in v3 (issue 17).
+    "kinds": "v3",
+    "kind_lines": "v3",
     # The audit's judgements (rulelaw_llm.auditing.tasks).
-    "audit_plans",
-    "audit_follow_up",
-    "audit_targets",
-    "audit_lines",
-)
+    "audit_plans": "v2",
+    "audit_follow_up": "v2",
+    "audit_targets": "v2",
+    "audit_lines": "v2",
+}
 
 #: Longest indicator name (统计对象) the prompt asks for and the check accepts.
 NAME_CHARS = 15
@@ -113,16 +120,33 @@ def _prompt_file(filename: str) -> str:
     )
 
 
+def _version(name: str, version: str | None) -> str:
+    if version is not None:
+        return version
+    if name not in PROMPT_FILES:
+        raise ConfigurationError(
+            f"提示词 {name} 不在提示词集中：安装可能不完整，请重新安装 rulelaw-llm。"
+        )
+    return PROMPT_FILES[name]
+
+
+def prompt_file_name(name: str) -> str:
+    """The file name of a prompt of the set: ``digest`` → ``digest.v3.md``."""
+    return f"{name}.{PROMPT_FILES[name]}.md"
+
+
 @cache
-def load_prompt(name: str, version: str = PROMPT_VERSION) -> Prompt:
-    """Load ``prompts/{name}.{version}.md`` (from the installed package when installed)."""
+def load_prompt(name: str, version: str | None = None) -> Prompt:
+    """Load ``prompts/{name}.{version}.md`` (by default the set's version of that file)."""
+    version = _version(name, version)
     template = _prompt_file(f"{name}.{version}.md").strip()
     return Prompt(name, version, template, frozenset(_SLOT.findall(template)))
 
 
 @cache
-def load_lines(name: str, version: str = PROMPT_VERSION) -> dict[str, Prompt]:
+def load_lines(name: str, version: str | None = None) -> dict[str, Prompt]:
     """Load a file of one-line texts, ``code：text`` per line (``#`` lines are comments)."""
+    version = _version(name, version)
     lines: dict[str, Prompt] = {}
     for line in _prompt_file(f"{name}.{version}.md").splitlines():
         line = line.strip()
@@ -145,12 +169,11 @@ def category_table() -> str:
 def prompt_sources() -> dict[str, str]:
     """Every text the model may read: each prompt file, plus the prompt text built in code.
 
-    Keys are file names (``names.v2.md``) and ``code:…`` for in-code text; a cache key
+    Keys are file names (``names.v3.md``, ``digest.v3.md``) and ``code:…`` for in-code text; a cache key
     that hashes these covers every prompt.
     """
     sources = {
-        f"{name}.{PROMPT_VERSION}.md": _prompt_file(f"{name}.{PROMPT_VERSION}.md")
-        for name in PROMPT_FILES
+        prompt_file_name(name): _prompt_file(prompt_file_name(name)) for name in PROMPT_FILES
     }
     sources["code:category_table"] = category_table()
     from rulelaw_llm.kinds import kind_table

@@ -16,6 +16,7 @@ from rulelaw_llm.errors import ConfigurationError
 from rulelaw_llm.llm.capabilities import CAPABILITIES, Capability, Json, capability_for
 
 __all__ = [
+    "NOT_CONFIGURED",
     "PRESETS",
     "ProviderConfig",
     "ProviderPreset",
@@ -196,8 +197,11 @@ class ProviderConfig:
 _HOW_TO = (
     "请设置 RULELAW_BASE_URL 和 RULELAW_MODEL（任何 OpenAI 兼容接口，如内网 vLLM），"
     "或设置 RULELAW_PROVIDER（deepseek、qwen、zhipu、moonshot、doubao、siliconflow、openai、"
-    "ollama、vllm、llamacpp）及该服务商的密钥变量；也可在命令行用 --provider/--model/--base-url。"
+    "ollama、vllm、llamacpp、llama-cpp-python）及该服务商的密钥变量；"
+    "也可在命令行用 --provider/--model/--base-url。"
 )
+#: How the error for "no model configured at all" begins (the CLI says it once).
+NOT_CONFIGURED = "未配置大模型。"
 
 
 #: The variables that say "use an LLM"; any one of them set means the user wants one.
@@ -254,7 +258,7 @@ def resolve_provider(
                 f"已设置 {'、'.join(given)}，但缺少接口地址：请再设置 RULELAW_BASE_URL"
                 "（--base-url）或 RULELAW_PROVIDER（--provider）。"
             )
-        raise ConfigurationError(f"未配置大模型。{_HOW_TO}")
+        raise ConfigurationError(f"{NOT_CONFIGURED}{_HOW_TO}")
     preset: ProviderPreset | None = None
     if provider is not None:
         preset = PRESETS.get(provider.lower())

@@ -1,6 +1,6 @@
 """Typed tasks: each kind of question the model is asked, with everything that belongs to it.
 
-A task holds its targets, each under a key (``q1``, ``i3``, ``digest``), and owns
+A task holds its targets, each under a key (``q1``, ``i3``, ``s1``), and owns
 
 - its prompt file, rendered for any subset of its keys (a re-ask sends only the failing
   keys, with their feedback);
@@ -39,14 +39,15 @@ from rulelaw_llm.llm.prompts import (
     load_lines,
     load_prompt,
 )
-from rulelaw_llm.rules.digest import digest_violations_for_values
+from rulelaw_llm.rules.claims import ClaimGrounds, Figure, Subject, check_claim
+from rulelaw_llm.rules.digest import ClaimPlan
 from rulelaw_llm.rules.grounding import Located, char_overlap, locate_quote, numbers_in
-from rulelaw_llm.rules.quantities import find_quantities
 from rulelaw_llm.schema import RejectedKind
 
 __all__ = [
     "DigestTask",
     "FieldSpec",
+    "Figure",
     "ItemTarget",
     "ItemsTask",
     "NameTarget",
@@ -56,7 +57,7 @@ __all__ = [
     "Task",
     "check_cause",
     "check_category",
-    "check_digest",
+    "check_digest_claim",
     "check_name",
     "check_summary",
     "feedback",
@@ -160,12 +161,12 @@ def response_model(
     """The response model of one shape: one field per key, each an object or one value.
 
     ``shape`` pairs each key with its field specs; a key with a single spec named like the
-    task's value (``name``, ``digest``) is that value itself, else an object of the specs.
+    task's value (``name``, ``claim``) is that value itself, else an object of the specs.
     Built once per shape; ``schema_of`` caches its JSON schema.
     """
     fields: dict[str, Any] = {}
     for key, specs in shape:
-        if len(specs) == 1 and specs[0].name in ("name", "digest"):
+        if len(specs) == 1 and specs[0].name in ("name", "claim"):
             spec = specs[0]
             fields[key] = (
                 spec.annotation,
@@ -202,6 +203,8 @@ class Task(ABC):
     name: ClassVar[str]
     kind: RejectedKind = "indicator"
     max_keys: int = 8
+    numbered: ClassVar[bool] = True
+    """Whether its requests are labelled by number (``names:2``) or by name alone (``digest``)."""
 
     @property
     @abstractmethod
@@ -265,34 +268,120 @@ class NameTarget:
     sentence: str
     """The whole sentence that holds it, shown to the model."""
     region: str
-    """The clause that holds it (and the clause before when its own names nothing): where
-    its name must be found. A small model shifts names between neighbouring numbers of one
+    """The clause that holds it (and the clause before when its own names nothing): a name
+    must be anchored there. A small model shifts names between neighbouring numbers of one
     sentence (measured: 化解率100% named “帮教人员” from the next clause); this catches it."""
     reasons: tuple[str, ...] = ()
     """Why the rules floor was not sure of its name."""
+    context: str = ""
+    """Where the rest of a name may come from: the sentence, the item's and the section's
+    headings (a good annotator names a number from all of them)."""
+    unit: str = ""
+    """The number's measure word (a rate is named by its rate word)."""
+    floor: str = ""
+    """The rules' own name for it."""
+    others: tuple[str, ...] = ()
+    """The rules' names of the other numbers of its sentence: an answer that is one of
+    them names a neighbour."""
 
 
-def check_name(key: str, value: object, raw: str, region: str) -> tuple[str, str | None]:
-    """Repair and check the name of a quantity; returns (name, failure or ``None``)."""
+#: Words an annotator adds from the unit or a stated sum, found in no clause: 受众人数,
+#: 培训时长, 两项合计, 法律顾问覆盖率.
+_ABSTRACTION = re.compile(
+    r"人数|人次|次数|件数|场次|户数|个数|家数|数量|总数|合计|总计|时长|天数|年数|金额|比例|占比|率"
+)
+#: Heads so general that they name nothing by themselves (活动次数 for 20余次).
+_GENERIC = re.compile(r"活动|工作|问题|事项|单位|人员|对象|项目|情况|征收|开展|组织|参加|参与|完成")
+#: What a rate is called.
+_RATE_WORD = re.compile(r"率|比例|占比|比重|度|份额|增长|下降|提高|降低|增加|减少|百分点")
+#: A name that is a rate's (for a count it names the wrong thing).
+_RATE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
+#: A count word at the end of a name says what it counts; the number's unit must agree
+#: (参加讲座人次 for 36期 counts people where the number counts sessions).
+_COUNT_WORD_UNITS = (
+    (re.compile(r"(?:人数|人次)$"), frozenset({"人", "名", "人次", "位", "户", "户次"})),
+    (re.compile(r"(?:次数|场次|期数)$"), frozenset({"次", "场", "场次", "期", "轮", "批次"})),
+    (re.compile(r"件数$"), frozenset({"件", "起", "件次", "宗", "例"})),
+    (re.compile(r"户数$"), frozenset({"户", "户次", "家"})),
+)
+#: A clause that states a sum (共…, 合计…).
+_SUM_WORDS = re.compile(r"共|合计|共计|总计|累计")
+
+
+def _cjk_count(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def _strip_unpaired(text: str) -> str:
+    """Trim quotes, marks and unpaired brackets at either end (巡察乡镇(街道) keeps its pair)."""
+    text = text.strip(" “”\"'《》。")
+    for left, right in (("（", "）"), ("(", ")")):
+        if text.startswith(left) and text.count(left) > text.count(right):
+            text = text[1:]
+        if text.endswith(right) and text.count(right) > text.count(left):
+            text = text[:-1]
+    return text
+
+
+def check_name(
+    key: str,
+    value: object,
+    raw: str,
+    region: str,
+    *,
+    context: str = "",
+    unit: str = "",
+    floor: str = "",
+    others: Sequence[str] = (),
+) -> tuple[str, str | None]:
+    """Repair and check the name of a quantity; returns (name, failure or ``None``).
+
+    A name passes when it is a noun phrase (not only a measure word or a general head)
+    anchored in the number's own clause (``region``: two of its characters at least, the
+    number itself no evidence), the rest of it from its sentence and headings (``context``)
+    or words implied by the unit or a stated sum (人数, 时长, 合计, 覆盖率); a rate is named
+    by a rate word; and it is not the rules' name of another number of the sentence
+    (``others``) unless it is as close to this one's (``floor``).
+    """
     text = str(value or "").strip() if not isinstance(value, dict) else str(value.get("name", ""))
     # Small models echo the prompt's wording before the answer ("的统计对象是赴京访量").
     text = re.sub(r"^.{0,8}?统计对象(?:是|为|：|:)", "", text)
     text = text.replace(raw, "")
     text = re.sub(r"^[\d.,，、:：\s]+|[\d.,，、:：\s]+$", "", text)
-    text = text.strip(" “”\"'《》（）()。")
+    text = _strip_unpaired(text)
     if not text or not re.search(r"[\u4e00-\u9fffA-Za-z]", text):
         return text, feedback("name_empty", key=key, raw=raw)
     if len(text) > NAME_CHARS:
         return text, feedback("name_long", key=key, raw=raw, name=text, limit=NAME_CHARS)
     if re.search(r"\d", text):
         return text, feedback("name_digits", key=key, raw=raw, name=text)
-    unit = re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
-    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 2 or text in (unit, unit + "数"):
+    measure = unit or re.sub(r"^[近约超逾]*[\d.,，]*[万亿千]?[余多]?", "", raw).rstrip("左右以上余")
+    core = _GENERIC.sub("", _ABSTRACTION.sub("", text))
+    if _cjk_count(core) < 2 or text in (measure, measure + "数"):
         return text, feedback("name_unit", key=key, raw=raw, name=text)
+    rate = measure in ("%", "‰", "个百分点", "百分点")
+    if rate != bool(_RATE_WORD.search(text) if rate else _RATE_NAME.search(text)):
+        return text, feedback("name_rate" if rate else "name_count", key=key, raw=raw, name=text)
+    for count_word, units in _COUNT_WORD_UNITS:
+        if count_word.search(text) and measure not in units:
+            return text, feedback("name_unit_family", key=key, raw=raw, name=text)
     # The number itself is no evidence for its name: "活动次数" for 20余次 or "征收户数" for
     # 320户 borrow the measure word of the number and would otherwise pass as grounded.
-    if char_overlap(text, region.replace(raw, "")) < 0.7:
+    own = region.replace(raw, "")
+    whole = own + context
+    summed = _SUM_WORDS.search(own) is not None and re.search(r"合计|总计|总数|共计", text)
+    # Most of a name comes from its own clause; the rest from its sentence and headings.
+    rest = _ABSTRACTION.sub("", text) or text
+    # Characters counted once: 学习法律法规 is not anchored in 干部集中学法 by its two 法.
+    anchor = char_overlap("".join(dict.fromkeys(rest)), whole if summed else own)
+    if anchor < 0.5 or char_overlap(rest, whole) < 0.8:
         return text, feedback("name_elsewhere", key=key, raw=raw, name=text)
+    # Another number's name: its words are those of a neighbour's rule name, clearly more
+    # than this number's own (a rate's subject is its count's, so rates are not compared).
+    mine = char_overlap(rest, floor) if floor else 0.0
+    theirs = max((char_overlap(rest, other) for other in others), default=0.0)
+    if not rate and not summed and theirs >= 0.5 and theirs > mine + 0.1:
+        return text, feedback("name_other", key=key, raw=raw, name=text)
     return text, None
 
 
@@ -326,7 +415,16 @@ class NamesTask(Task):
 
     def check(self, key: str, value: object) -> tuple[object, str | None]:
         target = self.targets[key]
-        return check_name(key, value, target.raw, target.region)
+        return check_name(
+            key,
+            value,
+            target.raw,
+            target.region,
+            context=target.context,
+            unit=target.unit,
+            floor=target.floor,
+            others=target.others,
+        )
 
     def content(self, key: str, value: object) -> dict[str, JsonValue]:
         return {"quantity": self.targets[key].raw, "name": _json(value)}
@@ -568,134 +666,71 @@ class ItemsTask(Task):
 # --------------------------------------------------------------------------- digest
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """An indicator the digest may cite: its name and its number as written in the report."""
-
-    name: str
-    raw: str
-    value: float
-    unit: str
-    approx: bool
-
-
-def _cited(text: str) -> list[tuple[int, int, float, str, bool]]:
-    return [(q.start, q.end, q.value, q.unit, q.approx) for q in find_quantities(text)]
-
-
-def check_digest(
-    digest: str,
-    *,
-    figures: Sequence[Figure],
-    allowed: Sequence[float],
-    entity: str | None,
-    max_chars: int,
-    offered: Sequence[Figure] | None = None,
+def check_digest_claim(
+    key: str, value: object, grounds: ClaimGrounds, subject: Subject
 ) -> tuple[str, str | None]:
-    """Repair and check a digest: faithful numbers next to their names, within the limit.
+    """Repair and check one sentence of the digest (``rules.claims.check_claim``), with feedback.
 
-    Repairs first: one paragraph; trimmed to the last full sentence within ``max_chars``; a
-    figure written without the report's approximation marker (500份 for 500余份) gets it
-    back. Then every number must be an indicator of the result (or the year), each cited
-    figure must stand next to its checked name, and at least one key figure (of ``offered``,
-    by default all ``figures``) is cited.
+    Returns the claim as repaired (a figure's lost marker put back) and the reasons it
+    fails, or ``None``.
     """
-    text = re.sub(r"\s*\n\s*", "", digest).strip()
-    for start, end, value, unit, approx in reversed(_cited(text)):
-        matches = {f.raw for f in figures if abs(f.value - value) < 1e-6 and f.unit == unit}
-        if len(matches) == 1 and not approx:
-            raw = next(iter(matches))
-            if text[start:end] != raw and any(f.approx for f in figures if f.raw == raw):
-                text = text[:start] + raw + text[end:]
-    if len(text) > max_chars:
-        cut = text.rfind("。", 0, max_chars)
-        if cut >= max_chars * 0.6:
-            text = text[: cut + 1]
-    failures: list[str] = []
-    if len(text) > max_chars:
-        failures.append(feedback("digest_long", length=len(text), limit=max_chars))
-    invented = digest_violations_for_values(text, allowed)
-    if invented:
-        failures.append(feedback("digest_invented", numbers="、".join(invented)))
-    if entity and entity not in text:
-        failures.append(feedback("digest_entity", entity=entity))
-    cited = _cited(text)
-    key_figures = [
-        (start, figure)
-        for start, _, value, unit, _ in cited
-        for figure in figures
-        if abs(figure.value - value) < 1e-6 and figure.unit == unit
-    ]
-    offered = figures if offered is None else offered
-    if offered and not any(figure in offered for _, figure in key_figures):
-        failures.append(feedback("digest_no_figure"))
-    elif len(numbers_in(text)) > 6:
-        failures.append(feedback("digest_many_figures", count=len(numbers_in(text))))
-    for start, figure in key_figures:
-        before = text[max(0, start - len(figure.name) - 8) : start]
-        if char_overlap(figure.name, before) < 0.6 and not any(
-            other.value == figure.value
-            and other.unit == figure.unit
-            and char_overlap(other.name, text[max(0, start - len(other.name) - 8) : start]) >= 0.6
-            for other in figures
-        ):
-            failures.append(feedback("digest_unnamed", raw=figure.raw, name=figure.name))
-            break
-    if len(text) < 30:
-        failures.append(feedback("digest_short"))
-    return text, "；".join(failures) or None
+    text, failures = check_claim(str(value or ""), grounds, subject)
+    reasons = [feedback(failure.code, key=key, **failure.values) for failure in failures]
+    return text, "；".join(dict.fromkeys(reasons)) or None
 
 
 class DigestTask(Task):
-    """The one-paragraph digest, written from the checked result."""
+    """The digest, one sentence per claim of ``plan_digest``, each from its own items only.
+
+    A claim whose sentence fails its check is re-asked alone with its reason; one that
+    still fails keeps the template's sentence for the same items (``flow.apply_digest``).
+    """
 
     name = "digest"
+    numbered = False
 
-    def __init__(
-        self,
-        *,
-        entity: str | None,
-        year: int | None,
-        facts: str,
-        figures: Sequence[Figure],
-        allowed: Sequence[float],
-        max_chars: int,
-        offered: Sequence[Figure] | None = None,
-    ) -> None:
+    def __init__(self, *, claims: Sequence[ClaimPlan], subject: Subject, max_chars: int) -> None:
         self.kind = "digest"
-        self.offered = tuple(figures if offered is None else offered)
-        self.entity = entity
-        self.year = year
-        self.facts = facts
-        self.figures = tuple(figures)
-        self.allowed = tuple(allowed)
+        self.claims = tuple(claims)
+        self.subject = subject
         self.max_chars = max_chars
+        asked = [claim for claim in self.claims if claim.part != "report"]
+        self.targets = {f"s{number}": claim for number, claim in enumerate(asked, 1)}
+        self.max_keys = max(1, len(self.targets))
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return ("digest",)
+        return tuple(self.targets)
 
     def render(self, keys: Sequence[str]) -> str:
+        lines = load_lines("facts")
+        subject = self.subject
+        known = "entity" if subject.entity else "title" if subject.title else "unknown"
+        opening = ""
+        sentences = []
+        for key in keys:
+            claim = self.targets[key]
+            if claim.grounds.opening:
+                opening = lines[f"open_{known}"].render(key=key, who=subject.who)
+            sentences.append(
+                lines[claim.part].render(
+                    key=key, limit=str(claim.grounds.limit), items="；".join(claim.pieces)
+                )
+            )
+        subject_line = lines[f"subject_{known}"]
         return load_prompt("digest").render(
-            entity=self.entity or "",
-            year=str(self.year or ""),
-            max_chars=str(self.max_chars),
-            facts=self.facts,
+            subject=subject_line.render(**({"who": subject.who} if subject_line.slots else {})),
+            opening=opening,
+            sentences="\n".join(sentences),
         )
 
     def fields(self, key: str) -> tuple[FieldSpec, ...]:
         # The cap stops a grammar-constrained model from running on; the check trims.
-        return (FieldSpec("digest", str, self.max_chars + self.max_chars // 5),)
+        limit = self.targets[key].grounds.limit
+        return (FieldSpec("claim", str, limit + limit // 5),)
 
     def check(self, key: str, value: object) -> tuple[object, str | None]:
-        return check_digest(
-            str(value or ""),
-            figures=self.figures,
-            allowed=self.allowed,
-            entity=self.entity,
-            max_chars=self.max_chars,
-            offered=self.offered,
-        )
+        return check_digest_claim(key, value, self.targets[key].grounds, self.subject)
 
     def content(self, key: str, value: object) -> dict[str, JsonValue]:
-        return {"digest": _json(value)}
+        return {"claim": key, "part": self.targets[key].part, "text": _json(value)}

@@ -17,12 +17,15 @@ from pathlib import Path
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.reading.detection import detect_reports, split_reports
 from rulelaw_llm.reading.issuer import (
+    _LOCAL_LEVELS,
     _entity_from_title,
     _find_title,
     _find_year,
     _issuer_in_body,
     _issuer_in_metadata,
     _issuer_in_signature,
+    _level_of_self,
+    _parent_in_body,
     _resolve_short_department,
 )
 from rulelaw_llm.reading.normalize import fold
@@ -266,6 +269,10 @@ def _analyse(raw: str, path: str | None) -> Report:
             parent = parent_in_metadata
     if entity is not None and level == "部门" and parent is None:
         entity, parent = _resolve_short_department(entity, text, metadata)
+    if entity is not None and parent is None and level in _LOCAL_LEVELS:
+        parent = _parent_in_body(folded, text, level)
+    if entity is None:
+        level = _level_of_self(folded)  # 我镇 / 我局 / 现将省政府…: the level, not the name
     year = _find_year(title_for_facts, folded, published)
     sections = tuple(_split_sections(text, folded, lines, body_line))
     # Line numbers in the warnings are those of the input as given (before cleaning).

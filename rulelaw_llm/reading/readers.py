@@ -270,7 +270,7 @@ def _read_html(path: Path) -> str:
     markup = _decode_html(_read_bytes(path), name=str(path))
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.body or soup
-    metadata = [*_meta_tag_lines(soup), *_metadata_lines(root)]
+    metadata = [*_address_lines(soup, markup), *_meta_tag_lines(soup), *_metadata_lines(root)]
     _drop_noise(root)
     main = _main_element(root)
     text = _block_text(main)
@@ -287,6 +287,37 @@ def _read_html(path: Path) -> str:
     present = set(text.split("\n"))
     kept = [line for line in dict.fromkeys(metadata) if line not in present]
     return "\n".join([*kept, text])
+
+
+#: The address a browser or a saving tool wrote into a saved page: IE's "saved from url=(0077)…",
+#: SingleFile's "url: …" in its opening comment.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+_SINGLEFILE_URL = re.compile(
+    r"<!--[^>]{0,200}?Page saved with SingleFile[^>]*?\burl:\s*(\S+)", re.I
+)
+
+
+def _address_lines(soup: Tag, markup: str) -> list[str]:
+    """The page's own address as a ``网址：…`` line: its canonical link, og:url, or the
+    address a saving tool recorded; nothing when the page names none."""
+    found: list[str] = []
+    for element in soup.find_all("link"):
+        relation = element.get("rel")
+        relations = relation if isinstance(relation, list) else [relation]
+        href = element.get("href")
+        if "canonical" in relations and isinstance(href, str):
+            found.append(href)
+    for element in soup.find_all("meta"):
+        if element.get("property") == "og:url" and isinstance(element.get("content"), str):
+            found.append(str(element.get("content")))
+    head = markup[:4096]
+    found += [
+        match.group(1)
+        for match in (_SAVED_FROM.search(head), _SINGLEFILE_URL.search(head))
+        if match
+    ]
+    addresses = [address.strip() for address in found if re.match(r"https?://", address.strip())]
+    return [f"网址：{addresses[0]}"] if addresses else []
 
 
 def _meta_tag_lines(soup: Tag) -> list[str]:

@@ -16,6 +16,8 @@ import datetime
 import re
 from collections.abc import Mapping
 
+from rulelaw_llm.reading.normalize import fold
+
 __all__ = [
     "META_TAG_NAMES",
     "METADATA_KEYS",
@@ -26,7 +28,8 @@ __all__ = [
     "split_furniture",
 ]
 
-#: Labels of the metadata tables and lines of government web pages.
+#: Labels of the metadata tables and lines of government web pages (simplified: a page in
+#: traditional characters, 發布時間, is matched through ``fold``).
 METADATA_KEYS = (
     "索引号",
     "信息索引号",
@@ -38,23 +41,34 @@ METADATA_KEYS = (
     "服务对象分类",
     "服务对象",
     "信息分类",
+    "分类",
     "所属主题",
+    "公开目录",
     "公开方式",
     "公开范围",
     "公开时限",
+    "公文时效",
+    "信息时效",
     "有效性",
     "时效",
+    "审核程序",
     "发布机构",
     "发布单位",
     "发布部门",
     "发文机关",
+    "发文机构",
     "发文单位",
     "制发机关",
     "主办单位",
+    "公文生成日期",
     "生成日期",
     "成文日期",
+    "发文日期",
     "发布日期",
     "发布时间",
+    "发表日期",
+    "发表时间",
+    "信息提供日期",
     "公开日期",
     "更新时间",
     "文号",
@@ -70,6 +84,10 @@ METADATA_KEYS = (
     "浏览次数",
     "阅读次数",
     "访问次数",
+    "浏览量",
+    "访问量",
+    "阅读量",
+    "浏览",
     "点击数",
     "点击量",
     "名称",
@@ -78,6 +96,11 @@ METADATA_KEYS = (
     "时间",
     "联系电话",
     "网站标识码",
+    "网址",
+    "原文链接",
+    "原文地址",
+    "本文链接",
+    "页面地址",
 )
 
 #: ``<meta name=…>`` tags of government sites kept as metadata (compared case-insensitively).
@@ -93,46 +116,90 @@ META_TAG_NAMES = (
     "author",
 )
 
-#: Keys whose value is the publication date, most specific first.
+#: Keys whose value is the publication date, most specific first. 成文日期 and 公文生成日期
+#: are the dates a document was drafted, not published: they are kept as metadata only.
 _PUBLICATION_KEYS = (
     "发布时间",
     "发布日期",
+    "发表日期",
+    "发表时间",
+    "信息提供日期",
     "PubDate",
     "firstpublishedtime",
     "publishdate",
     "公开日期",
-    "成文日期",
-    "生成日期",
+    "发文日期",
     "日期",
     "时间",
 )
+#: Generic keys whose value may be a site's clock rather than the page's date.
+_GENERIC_DATE_KEYS = ("日期", "时间")
+#: Keys that name the page's address; all are kept as ``网址``.
+_URL_KEYS = ("原文链接", "原文地址", "本文链接", "页面地址", "URL")
+#: Keys whose value may be the report's title (a title line is never another key's value).
+_TITLE_KEYS = ("名称", "标题", "ArticleTitle")
 
-_KEYS = sorted([*METADATA_KEYS, *META_TAG_NAMES], key=len, reverse=True)
-_KEY_ALTERNATIVES = "|".join(re.escape(key) for key in _KEYS)
-#: A key followed by a colon, anywhere in a line.
+_KEYS = sorted([*METADATA_KEYS, *META_TAG_NAMES, "URL"], key=len, reverse=True)
+
+
+def _spaced(key: str) -> str:
+    """A key as a pattern that allows a space between its characters (索 引 号)."""
+    if key.isascii():
+        return re.escape(key)
+    return "[ ]?".join(re.escape(char) for char in key)
+
+
+_KEY_ALTERNATIVES = "|".join(_spaced(key) for key in _KEYS)
+#: A key followed by a colon (in the folded line): at the start, after a space or a cell
+#: break, or anywhere for a key of three or more Chinese characters (…木渎镇浏览量：).
 _KEY_WITH_COLON = re.compile(
-    rf"(?:^|(?<=[\s　|｜\d\]】]))[【\[]?({_KEY_ALTERNATIVES})\s*[:：]", re.IGNORECASE
+    rf"(?:(?<![^\s|\d\]】)\-])|(?=[\u4e00-\u9fff]{{3}}))[【\[]?[ ]?({_KEY_ALTERNATIVES})[ ]?[】\]]?\s*:",
+    re.IGNORECASE,
 )
 #: Page tools that end a metadata value even when written right after it (来源：青石镇分享到：…).
 _TOOL_LABEL = re.compile(r"[【\[]?(?:分享到|分享|字体|字号|打印|关闭|收藏)\s*[:：]?")
 #: Cells of a table row: a tab, a full-width space or a run of two or more spaces between them.
 _CELL_BREAK = re.compile(r"\t|\u3000|\s{2,}")
-_CANONICAL = {key.lower(): key for key in _KEYS}
-_STARTS_WITH_KEY = re.compile(rf"[【\[]?(?:{_KEY_ALTERNATIVES})", re.IGNORECASE)
+_CANONICAL = {re.sub(r"\s", "", key).lower(): key for key in _KEYS}
+_STARTS_WITH_KEY = re.compile(rf"[【\[]?\s*(?:{_KEY_ALTERNATIVES})", re.IGNORECASE)
+#: A list mark before a metadata label (• 索引号, - 发布日期, ▪ [ 主题分类 ]); "--" and "——"
+#: are content bullets.
+_BULLET = re.compile(r"^\s*[·●○◦▪■□◆◇►‣*\-–](?![\-–—])\s*")
+#: A label in brackets, alone or before its value: [ 发布日期 ] 2025-01-15.
+_BRACKET_LABEL = re.compile(
+    r"^[【\[]\s*([\u4e00-\u9fff][\u4e00-\u9fff /]{0,11}?)\s*[】\]]\s*:?\s*(.*)$"
+)
+#: A short label and a colon in a run of listed metadata (- 备注/文号：…, - 公文时效：).
+_LISTED_LABEL = re.compile(r"([\u4e00-\u9fff][\u4e00-\u9fff /]{0,9}?)\s*:\s*(.*)$")
+#: Sentence punctuation: a line with it is content, never a metadata value.
+_SENTENCE = re.compile(r"[。，；！？]|[,;!?](?!\d)")
+#: A numbered heading (一、… （一）… 1.…): the report begins, never a label's value.
+_HEADING = re.compile(
+    r"[一二三四五六七八九十]+[、.]|[(]\s*[一二三四五六七八九十\d]+\s*[)]|\d+[、.](?!\d)"
+)
+#: A line that looks like the report's title.
+_TITLE_LIKE = re.compile(r"(?:报告|总结|汇报)$|法治.*(?:报告|总结)")
+_SITE_LIKE = re.compile(r"网站|门户|www\.|https?:|\.(?:cn|com|net|org)\b", re.IGNORECASE)
+_VALUE_END = " \t|｜】]-–—"
 
 _DATE = re.compile(
     r"(?<!\d)(20\d{2}|19\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)"
 )
 _BREADCRUMB_START = re.compile(
-    r"^(?:首页|主页|网站首页|当前位置|您的位置|您当前的位置|当前所在位置|位置)\s*[:：>＞»›]?"
+    r"^(?:首页|主页|网站首页|当前位置|您的位置|您当前的位置|您当前所在的位置|当前所在位置|位置)\s*[:：>＞»›]?"
 )
-_BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>|＞|»|›|→|/)\s*")
+_BREADCRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|＞|»|›|→|/)\s*")
 _WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")
-#: Words of a page's tool bar (font size, print, close, share), nothing else on their line.
+#: Words of a page's tool bar (font size, print, close, share, accessibility), nothing else
+#: on their line.
 _PAGE_TOOL_WORDS = re.compile(
     r"扫一扫在手机(?:上)?打开(?:当前页)?|返回顶部|分享到|字体|字号|打印|关闭|收藏|分享|窗口|本页|此页|"
-    r"默认|标准|超大|[大中小【】\[\]:：|｜\s]"
+    r"默认|标准|超大|长者版|适老版|无障碍阅读|网站无障碍|无障碍|用户登录|繁体|简体|[大中小【】\[\]:：|｜\s]"
 )
+#: Links of a site's header: accessibility, the elders' version, logging in.
+_SITE_HEADER = re.compile(r"用户登录|无障碍|适老版|长者版|繁体版|简体版|English", re.IGNORECASE)
+#: A site's footer: copyright and registration numbers.
+_FOOTER = re.compile(r"Copyright|©|版权所有|ICP备|公网安备|网站标识码", re.IGNORECASE)
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
@@ -148,36 +215,69 @@ def parse_date(value: str) -> datetime.date | None:
         return None
 
 
+def _canonical(key: str) -> str | None:
+    """The canonical name of a key as written (索 引 号 → 索引号, 原文链接 → 网址)."""
+    name = _CANONICAL.get(re.sub(r"\s", "", key).lower())
+    if name in _URL_KEYS:
+        return "网址"
+    return name
+
+
+def _value(text: str) -> str:
+    tool = _TOOL_LABEL.search(text)
+    return (text[: tool.start()] if tool else text).strip(_VALUE_END + "　")
+
+
+def _key_pairs(line: str, folded: str, offset: int = 0) -> list[tuple[str, str]]:
+    """The ``key：value`` pairs of a line from the first key on (``offset`` where it stands)."""
+    matches = [m for m in _KEY_WITH_COLON.finditer(folded, offset) if _canonical(m.group(1))]
+    pairs: list[tuple[str, str]] = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+        pairs.append(
+            (_canonical(match.group(1)) or match.group(1), _value(line[match.end() : end]))
+        )
+    return pairs
+
+
 def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     """The key/value pairs of a metadata line, or ``None`` when the line is not one.
 
     ``来源：某区司法局 发布时间：2025-03-12`` gives two pairs; a table row whose cells
-    alternate keys and values (``索引号　1142…　主题分类　政务公开``) too. A line counts only
-    when it starts with a key: ``来源`` in the middle of a sentence is content.
+    alternate keys and values (``索引号　1142…　主题分类　政务公开``) too, and so does a listed
+    label (``• 发布日期：2025-01-15``, ``- 發布時間:…``, ``• [ 发布日期 ] 2025-01-15``). A line
+    counts only when it starts with a key: ``来源`` in the middle of a sentence is content.
+    A label without its value (``• 文号``, ``发布日期：``) gives a pair with an empty value.
     """
-    stripped = line.strip()
-    if not stripped or not _STARTS_WITH_KEY.match(stripped):
-        return None
-    matches = list(_KEY_WITH_COLON.finditer(stripped))
-    if matches and matches[0].start() <= 1:
+    folded = fold(line)
+    bullet = _BULLET.match(folded)
+    start = bullet.end() if bullet else len(folded) - len(folded.lstrip())
+    line, folded = line[start:].rstrip(), folded[start:].rstrip()
+    if not folded or not _STARTS_WITH_KEY.match(folded):
+        bracket = _BRACKET_LABEL.match(folded) if bullet else None
+        if bracket is None:
+            return None
+        # • [ 主题分类 ] …: a listed label in brackets, known or not (• [ 索号 ]).
+        label = _canonical(bracket.group(1)) or re.sub(r"\s", "", bracket.group(1))
+        return [(label, _value(line[bracket.start(2) :]))]
+    first = _KEY_WITH_COLON.match(folded)
+    if first is not None:
+        return _key_pairs(line, folded)
+    if bullet and _canonical(folded) is not None:
+        return [(_canonical(folded) or folded, "")]  # • 文号: a listed label alone
+    bracket = _BRACKET_LABEL.match(folded)
+    if bracket is not None and _canonical(bracket.group(1)):
+        return [(_canonical(bracket.group(1)) or "", _value(line[bracket.start(2) :]))]
+    cells = [cell.strip() for cell in _CELL_BREAK.split(line) if cell.strip()]
+    if len(cells) >= 2 and _canonical(fold(cells[0]).rstrip(":")):
         pairs: list[tuple[str, str]] = []
-        for index, match in enumerate(matches):
-            end = matches[index + 1].start() if index + 1 < len(matches) else len(stripped)
-            value = stripped[match.end() : end]
-            tool = _TOOL_LABEL.search(value)
-            value = (value[: tool.start()] if tool else value).strip(" 　\t|｜】]")
-            pairs.append((_CANONICAL[match.group(1).lower()], value))
-        return pairs
-    cells = [cell.strip() for cell in _CELL_BREAK.split(stripped) if cell.strip()]
-    if len(cells) >= 2 and cells[0].lower() in _CANONICAL:
-        pairs = []
         index = 0
         while index < len(cells):
-            key = _CANONICAL.get(cells[index].rstrip(":：").lower())
+            key = _canonical(fold(cells[index]).rstrip(":"))
             if key is None:
                 return None
             following = cells[index + 1] if index + 1 < len(cells) else ""
-            if following.rstrip(":：").lower() in _CANONICAL:
+            if _canonical(fold(following).rstrip(":")):
                 pairs.append((key, ""))
                 index += 1
             else:
@@ -187,14 +287,53 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     return None
 
 
+def _listed_label(line: str) -> tuple[str, str] | None:
+    """``- 备注/文号：…`` in a run of listed metadata: a short label, a colon and its value."""
+    folded = fold(line)
+    bullet = _BULLET.match(folded)
+    if bullet is None:
+        return None
+    match = _LISTED_LABEL.match(folded, bullet.end())
+    if match is None:
+        return None
+    return re.sub(r"\s", "", match.group(1)), _value(line[match.start(2) :])
+
+
+def _prefixed_pairs(
+    line: str, *, any_pair: bool = False
+) -> tuple[str, list[tuple[str, str]]] | None:
+    """``湘潭县人民政府门户网站 www… 发布时间：2025-12-31``: words, then metadata pairs.
+
+    Only a short line without sentence punctuation whose pairs hold a date (or two pairs or
+    more, or any pair with ``any_pair``: a label waits for its value) counts; the words
+    before the first key are returned beside the pairs.
+    """
+    folded = fold(line)
+    if len(line.strip()) > 120:
+        return None
+    for match in _KEY_WITH_COLON.finditer(folded):
+        if match.start() == 0 or not _canonical(match.group(1)):
+            continue
+        prefix = line[: match.start()].strip(_VALUE_END + "　")
+        if not prefix or _SENTENCE.search(fold(prefix)):
+            return None
+        pairs = _key_pairs(line, folded, match.start())
+        dated = any(parse_date(value) for key, value in pairs if key in _PUBLICATION_KEYS)
+        if dated or len(pairs) >= 2 or any_pair:
+            return prefix, pairs
+        return None
+    return None
+
+
 def is_navigation(line: str, *, leading: bool = False) -> bool:
-    """Whether ``line`` is page navigation: a breadcrumb, a dated site header, page tools.
+    """Whether ``line`` is page navigation: a breadcrumb, a dated site header, page tools,
+    a site's footer (copyright, ICP registration).
 
     With ``leading`` (the line stands in the title block, before the first sentence), a line
     that is only a date or a date and time counts too (kept as the metadata ``日期``): at the
     end of a report the same line is its signature date and stays.
     """
-    stripped = line.strip()
+    stripped = fold(line).strip()
     if not stripped:
         return False
     if _BREADCRUMB_START.match(stripped) and (
@@ -202,8 +341,9 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
     ):
         return not re.search(r"[。；;]", stripped)
     date = _DATE.search(stripped)
-    if not date and len(stripped) <= 80 and len(_BREADCRUMB_SEPARATOR.findall(stripped)) >= 2:
-        segments = _BREADCRUMB_SEPARATOR.split(stripped)
+    crumbs = stripped.lstrip(">»›→ ")
+    if not date and len(crumbs) <= 80 and len(_BREADCRUMB_SEPARATOR.findall(stripped)) >= 2:
+        segments = _BREADCRUMB_SEPARATOR.split(crumbs)
         if all(0 < len(segment) <= 12 for segment in segments) and not re.search(
             r"[。，,；;]", stripped
         ):
@@ -215,9 +355,19 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
         and not re.search(r"[。，,；;]", stripped)
     ):
         return True  # a site header showing today's date: never a date of the report
-    if re.search(r"打印|关闭|字体|字号|分享|收藏|返回顶部", stripped) and not _PAGE_TOOL_WORDS.sub(
-        "", stripped
+    if _FOOTER.search(stripped) and len(stripped) <= 160 and not re.search(r"[。，；]", stripped):
+        return True
+    if re.fullmatch(r"[\[【(]?(?:图片|img|image|pic)[\]】)]?", stripped, re.IGNORECASE):
+        return True  # what is left of an image
+    if (
+        _SITE_HEADER.search(stripped)
+        and len(stripped) <= 50
+        and not re.search(r"[。，,；;]", stripped)
     ):
+        return True  # 某区欢迎您！ 用户登录 网站无障碍 适老版
+    if re.search(
+        r"打印|关闭|字体|字号|分享|收藏|返回顶部|长者版|适老版|无障碍", stripped
+    ) and not _PAGE_TOOL_WORDS.sub("", stripped):
         return True
     if leading and date:
         rest = (stripped[: date.start()] + stripped[date.end() :]).strip(" 日　")
@@ -230,36 +380,103 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
     """``raw`` without its metadata and navigation lines, and the metadata as key/value pairs.
 
     Removed lines are replaced by nothing (the text closes up); a key seen twice keeps its
-    first non-empty value. The text of the report itself is not changed.
+    first non-empty value. The text of the report itself is not changed. A label whose value
+    stands on a line of its own (``• 发布日期：`` then ``  2025-01-15``; ``• 主题分类`` then
+    ``• 教育``) gets that value; a title line is never taken as a value, except of 名称/标题.
     """
     metadata: dict[str, str] = {}
     kept: list[str] = []
     leading = True
+    pending: str | None = None  # a label still waiting for its value
+    pending_listed = False  # …given as a list item (its value is a list item or indented)
+    listed_run = False  # the last metadata line was a list item
+
+    def store(key: str, value: str) -> None:
+        if value and not metadata.get(key):
+            metadata[key] = value
+
     for line in raw.split("\n"):
-        pairs = metadata_pairs(line)
-        if pairs is not None:
-            for key, value in pairs:
-                if value and not metadata.get(key):
-                    metadata[key] = value
+        if not line.strip():
+            kept.append(line)
             continue
+        folded = fold(line)
+        bullet = _BULLET.match(folded)
+        if pending is not None and (pending_listed or leading):
+            value = _pending_value(line, pending, listed=pending_listed)
+            if value is not None:
+                store(pending, value)
+                pending = None
+                listed_run = listed_run or bool(bullet)
+                continue
+        pairs = metadata_pairs(line)
+        if pairs is None and bullet and listed_run:
+            listed = _listed_label(line)
+            pairs = [listed] if listed else ([] if not folded[bullet.end() :].strip() else None)
+        prefix: str | None = None
+        if pairs is None and (leading or pending is not None):
+            prefixed = _prefixed_pairs(line, any_pair=pending is not None)
+            if prefixed is not None:
+                prefix, pairs = prefixed
+        if pairs is not None:
+            if prefix is not None:
+                if pending is not None:
+                    store(pending, prefix)  # 发文机关： / 双牌县教育局 发文日期：…
+                elif _SITE_LIKE.search(prefix):
+                    store("网站", prefix)
+                else:
+                    kept.append(prefix)
+            pending = None
+            for key, value in pairs:
+                store(key, value)
+            if pairs and not pairs[-1][1]:
+                pending, pending_listed = pairs[-1][0], bool(bullet)
+            listed_run = bool(bullet)
+            continue
+        pending = None
+        listed_run = False
         if is_navigation(line, leading=leading):
-            if leading and _DATE.search(line) and not _WEEKDAY.search(line):
+            if leading and _DATE.search(line) and not _WEEKDAY.search(fold(line)):
                 # A bare date (and time) above the text, as pages show the publication date.
                 metadata.setdefault("日期", line.strip())
             continue
-        if re.search(r"[。，,；;！？!?]", line):
+        if _SENTENCE.search(folded):
             leading = False  # the title block (title, issuer, dates) ends with the first sentence
         kept.append(line)
     return "\n".join(kept), metadata
 
 
+def _pending_value(line: str, key: str, *, listed: bool) -> str | None:
+    """The value of a label given on the line after it, or ``None`` if ``line`` is not one."""
+    folded = fold(line)
+    bullet = _BULLET.match(folded)
+    if metadata_pairs(line) is not None or (bullet and _listed_label(line)):
+        return None
+    if _prefixed_pairs(line, any_pair=True) is not None:
+        return None  # 双牌县教育局 发文日期：…: the words before the keys are the value
+    if bullet:
+        value = line[bullet.end() :].strip()
+    elif listed and not line[:1].isspace():
+        return None  # after • 服务对象, an unindented line is the page going on
+    else:
+        value = line.strip()
+    if not value or len(value) > 80 or _SENTENCE.search(fold(value)) or _HEADING.match(fold(value)):
+        return None
+    if _TITLE_LIKE.search(fold(value)) and key not in _TITLE_KEYS:
+        return None
+    return value
+
+
 def published_date(metadata: Mapping[str, str]) -> datetime.date | None:
-    """The publication date named in the metadata (发布时间, 发布日期, PubDate, … 成文日期)."""
+    """The publication date named in the metadata (发布时间, 发布日期, 发表日期, 信息提供日期,
+    PubDate, … 日期); never a drafting date (成文日期, 公文生成日期) nor a site's clock."""
     lowered = {key.lower(): value for key, value in metadata.items()}
     for key in _PUBLICATION_KEYS:
         value = lowered.get(key.lower())
-        if value:
-            date = parse_date(value)
-            if date is not None:
-                return date
+        if not value:
+            continue
+        if key in _GENERIC_DATE_KEYS and _WEEKDAY.search(fold(value)):
+            continue  # 日期：2019年12月3日 星期二 is the site's clock
+        date = parse_date(value)
+        if date is not None:
+            return date
     return None

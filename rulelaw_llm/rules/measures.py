@@ -32,6 +32,7 @@ from rulelaw_llm.reading.normalize import fold
 __all__ = [
     "CONTEXT_ONLY",
     "UNASKABLE",
+    "WEAK_CONTEXT",
     "KindEvidence",
     "kind_doubt",
     "kind_scores",
@@ -45,15 +46,17 @@ HEAD_WEIGHT = 8
 CLAUSE_WEIGHT = 4
 SENTENCE_WEIGHT = 1
 HEADING_WEIGHT = 1
-#: Support from the sentence and heading alone must reach this (one two-character word
-#: once in the sentence is 2: too weak to say what a number counts).
-FALLBACK_MINIMUM = 4
+#: Support from the sentence and heading alone must reach this (a two-character word once
+#: in the sentence is 2, twice 4: too weak to say what a number counts).
+FALLBACK_MINIMUM = 6
 #: The best kind is sure when it outweighs the runner-up by this factor.
 SURE_MARGIN = 1.5
-#: The doubts ``kind_doubt`` gives. The default plan asks the model about CONTEXT_ONLY;
+#: The doubts ``kind_doubt`` gives. The default plan asks the model about CONTEXT_ONLY and
+#: WEAK_CONTEXT (the rules then say other);
 #: nothing a model answers can settle UNASKABLE ones (no word supports any kind, or the
 #: unit contradicts the name), so they are never asked.
 CONTEXT_ONLY = "种类的支持词只在上下文中"
+WEAK_CONTEXT = "种类的支持词只在上下文中且太弱"
 NOT_IN_NAME = "种类的支持词不在名称中"
 SPLIT = "种类的支持词分散"
 NO_SUPPORT = "没有种类的支持词"
@@ -106,9 +109,12 @@ def _found(text: str) -> tuple[tuple[str, int], ...]:
     return tuple(counts.items())
 
 
-def kind_scores(evidence: KindEvidence) -> list[tuple[KindKey, int, int]]:
+def kind_scores(
+    evidence: KindEvidence, *, minimum: int = FALLBACK_MINIMUM
+) -> list[tuple[KindKey, int, int]]:
     """Every kind that fits the unit and has support near the number: (kind, score, support
-    in the name). Best first; on a tie the kind listed first in the vocabulary wins.
+    in the name); when none has, those the sentence and heading support at least ``minimum``.
+    Best first; on a tie the kind listed first in the vocabulary wins.
     """
     owners, _ = _index()
     name, clause = fold(evidence.name), fold(evidence.clause)
@@ -136,7 +142,7 @@ def kind_scores(evidence: KindEvidence) -> list[tuple[KindKey, int, int]]:
         if fits(key, evidence.unit)
     ]
     close = [entry for entry in scored if entry[3]]
-    far = [entry for entry in scored if entry[1] >= FALLBACK_MINIMUM]
+    far = [entry for entry in scored if entry[1] >= minimum]
     ranked = sorted(close or far, key=lambda entry: -entry[1])
     return [(key, score, in_name) for key, score, in_name, _ in ranked]
 
@@ -167,7 +173,7 @@ def kind_doubt(
     if _RATE_NAME.search(evidence.name) and not fits("dispute_resolution_rate", evidence.unit):
         return RATE_UNIT
     if not scores:
-        return NO_SUPPORT
+        return WEAK_CONTEXT if kind_scores(evidence, minimum=1) else NO_SUPPORT
     best, score, in_name = scores[0]
     if in_name == 0:
         clause = _found(fold(evidence.clause))

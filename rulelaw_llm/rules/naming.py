@@ -27,11 +27,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
+from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.rules.quantities import Quantity
 
-__all__ = ["MAX_NAME_CHARS", "name_quantities", "name_quantity"]
+__all__ = [
+    "MAX_NAME_CHARS",
+    "Naming",
+    "explain_quantities",
+    "explain_quantity",
+    "name_quantities",
+    "name_quantity",
+]
 
 #: The longest name the rules give.
 MAX_NAME_CHARS = 20
@@ -43,12 +52,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words that only lead up to the noun: dropped from the front of a name.
 _LEADING_FILLER = re.compile(
-    r"^(?:共|累计|共计|合计|总计|先后|全年|年内|全镇|全乡|全区|全县|其中|已|达|均|目前|截至目前"
-    r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛)+"
+    r"^(?:共(?![性同享建治])|累计|共计|合计|总计|先后|全年|年内|全镇|全乡|全区|全县|其中|已|达|均|目前|截至目前"
+    r"|一年来|今年以来|同时|此外|另外|并|和|及|的|各类|各种|各项|各级|定期|积极|扎实|深入|广泛|依法"
+    r"|年度内|年内|内|期间)+"
 )
 #: Words between the noun and the number that are not part of the noun.
 _TRAILING_FILLER = re.compile(
-    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已)+$"
+    r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已"
+    r"|在|保持在|稳定在|开展|组织开展|进行|举办)+$"
 )
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
@@ -62,10 +73,12 @@ _CHANGE = re.compile(
 _GENERAL_VERB = re.compile(
     r"(?:组织开展|开展|组织|举办|举行|召开|进行|发放|印发|制发|分发|悬挂|张贴|设立|设置|建立|建成"
     r"|建设了|新建|新增|增设|创建|打造|签署|签订|参加|参与|接待|推送|发布|播放|深入|发现并|发现"
-    r"|办理|完成|实施|利用|选派|派出|聘请|聘任|选聘|配备|落实)了?"
+    r"|办理|完成|实施|利用|选派|派出|聘请|聘任|选聘|配备|落实|制定|制订|出台|修订|编制)了?"
 )
 #: Suffixes that make a verb a countable noun (参与人数, 受理件数, 办结率).
 _COUNT_SUFFIX = re.compile(r"^(?:人数|人次|次数|件数|户数|个数|数量|总数|数|率|量)")
+#: Count words at the end of a noun (活动次数, 参与人数).
+_COUNT_WORDS = re.compile(r"(?:人数|人次|次数|件数|户数|个数|场次|数量|总数)$")
 #: Verbs that say what happened to a counted thing; a clause of only these has lost its noun.
 _ACTION_VERB = (
     r"(?:化解|排查|调处|调解|处理|解决|受理|办结|查处|审查|审核|整改|结案|回访|答复|办理)"
@@ -82,10 +95,81 @@ _RESULT_VERB = re.compile(
 #: Words that cannot open the noun after a number.
 _NOT_A_NOUN_START = re.compile(
     r"^(?:的|用于|用以|以上|左右|之|其中|同比|比|较|占|涉及|覆盖|惠及|实现|达到|下降|上升|增长"
-    r"|减少|提高|降低|均|全部|已|共|累计)"
+    r"|减少|提高|降低|均|全部|已|共(?![性同享建治])|累计|在|对|向|为|从|于|被|由|将|把)"
+)
+#: Words before a number that say where or to whom, not what (对全县, 为镇内, 实现全县,
+#: 市县两级, 对巡察反馈的): the noun after the measure word is what is counted.
+_SCOPE = re.compile(
+    r"^(?:对|为|向|给|在|从|与|同|实现|覆盖|涉及|包括|惠及|组织|推动|帮助|指导|督促)*"
+    r"(?:全|各|本|我|该|辖区)?(?:省|市|县|区|镇|乡|街道|村|社区|村社|县区|市县|乡镇|镇村|镇内|村居)?"
+    r"(?:内|两级|三级|四级|五级|范围内|各级|上下|辖区)?$"
+)
+#: Words that end without their noun: a preposition, a conjunction, 的 (a relative clause
+#: waiting for its head: 对巡察反馈的13个问题), a list mark or 等.
+_OPEN_END = re.compile(r"(?:对|(?<![行作成认因称视以])为|向|给|与|和|及|或|、|的)$")
+#: Things counted by the award they won: 3个村被评为省级民主法治示范村 -> 省级民主法治示范村.
+_AWARDED = re.compile(
+    r"^[\u4e00-\u9fff（）()]{1,12}?被[^，,。；;]{0,14}?(?:评为|评选为|命名为|认定为|确定为|列为|授予)"
+    r"(?P<award>[\u4e00-\u9fff“”·]{2,})"
+)
+#: Where the noun after a number ends: an adverb, a preposition or a verb that starts the
+#: predicate (全乡3名执法人员全部取得…, 10余家企业提供…, 107名党政主要负责人履行…).
+_PREDICATE = re.compile(
+    r"全部|均|都|也|还|已经|已|分别|全面|依法|积极|主动|先后|共同|逐项|逐一|及时|按期|限期|"
+    r"参加|参与|提供|获得|取得|接受|落地|见效|生效|上线|运行|"
+    r"履行|签订|签署|担任|纳入|列入|通过|完成|开展|进行|实现|落实|进入|全覆盖|覆盖|到|在|对|向|为(?!民)|被|"
+    r"由|将|把|给|并|予以|给予|作出|作|得到|受到"
+)
+#: A leading prepositional phrase names the counterpart, not what is counted:
+#: 向市政府和区人大备案文件 -> 备案文件.
+_LEADING_COUNTERPART = re.compile(
+    r"^(?:向|对|为|给|从|与|同|在)[\u4e00-\u9fff、和及]{1,12}"
+    r"(?:政府|人大|政协|党委|部门|单位|群众|企业|机关|学校|社区|村|乡镇|街道|人员|干部|居民|村民|法院|检察院)"
+    r"(?=[\u4e00-\u9fff]{2})"
+)
+#: A name longer than this keeps its head (a Chinese noun phrase ends in its head).
+HEAD_CHARS = 12
+#: Where a long name may be cut before its head: after a verb, 的, a conjunction or 围绕.
+_HEAD_CUT = re.compile(
+    r"(?:学习贯彻|学习|贯彻|推动|推进|围绕|关于|取得|获得|组织|开展|举办|参加|作|的)"
 )
 _PAIRS = {"《": "》", "“": "”", "（": "）", "(": ")", "【": "】", "「": "」", "‘": "’"}
 _CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """A rule name and why the rules cannot vouch for it (empty: they can)."""
+
+    name: str
+    doubts: tuple[str, ...] = ()
+
+
+#: A person or a body: what a count of people counts, not a count of events.
+_PERSON_HEAD = re.compile(
+    r"(?:同志|人员|干部|书记|主任|局长|乡长|镇长|县长|负责人|职工|群众|律师|骨干|成员|代表|委员|学生|居民|村民)$"
+)
+#: An event: what a count of events counts, not a count of people.
+_EVENT_HEAD = re.compile(r"(?:会议|会|活动|培训|讲座|宣讲|检查|演练|督察|调研|学习|课)$")
+_EVENT_UNITS = frozenset({"次", "场", "场次", "期", "轮", "批次"})
+_PERSON_UNITS = frozenset({"人", "名", "位"})
+#: People followed by what they took part in: the count is of participants.
+_PARTICIPATION = re.compile(r"参加|参与|参训|参会|参考|接受|通过")
+#: A name whose noun is only a general head (梳理事项, 事项, 城市, …等工作): what the things
+#: are is said elsewhere.
+_GENERAL_HEAD = re.compile(r"(?:事项|城市|单位|问题|人员|对象|项目|工作|情况|内容|方面|领域)$")
+#: Verbs that handle things in general (梳理事项): with a general head they say nothing.
+_HANDLING = re.compile(rf"{_GENERAL_VERB.pattern}|梳理|整理|清理|审查|审核|受理|办理|整改")
+#: Participants counted without what they took part in (累计参加人数).
+_PARTICIPANTS = re.compile(r"(?:参加|参与|参训|参会)(?:人数|人次)$")
+#: A stated sum: the name of a total is the sum of its parts' names.
+_SUM_BEFORE = re.compile(r"(?:合计|共计|总计)\s*$")
+#: Words after a number that make it a count of things rated or awarded.
+_RATED = re.compile(r"被|评为|評為|荣获|榮獲|获评|獲評")
+#: A name of verbs or adverbs alone has lost its noun.
+_NOT_A_NOUN = re.compile(
+    rf"^(?:{_GENERAL_VERB.pattern}|{_PREDICATE.pattern}|连续|为期|提升|提高|增长|下降|增加|减少)+$"
+)
 
 
 def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] = ()) -> str:
@@ -94,6 +178,11 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
     ``quantities`` are the other numbers of the text: they are cut out of names and mark
     where one number's words end and the next one's begin.
     """
+    return explain_quantity(text, quantity, quantities).name
+
+
+def explain_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] = ()) -> Naming:
+    """``name_quantity``, and why the rules cannot vouch for that name (``Naming.doubts``)."""
     left, right = _span(text, quantity.start, _CLAUSE_BREAK)
     others = sorted(
         (q for q in quantities if q.start >= left and q.end <= right and q is not quantity),
@@ -105,11 +194,18 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
     segment = text[segment_start : quantity.start]
     after_end = after_numbers[0].start if after_numbers else right
     after = text[quantity.end : after_end]
+    doubts: list[str] = []
+    if _SUM_BEFORE.search(segment):
+        doubts.append("数字是合计")
 
     before_name = _noun_before(segment)
     after_name = None if quantity.unit == "%" else _noun_after(after)
     if after_name and (before_name is None or _leads_to_a_number(segment)):
-        return _finish(after_name) or quantity.raw
+        if before_name is not None and _cjk(before_name) >= 3:
+            doubts.append("数字前后都有名词")
+        if _RATED.search(after):
+            doubts.append("数字后有评选或被动")
+        return _judged(_finish(after_name) or quantity.raw, after_name, quantity, after, doubts)
     # Back through the segments of this clause (征收城镇垃圾处理费320户11万元 -> 11万元).
     for index in range(len(before_numbers) - 1, -1, -1):
         if before_name is not None:
@@ -122,28 +218,84 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
         subject = _topic_before(text, left, quantities)
         if subject and subject in text:  # a name is at most two slices of the text
             before_name = subject + before_name
+            doubts.append("统计对象借自前一分句")
+    if before_name is None and _SUM_BEFORE.search(segment):
+        before_name = _list_topic(text, left, quantities)
     if before_name is None:
         before_name = _topic_before(text, left, quantities)
+        if before_name:
+            doubts.append("统计对象取自前面的分句")
+    if after_name and before_name and _cjk(after_name) >= 3:
+        doubts.append("数字前后都有名词")
     name = _finish(before_name) if before_name else ""
-    return name or quantity.raw
+    return _judged(name or quantity.raw, before_name or "", quantity, after, doubts)
+
+
+#: Actions done to people: a count of them is a count of events (走访帮教人员).
+_ACTION_ON_PEOPLE = re.compile(r"走访|慰问|接待|看望|帮扶|帮教|培训|约谈|谈话|检查|回访")
+
+
+def _cut_to_head(name: str) -> bool:
+    """Whether ``_finish`` cut ``name`` to its head or to its last list item."""
+    name = re.sub(r"(?:等等|等|和|及|与|或|、)+$", "", _balanced(name))
+    if len(name) > MAX_NAME_CHARS:
+        return True
+    examples = _outside_brackets_rfind(name, "等")
+    if examples >= 0 and _cjk(name[examples + 1 :]) >= 3:
+        name = name[examples + 1 :]
+    return _head(name) != name
+
+
+def _judged(name: str, found: str, quantity: Quantity, after: str, doubts: list[str]) -> Naming:
+    """The name with every doubt the rules have about it."""
+    bare = name.replace(quantity.raw, "")
+    if _cjk(bare) < 2:
+        doubts.append("规则未找到统计对象")
+    elif _NOT_A_NOUN.match(bare):
+        doubts.append("名称只有动词或副词")
+    if found and _cut_to_head(found):
+        doubts.append("规则截取了名称的中心词")
+    if (
+        quantity.unit in _EVENT_UNITS
+        and _PERSON_HEAD.search(name)
+        and not _ACTION_ON_PEOPLE.search(name)
+    ):
+        doubts.append("计次数的名称是人")
+    if quantity.unit in _PERSON_UNITS and _EVENT_HEAD.search(name):
+        doubts.append("计人数的名称是活动")
+    if quantity.unit in _PERSON_UNITS | {"人次"} and _PARTICIPATION.search(after):
+        doubts.append("人数后接参加的活动")
+    if _PARTICIPANTS.search(bare):
+        doubts.append("人数未说参加什么")
+    general = _GENERAL_HEAD.search(bare)
+    if general is not None:
+        qualifier = bare[: general.start()]
+        if qualifier.endswith("等") or not _HANDLING.sub("", qualifier).strip(_EDGE):
+            doubts.append("名称只有泛称")
+    return Naming(name, tuple(dict.fromkeys(doubts)))
 
 
 def name_quantities(text: str, quantities: Sequence[Quantity]) -> list[str]:
-    """``name_quantity`` for each of ``quantities``, in their order, in O(n log n).
+    """``name_quantity`` for each of ``quantities``, in their order, in O(n log n)."""
+    return [naming.name for naming in explain_quantities(text, quantities)]
+
+
+def explain_quantities(text: str, quantities: Sequence[Quantity]) -> list[Naming]:
+    """``explain_quantity`` for each of ``quantities``, in their order, in O(n log n).
 
     Each name only looks at the numbers of its own sentence, found by bisection, so a long
     text with thousands of numbers is named in one pass.
     """
     order = sorted(range(len(quantities)), key=lambda index: quantities[index].start)
     starts = [quantities[index].start for index in order]
-    names: list[str] = []
+    namings: list[Naming] = []
     for quantity in quantities:
         sentence_left, _ = _span(text, quantity.start, _SENTENCE_BREAK)
         _, clause_right = _span(text, quantity.start, _CLAUSE_BREAK)
         low, high = bisect_left(starts, sentence_left), bisect_left(starts, clause_right)
         nearby = [quantities[order[index]] for index in range(low, high)]
-        names.append(name_quantity(text, quantity, nearby))
-    return names
+        namings.append(explain_quantity(text, quantity, nearby))
+    return namings
 
 
 def _span(text: str, offset: int, breaks: re.Pattern[str]) -> tuple[int, int]:
@@ -166,7 +318,7 @@ def _leads_to_a_number(segment: str) -> bool:
     words = _YEAR_PHRASE.sub("", segment).strip(" \t\u3000")
     if not words or words[-1] in "、等为" or _cjk(_clean(words)) <= 2:
         return True
-    return bool(re.search(rf"(?:{_GENERAL_VERB.pattern}|先后|共|累计)$", words))
+    return bool(re.search(rf"(?:{_GENERAL_VERB.pattern}|先后|共|共计|合计|总计|累计|连续)$", words))
 
 
 def _clean(words: str) -> str:
@@ -185,21 +337,41 @@ def _cjk(words: str) -> int:
 
 
 def _noun_before(segment: str) -> str | None:
-    """The noun phrase at the end of the words before a number, or ``None``."""
+    """The noun phrase at the end of the words before a number, or ``None``.
+
+    ``None`` too when those words only say where or to whom (对全县, 为镇内, 市县两级) or end
+    open (…和, …的, …等): what is counted then follows the measure word.
+    """
     words = _clean(segment)
+    if _SCOPE.match(words) or _OPEN_END.search(words.rstrip(_EDGE)):
+        return None
     done_to = _DONE_TO.match(words)
     words = done_to.group(2) + done_to.group(1) if done_to else _after_last_general_verb(words)
-    words = _clean(words)
+    words = _clean(_LEADING_COUNTERPART.sub("", words))
+    if _SCOPE.match(words) or _OPEN_END.search(words):
+        return None
     return words if _cjk(words) >= 1 and not _GENERAL_VERB.fullmatch(words) else None
 
 
 def _after_last_general_verb(words: str) -> str:
-    """Drop the subject and the general verbs before the noun, keeping at least two characters."""
-    for match in reversed(list(_GENERAL_VERB.finditer(words))):
+    """Drop the subject and the general verbs before the noun, keeping at least two characters.
+
+    A noun that is only a count word with one more character (开展活动次数) keeps the words
+    before its verb that say whose it is (代表小组开展活动次数).
+    """
+    matches = list(_GENERAL_VERB.finditer(words))
+    for position in range(len(matches) - 1, -1, -1):
+        match = matches[position]
         rest = words[match.end() :]
         if _COUNT_SUFFIX.match(rest):  # 参与人数, 接待人次: the verb belongs to the noun
             continue
         if _cjk(rest) >= 2 and not _inside_brackets(words, match.start()):
+            bare = _COUNT_WORDS.sub("", rest)
+            if bare != rest and _cjk(bare) <= 2 and match.start() > 0:
+                start = matches[position - 1].end() if position > 0 else 0
+                owner = words[start : match.start()]
+                if _cjk(owner) >= 2:
+                    return owner + words[match.start() :]
             return rest
     return words
 
@@ -207,14 +379,20 @@ def _after_last_general_verb(words: str) -> str:
 def _noun_after(after: str) -> str | None:
     """The noun phrase right after a number's measure word, or ``None``."""
     words = after.strip(" \t\u3000")
-    if not words or not _CJK.match(words) or _NOT_A_NOUN_START.match(words):
+    # A quoted name may open the noun (20个“高效办成一件事”主题事项).
+    quoted = words[:1] in "“「" and bool(_CJK.match(words[1:2]))
+    if not words or not (quoted or _CJK.match(words)) or _NOT_A_NOUN_START.match(words):
         return None
     if _GENERAL_VERB.match(words) or _LEADING_ACTION.match(words):
         return None
+    awarded = _AWARDED.match(fold(words))  # same length: its offsets hold in ``words``
+    if awarded is not None:
+        return _clean(words[awarded.start("award") : awarded.end("award")].strip("“”")) or None
     words = re.split(r"[、]", words, maxsplit=1)[0]
-    verb = _GENERAL_VERB.search(words)
-    if verb is not None and _cjk(words[: verb.start()]) >= 2:
-        words = words[: verb.start()]
+    for pattern in (_GENERAL_VERB, _PREDICATE):
+        verb = pattern.search(words, 2)
+        if verb is not None and _cjk(words[: verb.start()]) >= 2:
+            words = words[: verb.start()]
     words = _clean(words)
     return words if _cjk(words) >= 2 else None
 
@@ -233,6 +411,24 @@ def _with_borrowed_object(text: str, left: int, verb: str, quantities: Sequence[
             return _clean(verb) + words[action.end() :]
         position = clause_left
     return verb
+
+
+def _list_topic(text: str, left: int, quantities: Sequence[Quantity]) -> str | None:
+    """For a stated sum (…802条，满意163条，合计965条): the first item of the list it sums."""
+    sentence_left, _ = _span(text, left, _SENTENCE_BREAK)
+    position = left
+    first: str | None = None
+    for _ in range(6):
+        if position <= sentence_left:
+            break
+        clause_left, _ = _span(text, position - 1, _CLAUSE_BREAK)
+        if not any(clause_left <= q.start < position - 1 for q in quantities):
+            break  # the list starts after this clause
+        start = clause_left
+        number = next(q for q in quantities if clause_left <= q.start < position - 1)
+        first = _noun_before(text[start : number.start]) or first
+        position = clause_left
+    return first
 
 
 def _topic_before(text: str, left: int, quantities: Sequence[Quantity]) -> str | None:
@@ -289,9 +485,26 @@ def _inside_brackets(words: str, index: int) -> bool:
     return depth > 0
 
 
+def _head(name: str) -> str:
+    """The head of a long name: what follows its last verb, 的 or conjunction (at least 4
+    characters), e.g. 党组理论学习中心组学习专题学法 -> 专题学法."""
+    # A list names all its items (组织专题学习、集中学习、讲党课4次): no head to cut to.
+    while len(name) > HEAD_CHARS and "、" not in name:
+        cuts = [
+            match.end()
+            for match in _HEAD_CUT.finditer(name)
+            if _cjk(name[match.end() :]) >= 4 and not _inside_brackets(name, match.start())
+        ]
+        if not cuts:
+            break
+        name = name[cuts[-1] :]
+    return name
+
+
 def _finish(name: str) -> str:
     """Shorten a name to its head and balance its brackets."""
     name = _balanced(name)
+    name = re.sub(r"(?:等等|等|和|及|与|或|、)+$", "", name)
     examples = _outside_brackets_rfind(name, "等")
     if examples >= 0 and _cjk(name[examples + 1 :]) >= 3:
         name = name[examples + 1 :]
@@ -299,6 +512,7 @@ def _finish(name: str) -> str:
         last_item = _outside_brackets_rfind(name, "、")
         if last_item >= 0 and _cjk(name[last_item + 1 :]) >= 2:
             name = name[last_item + 1 :]
+    name = _head(name)
     if len(name) > MAX_NAME_CHARS:
         name = name[-MAX_NAME_CHARS:]
     return _balanced(_clean(_balanced(name)))

@@ -15,7 +15,7 @@ from importlib import metadata
 
 from rulelaw_llm.categories import CategoryKey, category_scores, classify, decisive
 from rulelaw_llm.reading.document import Item, Report, Section, load_report
-from rulelaw_llm.rules.digest import DEFAULT_DIGEST_CHARS, template_digest
+from rulelaw_llm.rules.digest import DEFAULT_DIGEST_CHARS, assemble_digest, plan_digest
 from rulelaw_llm.rules.grounding import clause_span, evidence_at, sentence_span
 from rulelaw_llm.rules.measures import KindEvidence, rule_kind
 from rulelaw_llm.rules.naming import name_quantities, name_quantity
@@ -218,14 +218,19 @@ def summarize_offline(
     if report.year is None:
         warnings.append("未能识别报告年度。")
 
-    digest = template_digest(
-        entity=report.entity,
-        year=report.year,
-        achievements=achievements,
-        indicators=indicators,
-        problems=problems,
-        plans=plans,
-        max_chars=digest_chars,
+    digest, claims = assemble_digest(
+        plan_digest(
+            entity=report.entity,
+            year=report.year,
+            achievements=achievements,
+            indicators=indicators,
+            problems=problems,
+            plans=plans,
+            title=report.title,
+            parent_entity=report.parent_entity,
+            max_chars=digest_chars,
+            text=report.text,
+        )
     )
     return ReportSummary(
         entity=report.entity,
@@ -233,11 +238,14 @@ def summarize_offline(
         level=report.level,
         year=report.year,
         title=report.title,
+        published=report.published,
+        metadata=dict(report.metadata),
         achievements=achievements,
         indicators=indicators,
         problems=problems,
         plans=plans,
         digest=digest,
+        digest_claims=claims,
         warnings=warnings,
         coverage=Coverage(candidates=candidates, indicators=candidates, unresolved=0),
         provenance=Provenance(

@@ -62,6 +62,7 @@ _UNITS = sorted(
         "公里",
         "公顷",
         "部门",
+        "部委",
         "次",
         "场",
         "件",
@@ -143,8 +144,28 @@ _SLOGANS = re.compile(
     r"三重一大|三会一课|两学一做|一岗双责|一把手|一站式|一条街|一张网|一盘棋|一体化|一张图|"
     r"一件事|一次性|一起|六对一|五办三中心|法律九进|八五普法|七五普法|三大节日|十四五|十五五|"
     r"千家万户|千方百计|万无一失|一网通办|一窗受理|一门式|一次办|最多跑一次|一村一|一户一|一人一|"
-    r"一事一|一案一|一企一|一校一|一点一|一区一|两委|第一"
+    r"一事一|一案一|一企一|一校一|一点一|一区一|两委|第一|"
+    # Rules of procedure, not counts: 执法人员不得少于两人 (两人以上执法, 两名以上执法人员).
+    r"两人以上(?:执法|共同执法)|两名以上(?:执法|行政执法)"
 )
+#: Plenary sessions are numbered, not counted: 十届六次全会, 六届五次、六次全会.
+_SESSIONS = re.compile(
+    r"届[一二三四五六七八九十]+次(?:[、和及与][一二三四五六七八九十]+次)*"
+    r"(?:全会|全体会议|全体(?:扩大)?会议|会议)"
+)
+#: A frequency is a rule of the work, not a count of it: 每半年召开一次, 每季度至少1次.
+_FREQUENCY = re.compile(r"每(?:年|半年|季度?|个?月|两个?月|周|星期|天|日|旬)[^，,。；;\n]{0,8}$")
+#: "Only once" describes a procedure, it counts nothing: 申请人只需申请一次, 最多跑一次.
+_ONLY_ONCE = re.compile(r"(?:只需|只要|仅需|仅|只|最多|至多)[^。；;\n]{0,12}$")
+#: A named set of measures is a name, not a count: 八项措施, 十项行动 (a count is written in
+#: Arabic numerals or with its own noun: 出台5项制度).
+_NAMED_SET = re.compile(r"(?:措施|举措|制度|规定|机制|原则|要求|工程|行动|任务|承诺|禁令)")
+#: A stretch of time used as an attribute, not a count: 15分钟公共服务圈, 30分钟生活圈.
+_ATTRIBUTIVE_TIME = ("分钟", "小时")
+#: Years counted, not named: 连续两年, 连续5年 (the only 年 that is a quantity).
+_YEARS_IN_A_ROW = re.compile(rf"连续(?P<number>{_ARABIC}|[两三四五六七八九十]+)年")
+#: Administrative units counted in a list: 对2市4县6个省直单位.
+_PLACES_IN_A_LIST = re.compile(r"(?<![\d.])(?P<number>\d+)(?P<unit>[市县区])(?=\d+[市县区个家])")
 # Characters that make a preceding number part of a bigger token, an ordinal or a range.
 _BAD_BEFORE = set("第前每0123456789.·-—/#〔[")
 _CN_BAD_BEFORE = set(
@@ -176,7 +197,8 @@ def _quoted_spans(folded: str) -> list[tuple[int, int]]:
 
 
 def _slogan_spans(folded: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _SLOGANS.finditer(folded) if m.end() > m.start()]
+    spans = [(m.start(), m.end()) for m in _SLOGANS.finditer(folded) if m.end() > m.start()]
+    return spans + [(m.start(), m.end()) for m in _SESSIONS.finditer(folded)]
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -211,6 +233,16 @@ def find_quantities(text: str) -> list[Quantity]:
         quantity = _accept(text, folded, match, excluded)
         if quantity is not None:
             found.append(quantity)
+    for pattern in (_YEARS_IN_A_ROW, _PLACES_IN_A_LIST):
+        for match in pattern.finditer(folded):
+            start = match.start("number")
+            value = parse_number(match.group("number"))
+            if value is None or _inside(start, excluded):
+                continue
+            unit = match.group("unit") if "unit" in pattern.groupindex else "年"
+            found.append(
+                Quantity(text[start : match.end()], value, unit, False, start, match.end())
+            )
     for match in _PERCENT_WORDS.finditer(folded):
         if _inside(match.start(), excluded):
             continue
@@ -235,8 +267,18 @@ def _accept(
         return None
     unit = match.group("unit")
     after = folded[match.end() : match.end() + 1]
+    # 目前、此前、之前…: the time word, not a ranking (前5名).
+    adverb = before == "前" and start > 1 and folded[start - 2] in "目此之以提当从先"
+    if _FREQUENCY.search(folded, max(0, start - 12), start):
+        return None
+    if (
+        unit in _ATTRIBUTIVE_TIME
+        and re.match(r"[\u4e00-\u9fff]", after)
+        and after not in "内以左之的后前"
+    ):
+        return None
     if match.group("arabic"):
-        if before in _BAD_BEFORE or (before.isascii() and before.isalpha()):
+        if (before in _BAD_BEFORE and not adverb) or (before.isascii() and before.isalpha()):
             return None
         if unit == "各":
             # "6各行政村" is a typo for 6个: accept only before a noun.
@@ -266,6 +308,10 @@ def _accept(
         elif match.group("scale2") == "亿":
             value *= 100_000_000
         if numeral == "一" and (unit not in _ONE_UNITS or match.group("approx")):
+            return None
+        if numeral == "一" and _ONLY_ONCE.search(folded, max(0, start - 14), start):
+            return None
+        if unit == "项" and _NAMED_SET.match(folded, match.end()):
             return None
         if after and after in "一二两三四五六七八九":  # 一户一档, 一村一法律顾问
             return None

@@ -180,6 +180,19 @@
     });
   }
 
+  /* A digest sentence selects every item it speaks of, its first one in the panel. */
+  function selectClaim(claim) {
+    var ids = (claim.getAttribute("data-sources") || "").split(" ").filter(Boolean);
+    if (!ids.length) { return Promise.resolve(); }
+    return select(ids[0], null, true).then(function () {
+      var view = claim.closest(".view");
+      ids.slice(1).forEach(function (id) {
+        marksOf(view, id).forEach(function (mark) { mark.classList.add("selected"); });
+      });
+      claim.classList.add("selected");
+    });
+  }
+
   /* ------------------------------------------------------------- the corpus table */
 
   var table = document.querySelector("table[data-testid=corpus-table]");
@@ -263,6 +276,10 @@
     if (element.hidden === visible) { element.hidden = !visible; }
   }
 
+  var rowOf = {};
+  rows.forEach(function (row) { rowOf[row.getAttribute("data-view")] = row; });
+  var matched = {};
+
   function filter() {
     var input = document.querySelector("[data-testid=search]");
     var query = input ? input.value.trim().toLowerCase() : "";
@@ -285,13 +302,17 @@
       var hit = (!query || row.getAttribute("data-search").indexOf(query) >= 0) &&
         (!code || (row.getAttribute("data-codes") || "").indexOf(" " + code + " ") >= 0);
       var visible = hit && shown < limit;
+      matched[row.getAttribute("data-view")] = hit;
       if (hit) { matching += 1; headMatching += 1; }
       if (visible) { shown += 1; headShown += 1; }
       show(row, visible);
     });
     closeGroup();
+    /* The side list shows the reports the table matches (search and finding filter alike). */
     navLinks.forEach(function (link) {
-      show(link, !query || link.getAttribute("data-search").indexOf(query) >= 0);
+      var row = rowOf[link.getAttribute("data-view")];
+      show(link, row ? matched[link.getAttribute("data-view")] === true :
+        !query || link.getAttribute("data-search").indexOf(query) >= 0);
     });
     var counter = document.querySelector("[data-testid=search-count]");
     if (counter) {
@@ -320,8 +341,9 @@
         if (sortState.column === column) {
           sortState.descending = !sortState.descending;
         } else {
+          /* The first click puts first what needs looking at: low scores, few indicators. */
           sortState.column = column;
-          sortState.descending = cell.getAttribute("data-type") === "number";
+          sortState.descending = cell.getAttribute("data-first") === "descending";
         }
         Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
           other.removeAttribute("aria-sort");
@@ -358,6 +380,8 @@
     if (!(target instanceof Element)) { return; }
     var mark = target.closest("mark.ev");
     if (mark) { select(mark.getAttribute("data-id"), mark, false); return; }
+    var claim = target.closest(".claim[data-sources]");
+    if (claim) { selectClaim(claim); return; }
     var chooser = target.closest("[data-select]");
     if (chooser) {
       event.preventDefault();
@@ -368,6 +392,9 @@
     var target = event.target;
     if (event.key === "Enter" && target instanceof Element && target.matches("mark.ev")) {
       select(target.getAttribute("data-id"), target, false);
+    }
+    if (event.key === "Enter" && target instanceof Element && target.matches(".claim[data-sources]")) {
+      selectClaim(target);
     }
   });
   document.addEventListener("mouseover", function (event) {
