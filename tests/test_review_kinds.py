@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from rulelaw_llm import read_results, summarize_offline
 from rulelaw_llm.auditing.comparison import find_outliers, kind_rows
 from rulelaw_llm.corpus.review import render_review, write_review
-from rulelaw_llm.corpus.review_kinds import KIND_COLUMNS, kind_cells
+from rulelaw_llm.corpus.review_kinds import KIND_COLUMNS, kind_cells, short_label
 from rulelaw_llm.kinds import KINDS
 from rulelaw_llm.results import summaries_to_jsonl
 from tests.planted_corpus import PLANTS, write_planted
@@ -28,7 +28,7 @@ def _columns(page: str) -> set[str]:
     """The kinds the corpus table has a column for (by their label in its header)."""
     header = re.search(r"<thead><tr>(.*?)</tr></thead>", page)
     assert header is not None
-    return {key for key, kind in KINDS.items() if f">{kind.label}" in header.group(1)}
+    return {key for key in KINDS if f">{short_label(key)}<" in header.group(1)}
 
 
 @pytest.fixture(scope="module")
