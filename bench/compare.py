@@ -12,8 +12,9 @@ Prints five tables:
    number's gold kind, the next number's gold kind, or another report's) under both plans,
    with the questions asked and accepted. The dev rows need ``--texts`` (the restored texts,
    ``bench/realworld/restore.py``).
-3. **Doubt calibration**: of the rules' kinds that disagree with the gold, the share the
-   default plan asks the model about; of those that agree, the share asked in vain.
+3. **Doubt calibration**: of the rules' kinds that disagree with the gold, the share whose
+   doubt is one the default plan asks about (support in the context only, or too weak); of
+   those that agree, the share (questions asked only when a number has two choices or more).
 4. **Outliers**: a corpus with planted errors (``tests/planted_corpus.py``: 120 % rate, ten
    times the median, a rate written in 件) and the five samples.
 5. **Scale**: a corpus of N reports (``tests/synthetic_corpus.py``: the samples renamed, rules
@@ -51,7 +52,12 @@ from rulelaw_llm.corpus.evaluation import evaluate, gold_spans  # noqa: E402
 from rulelaw_llm.corpus.export import export_results, to_frames  # noqa: E402
 from rulelaw_llm.corpus.review import write_review  # noqa: E402
 from rulelaw_llm.llm.settings import Settings  # noqa: E402
-from rulelaw_llm.rules.measures import CONTEXT_ONLY, kind_doubt, rule_kind  # noqa: E402
+from rulelaw_llm.rules.measures import (  # noqa: E402
+    CONTEXT_ONLY,
+    WEAK_CONTEXT,
+    kind_doubt,
+    rule_kind,
+)
 from rulelaw_llm.rules.naming import name_quantities  # noqa: E402
 from rulelaw_llm.rules.offline import kind_evidence  # noqa: E402
 from rulelaw_llm.rules.quantities import find_quantities  # noqa: E402
@@ -171,7 +177,7 @@ def calibration(sets: list[tuple[str, list[Path], Path]]) -> str:
                     continue
                 evidence = kind_evidence(report, quantity, rule_name)
                 right = rule_kind(evidence) == match.get("kind")
-                counts[(right, kind_doubt(evidence) == CONTEXT_ONLY)] += 1
+                counts[(right, kind_doubt(evidence) in (CONTEXT_ONLY, WEAK_CONTEXT))] += 1
         wrong = counts[(False, True)] + counts[(False, False)]
         right = counts[(True, True)] + counts[(True, False)]
         rows.append([name, f"{wrong}", f"{counts[(False, True)]} ({counts[(False, True)] / max(wrong, 1):.0%})",

@@ -2,13 +2,15 @@
 
 The rules (``rulelaw_llm.rules.measures``) give every indicator a kind; the model is asked
 only where the rules' support comes from the sentence or heading alone (the default plan,
-``scope="unsure"``), or wherever several kinds compete (``scope="all"``). Each number is
-shown in its sentence with its *choices*: the kinds that fit its unit and have a supporting
-word in its name, clause, sentence or heading (``kind_choices``), and ``other``. An answer is
-accepted when it is one of those choices — so the unit family fits and words of the
-number's own place support it — and ``other`` only when no kind has a supporting word in
-the name or clause (the words next to the number would contradict it). Otherwise the
-rules' kind stands, as for categories.
+``scope="unsure"``; when that support is too weak the rules say ``other``), or wherever a
+choice could settle a doubt (``scope="all"``; never where the rules are sure). Each number
+is shown in its sentence with its *choices* (``kind_choices``): the kinds that fit its unit
+and have a supporting word in its name or clause — or, when none has, in its sentence or
+heading — and ``other`` only where the rules themselves found nothing strong enough. An
+answer is accepted when it is one of those choices, so the unit family fits and words of
+the number's own place support it; otherwise the rules' kind stands, as for categories.
+Measured with stand-ins (``bench/compare.py``): offering ``other`` where the context names a
+kind let a wrong answer replace a right rules kind.
 
 ``kind_targets`` plans the questions from the rules floor; ``apply_kinds`` applies the
 accepted answers to the indicators. The flow (``rulelaw_llm.llm.flow``) runs the task like
@@ -88,7 +90,7 @@ class KindTarget:
 def kind_choices(evidence: KindEvidence) -> tuple[KindKey, ...]:
     """The kinds a number may be, in the vocabulary's order: those that fit its unit and have
     a supporting word in its name or clause; when none has, those the sentence or heading
-    supports, and ``other``.
+    supports; ``other`` too when that support is too weak for the rules to name a kind.
 
     The words next to a number say what it counts; a kind only the rest of the sentence
     supports is another number's (measured: a check that took the whole sentence accepted
