@@ -23,12 +23,15 @@ from rulelaw_llm.errors import (
     ConfigurationError,
     ExtractionError,
     InputError,
+    InputLimitError,
     ProviderError,
+    ResultsBusyError,
     RulelawError,
 )
 from rulelaw_llm.llm.settings import Price, Settings
 from rulelaw_llm.reading.detection import Detection, ReportStart, detect_reports
 from rulelaw_llm.reading.document import Item, Report, Section, load_report, load_reports
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.results import Results, read_results
 from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.rules.quantities import Quantity, find_quantities
@@ -44,7 +47,7 @@ from rulelaw_llm.schema import (
 )
 
 if _typing.TYPE_CHECKING:
-    from rulelaw_llm.corpus.batch import BatchRunner
+    from rulelaw_llm.corpus.batch import BatchApiOptions, BatchRunner
     from rulelaw_llm.llm.cache import ResultCache
     from rulelaw_llm.llm.summarizer import AsyncSummarizer, Summarizer
 
@@ -56,6 +59,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 #: and the batch runner and cache (asyncio, sqlite3), which the rules path does not need.
 _LAZY = {
     "AsyncSummarizer": "rulelaw_llm.llm.summarizer",
+    "BatchApiOptions": "rulelaw_llm.corpus.batch",
     "BatchRunner": "rulelaw_llm.corpus.batch",
     "ResultCache": "rulelaw_llm.llm.cache",
     "Summarizer": "rulelaw_llm.llm.summarizer",
@@ -65,6 +69,7 @@ __all__ = [
     "Achievement",
     "AsyncSummarizer",
     "Audit",
+    "BatchApiOptions",
     "BatchRunner",
     "BudgetExceededError",
     "CATEGORIES",
@@ -77,6 +82,8 @@ __all__ = [
     "Finding",
     "Indicator",
     "InputError",
+    "InputLimitError",
+    "InputLimits",
     "Item",
     "Plan",
     "Price",
@@ -88,6 +95,7 @@ __all__ = [
     "ReportSummary",
     "ResultCache",
     "Results",
+    "ResultsBusyError",
     "RulelawError",
     "Section",
     "Settings",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from rulelaw_llm.errors import (
     ExtractionError,
     InputError,
     RulelawError,
+    describe_failure,
     describe_os_error,
     os_error_reason,
 )
@@ -32,6 +34,7 @@ from rulelaw_llm.llm.cache import ResultCache
 from rulelaw_llm.llm.providers import NOT_CONFIGURED, llm_settings_present, resolve_provider
 from rulelaw_llm.llm.settings import MODES, SCOPES
 from rulelaw_llm.reading.document import Report, load_report, load_reports, split_report_file
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.results import summaries_to_json, summaries_to_jsonl
 from rulelaw_llm.rules.offline import summarize_offline
 from rulelaw_llm.rules.quantities import find_quantities
@@ -148,6 +151,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="输入不像报告或含多份报告时记为失败，而不只是提示",
     )
+    batch.add_argument(
+        "--batch-api",
+        action="store_true",
+        help="通过服务商的批量接口（Batch API）处理：约半价、可能要等几小时；"
+        "每一轮请求是一个批量任务，中断后重新运行同一命令会继续等待已提交的任务",
+    )
+    batch.add_argument(
+        "--poll-seconds",
+        type=float,
+        default=30.0,
+        metavar="秒",
+        help="--batch-api 时查询批量任务状态的间隔（默认 30 秒）",
+    )
+    batch.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="结果文件正由另一个进程写入时立即停止，而不是等它结束",
+    )
+    _limit_option(batch)
     cache = batch.add_mutually_exclusive_group()
     cache.add_argument("--cache", metavar="路径", help="缓存文件位置（默认在用户缓存目录）")
     cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
@@ -220,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     split.add_argument("file", metavar="文件", help="含多份报告的文件")
     split.add_argument("-o", "--output", required=True, metavar="目录", help="输出目录")
+    _limit_option(split)
 
     audit = commands.add_parser(
         "audit",
@@ -252,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("-o", "--output", metavar="输出文件", help="写入文件而不是标准输出")
     audit.add_argument("--offline", action="store_true", help="摘要只用规则，不调用大模型")
+    _limit_option(audit)
     audit_cache = audit.add_mutually_exclusive_group()
     audit_cache.add_argument("--cache", metavar="路径", help="摘要缓存位置（默认在用户缓存目录）")
     audit_cache.add_argument("--no-cache", action="store_true", help="不使用缓存")
@@ -265,6 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sections.add_argument("file", metavar="文件", help="报告文件")
     sections.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _limit_option(sections)
 
     quantities = commands.add_parser(
         "quantities",
@@ -273,6 +298,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     quantities.add_argument("file", metavar="文件", help="报告文件")
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
+    _limit_option(quantities)
 
     add_comparison_commands(commands)
 
@@ -311,6 +337,23 @@ def _input_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="输入不像报告或含多份报告时报错（非零退出），而不只是提示",
     )
+    _limit_option(command)
+
+
+def _limit_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-input-mb",
+        type=float,
+        metavar="MB",
+        help="单个输入的上限（默认 20 MB 文字；.docx 解压、.pdf 文件为它的 10 倍，PDF 每 MB 100 页）；"
+        "超过的文件在处理前就被拒绝",
+    )
+
+
+def _limits(args: argparse.Namespace) -> InputLimits | None:
+    """The input limits the command line sets (``None``: the defaults)."""
+    value = getattr(args, "max_input_mb", None)
+    return InputLimits(max_input_mb=value) if value is not None else None
 
 
 def _verbose_option(command: argparse.ArgumentParser) -> None:
@@ -431,7 +474,10 @@ def _reports(file: str, args: argparse.Namespace) -> list[Report]:
     Warnings about the input (not a report, several reports) go to stderr; with ``--strict``
     they are errors.
     """
-    reports = load_reports(file) if args.split else [load_report(file)]
+    limits = _limits(args)
+    reports = (
+        load_reports(file, limits=limits) if args.split else [load_report(file, limits=limits)]
+    )
     for report in reports:
         for warning in report.warnings:
             if args.strict:
@@ -506,6 +552,11 @@ def _batch(args: argparse.Namespace) -> int:
     from rulelaw_llm.corpus.progress import run_batch_with_progress
 
     summarizer = _async_summarizer(args)
+    if args.batch_api and summarizer is None:
+        raise ConfigurationError(
+            "--batch-api 需要大模型：请用 --provider（及 --model）选择有批量接口的服务商"
+            "（openai、qwen、zhipu、moonshot、siliconflow），或去掉 --batch-api。"
+        )
     cache = None if args.no_cache else ResultCache(args.cache)
     try:
         stats = run_batch_with_progress(
@@ -521,6 +572,10 @@ def _batch(args: argparse.Namespace) -> int:
             split=args.split,
             strict=args.strict,
             verbose=args.verbose,
+            wait=not args.no_wait,
+            limits=_limits(args),
+            batch_api=args.batch_api,
+            poll_seconds=args.poll_seconds,
         )
     finally:
         if cache is not None:
@@ -597,7 +652,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _split(args: argparse.Namespace) -> int:
-    written = split_report_file(args.file, args.output)
+    written = split_report_file(args.file, args.output, limits=_limits(args))
     for path in written:
         print(path)
     count = "1 份报告（无需拆分）" if len(written) == 1 else f"{len(written)} 份报告"
@@ -633,6 +688,7 @@ def _audit(args: argparse.Namespace) -> int:
                 cache=cache,
                 judge=summarizer,
                 progress=steps,
+                limits=_limits(args),
             )
             if not audits:
                 raise InputError(
@@ -658,7 +714,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _sections(args: argparse.Namespace) -> int:
-    report = load_report(args.file)
+    report = load_report(args.file, limits=_limits(args))
     if not args.json:
         print(outline(report))
         return 0
@@ -667,7 +723,7 @@ def _sections(args: argparse.Namespace) -> int:
 
 
 def _quantities(args: argparse.Namespace) -> int:
-    report = load_report(args.file)
+    report = load_report(args.file, limits=_limits(args))
     found = find_quantities(report.text)
     if args.json:
         print(
@@ -789,6 +845,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output piped into `head` and closed early: not an error of the user's.
         sys.stderr.close()
         return 0
+    except Exception as error:
+        # The promise of this module: one line and a non-zero exit, never a traceback, even
+        # for a defect of the library (say so, with the exception's type, and what to try).
+        if os.environ.get("RULELAW_TRACEBACK"):
+            raise
+        print(
+            f"rulelaw-llm: {describe_failure(error)}（设置 RULELAW_TRACEBACK=1 可看到详细信息）",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,9 +3,11 @@
     RulelawError
     ├── ConfigurationError   nothing (or something wrong) is configured: says what to set
     ├── InputError           a report cannot be read: empty, binary, unknown encoding, missing file
+    │   └── InputLimitError      over a limit checked before any work (size, zip ratio, pages, depth)
     ├── ProviderError        the LLM provider refused the request (wraps the SDK error)
     │   ├── ProviderUnreachableError   the server could not be reached at all
     │   └── BudgetExceededError   the per-report token budget ran out
+    ├── ResultsBusyError     another process is writing the same results file
     └── ExtractionError      the model never produced a usable answer (carries every attempt)
 
 Every message is written for the person running the tool: what went wrong and what to do.
@@ -21,9 +23,12 @@ __all__ = [
     "ConfigurationError",
     "ExtractionError",
     "InputError",
+    "InputLimitError",
     "ProviderError",
     "ProviderUnreachableError",
+    "ResultsBusyError",
     "RulelawError",
+    "describe_failure",
     "describe_os_error",
     "os_error_reason",
 ]
@@ -39,6 +44,22 @@ class ConfigurationError(RulelawError):
 
 class InputError(RulelawError):
     """A report could not be read or is not a report (empty, binary, undecodable)."""
+
+
+class InputLimitError(InputError):
+    """An input is over one of the limits checked before any work is done on it.
+
+    ``limit`` names the limit (``max_input_mb``, ``max_unpacked_mb``, ``max_ratio``,
+    ``max_pdf_pages``, ``max_html_depth``); the message says how to raise it.
+    """
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class ResultsBusyError(RulelawError):
+    """Another process holds the lock of the results file (``batch --no-wait``)."""
 
 
 class ProviderError(RulelawError):
@@ -128,3 +149,29 @@ def describe_os_error(error: OSError) -> str:
     if error.filename2 is not None:
         return f"{error.filename} → {error.filename2}：{reason}"
     return f"{error.filename}：{reason}"
+
+
+def describe_failure(error: BaseException) -> str:
+    """What went wrong and what to do, in Chinese, for any exception (an error record's message).
+
+    The library's own errors already say it; an operating-system error is put in Chinese; a
+    bug of the library (any other exception) is named as one, with what to try.
+    """
+    if isinstance(error, RulelawError):
+        return str(error) or type(error).__name__
+    if isinstance(error, OSError):
+        return f"读写文件失败：{describe_os_error(error)}。请检查路径、权限和磁盘空间后重新运行。"
+    if isinstance(error, MemoryError):
+        return (
+            "内存不足，这份输入没有处理完：它可能过大或结构异常。"
+            "请检查文件，或用 --max-input-mb 设一个更小的上限，让过大的输入在处理前就被拒绝。"
+        )
+    if isinstance(error, RecursionError):
+        return (
+            "输入的结构嵌套过深，无法处理（文件可能已损坏或是特意构造的）："
+            "请打开原文件另存为 .txt 后重试。"
+        )
+    return (
+        f"处理时出现意外错误（{type(error).__name__}），这可能是 rulelaw-llm 的缺陷："
+        "请用 --retry-failed 重试；仍然失败时请报告此问题，并附上这个输入文件。"
+    )

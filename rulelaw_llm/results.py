@@ -9,13 +9,15 @@ Three formats hold results, and every command that reads results (``eval``, ``ex
 
         {"record": "result",    "input": ..., "input_sha256": ..., "settings_key": ...,
          "code": ..., "finished_at": ..., "attempts": 1, "cached": false, "summary": {...}}
-        {"record": "error",     ..., "error": {"type": ..., "message": ...}}
+        {"record": "error",     ..., "error": {"type": ..., "message": ..., "detail": ...}}
         {"record": "duplicate", ..., "duplicate_of": "the input with the same content"}
 
 ``input`` is the resolved path of the input file; ``code`` is the fingerprint of the library
 code that produced the record (see ``rulelaw_llm.llm.cache.code_fingerprint``); ``position``
 (when present) is the input's place in the order the run took its inputs, so that readers
-can show them in that order rather than in the order they finished.
+can show them in that order rather than in the order they finished. An error's ``message``
+says in Chinese what went wrong and what to do; ``type`` is the exception's class and
+``detail`` its own text when that differs (files without ``detail`` read as before).
 
 The reader keeps the latest record per input (a failure retried with success, a file
 summarized again after it changed). A line that is not complete JSON (the half-written last
@@ -66,13 +68,21 @@ EXPECTED = "应为 rulelaw-llm summarize（--format json 或 jsonl）或 rulelaw
 
 
 def summaries_to_json(summaries: Sequence[ReportSummary], *, as_array: bool) -> str:
-    """The ``summarize --format json`` text: one object, or an array when ``as_array``."""
-    data = [summary.model_dump(mode="json") for summary in summaries]
+    """The ``summarize --format json`` text: one object, or an array when ``as_array``.
+
+    Each summary is serialized by pydantic straight to text (no dict of the whole result in
+    between: a large input's result is written in about its own size of memory); the text is
+    what ``json.dumps(…, ensure_ascii=False, indent=2)`` of the dumped model gives.
+    """
+    texts = [summary.model_dump_json(indent=2) for summary in summaries]
     if not as_array:
-        if len(data) != 1:
+        if len(texts) != 1:
             raise ValueError("a single JSON object holds exactly one summary")
-        return json.dumps(data[0], ensure_ascii=False, indent=2) + "\n"
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return texts[0] + "\n"
+    if not texts:
+        return "[]\n"
+    # JSON strings hold no raw line breaks, so indenting every line nests each object.
+    return "[\n" + ",\n".join("  " + text.replace("\n", "\n  ") for text in texts) + "\n]\n"
 
 
 def summaries_to_jsonl(summaries: Sequence[ReportSummary]) -> str:
@@ -92,6 +102,8 @@ class BatchRecord:
     summary: ReportSummary | None = None
     error_type: str | None = None
     message: str | None = None
+    detail: str | None = None
+    """For an error: the exception's own text, when it differs from ``message``."""
     attempts: int = 1
     """How many times this input was tried, counting earlier runs and retries."""
     cached: bool = False
@@ -121,7 +133,10 @@ class BatchRecord:
         elif self.record == "duplicate":
             data["duplicate_of"] = self.duplicate_of
         else:
-            data["error"] = {"type": self.error_type, "message": self.message}
+            error: dict[str, object] = {"type": self.error_type, "message": self.message}
+            if self.detail is not None:
+                error["detail"] = self.detail
+            data["error"] = error
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -153,10 +168,14 @@ class ErrorRecord:
     settings_key: str | None
     finished_at: datetime | None
     type: str
+    """The exception's class, e.g. ``InputLimitError``."""
     message: str
+    """What went wrong and what to do (Chinese)."""
     attempts: int | None
     code: str | None = None
     position: int | None = None
+    detail: str | None = None
+    """The exception's own text when it differs from ``message`` (``None`` in older files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +470,7 @@ def _batch_record(parsed: dict[str, object], where: str, warnings: list[Notice])
             attempts=attempts,
             code=code,
             position=position,
+            detail=_optional_text(details.get("detail")),
         )
     if kind == "duplicate" and isinstance(parsed.get("duplicate_of"), str):
         duplicate_of = str(parsed["duplicate_of"])

@@ -202,6 +202,10 @@ class Usage(_Model):
     seconds: float = Field(default=0.0, description="总耗时（秒）")
     cost: float | None = Field(default=None, description="按配置的价格表估算的费用")
     currency: str | None = None
+    batch_discount: float | None = Field(
+        default=None,
+        description="经服务商的批量接口（Batch API）处理时费用所乘的折扣（0.5 即半价）；在线请求为 None",
+    )
     attempts: list[Attempt] = Field(default_factory=list)
 
 

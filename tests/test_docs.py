@@ -12,6 +12,8 @@
 * A block after ``<!-- docs-test: model -->`` needs a model: it runs against the FAKE model
   behind a real local HTTP server (``tests/fakes.py``); every base URL in it is pointed at
   that server and every provider's key variable is set to a fake key. It is never skipped.
+* A block after ``<!-- docs-test: batch-api -->`` sends batch jobs: it runs against the
+  stand-in Batch API server (``tests/batch_server.py``) in the same way.
 * Install lines (``pip install …``) are not run: the extras they name must exist. The
   README's quick-start block is run by ``.ci/run`` itself, exactly as written.
 """
@@ -36,6 +38,7 @@ from types import ModuleType
 import pytest
 import yaml
 
+from tests.batch_server import StandInBatchServer
 from tests.conftest import REPORTS, ROOT
 from tests.fakes import serve_fake_model
 
@@ -332,6 +335,7 @@ def test_every_code_block_of_the_page_runs(
     namespace: dict[str, object] = {"__name__": "__docs__"}
     with contextlib.ExitStack() as stack:
         fake_url: str | None = None
+        batch_url: str | None = None
         for block in blocks(page):
             if block.language in SHOWN:
                 if block.language == "json":
@@ -347,6 +351,12 @@ def test_every_code_block_of_the_page_runs(
                 if fake_url is None:
                     fake_url = stack.enter_context(serve_fake_model())
                 environment = {**_model_environment(fake_url), "base_url": fake_url}
+            elif block.mark == "batch-api":
+                if batch_url is None:
+                    server = StandInBatchServer()
+                    batch_url = server.start()
+                    stack.callback(server.stop)
+                environment = {**_model_environment(batch_url), "base_url": batch_url}
             else:
                 assert block.mark is None, f"{block.where}: 未知的标记 {block.mark}"
             if block.language == "bash":

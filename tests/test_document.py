@@ -78,6 +78,17 @@ def test_hard_line_breaks_inside_sentences_are_joined() -> None:
     assert "一、主要举措和成效\n（一）加强学习" in text  # headings are never joined
 
 
+def test_pinyin_glosses_a_converter_left_are_removed_and_nothing_else() -> None:
+    text = clean_text(
+        "白沙鎮(zhèn)推進(jìn)PPP(政府和社会资本合作)项目(一期)，"
+        "召开会议(ABC)3次，完成率达(lǜ)100%(含续建)。"
+    )
+
+    assert text == (
+        "白沙鎮推進PPP(政府和社会资本合作)项目(一期)，召开会议(ABC)3次，完成率达100%(含续建)。"
+    )
+
+
 def _report_with(**parts: str) -> str:
     return "\n".join(parts.values())
 

@@ -4,8 +4,12 @@ Every text here is invented in the shapes seen on government pages and their mir
 of metadata labels above the title, a report that names itself only in its first sentence,
 a street written 某某街, a department written without its city, an addressee line, joint
 issuers, traditional characters, a site's banner and footer, a title split and repeated) —
-the places (青石县, 白沙镇, 柳溪街道, 石门市, 云岭省 …) are made up and no sentence is a
-copy of a page.
+the places (青石县, 白沙镇, 柳溪街道, 石门市, 云岭省, 南市区 …) are made up and no sentence is
+a copy of a page. The shapes of a second round of real pages follow the first: each is the
+shape, not the page (a place whose own name holds a level character, a department whose name
+joins two fields with 和, a subject without a comma after its year, a title broken over a line
+after a bar table, glosses a converter left, a report that never names itself but mentions
+other bodies as subjects).
 """
 
 from __future__ import annotations
@@ -249,6 +253,135 @@ SHAPES: dict[str, tuple[str, str | None, str | None, str, int]] = {
         "街道",
         2024,
     ),
+    # ------------------------------------------------------------- shapes of round 2
+    "a district whose own name holds a level character, its topic before the predicate": (
+        "2025年是实施五年规划的最后一年。在市委、市政府的坚强领导下,南市区法治建设工作以"
+        "依法行政为主线,统筹推进各项改革。\n" + BODY,
+        "南市区",
+        None,
+        "区",
+        2025,
+    ),
+    "a street whose own name holds a level character, 街道办事处 as the subject": (
+        "2023年,在区委、区政府的领导下,北市街道办事处坚持依法行政,认真统筹法治建设。"
+        "现将2023年法治政府建设情况报告如下:\n" + BODY,
+        "北市街道",
+        None,
+        "街道",
+        2023,
+    ),
+    "a department of a district whose name holds a level character": (
+        "南市区统计局2024年法治政府建设年度报告\n2024年,我局坚持依法统计。\n" + BODY,
+        "南市区统计局",
+        "南市区",
+        "部门",
+        2024,
+    ),
+    "a prefecture written 某州": (
+        "云岭州人民政府2024年度法治政府建设情况报告\n2024年,云岭州人民政府坚持依法行政。\n" + BODY,
+        "云岭州",
+        None,
+        "州",
+        2024,
+    ),
+    "an autonomous prefecture": (
+        "青山藏族自治州2024年法治政府建设年度报告\n2024年,全州坚持依法行政。\n" + BODY,
+        "青山藏族自治州",
+        None,
+        "州",
+        2024,
+    ),
+    "a township written 苏木": (
+        "2024年,白音苏木坚持以习近平法治思想为指导,推进基层依法治理。\n" + BODY,
+        "白音苏木",
+        None,
+        "乡",
+        2024,
+    ),
+    "a department whose name joins two fields with 和": (
+        "2024年,青石县住房和城乡建设局坚持依法行政,规范执法行为。\n" + BODY,
+        "青石县住房和城乡建设局",
+        "青石县",
+        "部门",
+        2024,
+    ),
+    "the government's office is a department": (
+        "2024年,青石县人民政府办公室紧紧围绕县委、县政府中心工作,推进依法行政。\n" + BODY,
+        "青石县人民政府办公室",
+        "青石县",
+        "部门",
+        2024,
+    ),
+    "a town and its organs, the predicate a verb the genre uses": (
+        "2024年,青石县白沙镇党委、政府团结带领全镇干部群众,扎实推进法治政府建设。\n" + BODY,
+        "白沙镇",
+        "青石县",
+        "镇",
+        2024,
+    ),
+    "the year and the subject without a comma": (
+        "2024年石门市交通运输局在市委、市政府的领导下,全面推进依法行政。\n" + BODY,
+        "石门市交通运输局",
+        "石门市",
+        "部门",
+        2024,
+    ),
+    "the subject after a clause of circumstances that ends in 下": (
+        "2024年,在县委、县政府和县法治办的关心和支持下,云溪乡坚持依法行政,全年未发生行政败诉。\n"
+        + BODY,
+        "云溪乡",
+        None,
+        "乡",
+        2024,
+    ),
+    "a county named with one character": (
+        "2024年,苇县坚持以习近平法治思想为指导,全面推进法治政府建设。\n" + BODY,
+        "苇县",
+        None,
+        "县",
+        2024,
+    ),
+    "places whose names begin like a common noun": (
+        "2024年以来,城南镇在山口县委、县政府的领导下,坚持依法行政。\n" + BODY,
+        "城南镇",
+        "山口县",
+        "镇",
+        2024,
+    ),
+    "a department in its fullest form as the page's source": (
+        "青川区统计局2023年法治政府建设年度报告\n发布时间 : 2024-01-08 09:30来源 : 石门市青川区统计局\n"
+        "2023年,在区委区政府的领导下,区统计局坚持依法统计。\n" + BODY,
+        "石门市青川区统计局",
+        "青川区",
+        "部门",
+        2023,
+    ),
+    "a bar table, then a title whose start is broken over a line, then the issuer": (
+        "索 引 号: | QS01/2025-00007 | 成文日期: | 2025-02-10 |\n"
+        "文件编号: | 无 | 发布机构: | 区林业局 |\n统一编号: | 有效性: | 有效 |\n"
+        "青川区林业局2024年度\n法治政府建设工作报告\n青川区林业局\n"
+        "2024年,我局坚持依法行政,全面履行林业管理职责。\n" + BODY,
+        "青川区林业局",
+        "青川区",
+        "部门",
+        2024,
+    ),
+    "pinyin glosses a converter wrote after traditional characters": (
+        "東湖區(qū)人民政府關(guān)于2024年法治政府建設(shè)情況的報(bào)告\n"
+        "發(fā)布日期:2025-03-12 09:18\n"
+        "2024年,東湖區(qū)堅(jiān)持依法行政。\n" + BODY,
+        "東湖區",
+        None,
+        "区",
+        2024,
+    ),
+    "a site's tag around the name, a year in Chinese numerals": (
+        "【白沙镇】二〇二四年度法治政府建设工作报告\n2024年,我镇坚持依法行政。\n" + BODY,
+        "白沙镇",
+        None,
+        "镇",
+        2024,
+    ),
 }
 
 
@@ -286,6 +419,12 @@ TITLES = {
         "中共白沙镇委员会白沙镇人民政府关于报送2024年度法治政府建设情况的报告"
     ),
     "a title split over lines and repeated below": "关于2024年度杏园街道法治政府建设 情况的报告",
+    "a bar table, then a title whose start is broken over a line, then the issuer": (
+        "青川区林业局2024年度法治政府建设工作报告"
+    ),
+    "pinyin glosses a converter wrote after traditional characters": (
+        "東湖區人民政府關于2024年法治政府建設情況的報告"
+    ),
 }
 
 
@@ -347,6 +486,42 @@ UNNAMED = {
     ),
     "我区": ("2024年,我区坚持依法行政,全区法治政府建设取得新进展。\n" + BODY, "区"),
     "我乡": ("2024年以来,我乡始终坚持依法行政。\n" + BODY, "乡"),
+    "我镇 after a long heading the converter ran into its body": (
+        "2024年,在区委、区政府的领导下,我镇坚持依法行政。\n"
+        "一、认真落实上级关于法治建设各项重大部署推动法治青石建设的具体举措我镇始终把学法摆在首位,"
+        "切实抓好各项任务落实。\n",
+        "镇",
+    ),
+    "全街 only, the street's name only in a kindergarten's": (
+        "一、主要举措和成效\n（一）优化政务服务\n全街建成便民服务站12个,"
+        "完成柳溪街道幼儿园转隶工作。结合街道实际梳理履职事项86项。\n",
+        "街道",
+    ),
+    "我镇, the county only as the subject of a meeting": (
+        "2024年,青石县法治政府建设工作会议召开后,我镇迅速行动,逐项抓好落实。\n" + BODY,
+        "镇",
+    ),
+    "我镇, the county's bureau as the subject of a later sentence": (
+        "2024年,我镇认真落实上级部署。青石县司法局坚持指导我镇开展普法工作。\n" + BODY,
+        "镇",
+    ),
+    "我街道, a community as the subject of a clause": (
+        "2024年,我街道坚持依法行政,柳溪社区坚持开展矛盾纠纷排查。\n" + BODY,
+        "街道",
+    ),
+    "我区, the district's bureau in a clause": (
+        "2024年,我区坚持以习近平法治思想为指导,青川区司法局积极履行法治督察职责。\n" + BODY,
+        "区",
+    ),
+    "我县, the county named only after 为": (
+        "2024年,我县坚持依法行政,为青石县高质量发展提供坚实法治保障。\n" + BODY,
+        "县",
+    ),
+    "我镇, the page's source another body": (
+        "来源：青石县司法局\n2024年,我镇坚持依法行政,全年召开学法会议6次。\n" + BODY,
+        "镇",
+    ),
+    "全旗 only": ("2024年,全旗法治政府建设扎实推进,全旗各项工作取得新成效。\n" + BODY, "县"),
 }
 
 

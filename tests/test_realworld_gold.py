@@ -55,11 +55,13 @@ def test_each_indicator_agrees_with_its_raw(path: Path) -> None:
         assert 1 <= len(indicator["what"]) <= 16, indicator
         assert indicator["approx"] == bool(APPROX.search(raw)), indicator
         number = re.match(
-            r"[近约超逾过]*([\d.,]+万?|[零一二两三四五六七八九十百千万亿]+)", fold(raw)
+            r"[近约超逾过]*([\d.,]+万?|[零一二两三四五六七八九十百千万亿]+)(?:余|多)?([万亿])?",
+            fold(raw),
         )
         assert number is not None, indicator
         value = parse_number(number.group(1).replace("余", ""))
-        assert value is not None and abs(value - indicator["value"]) < 1e-6, indicator
+        scale = {"万": 10_000, "亿": 100_000_000}.get(number.group(2) or "", 1)
+        assert value is not None and abs(value * scale - indicator["value"]) < 1e-6, indicator
 
 
 @pytest.mark.parametrize("path", GOLD, ids=[path.stem for path in GOLD])

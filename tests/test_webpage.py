@@ -376,6 +376,69 @@ DATED: dict[str, tuple[str, datetime.date | None, dict[str, str]]] = {
         {},
     ),
     "no date on the page at all": ("首页 > 政务公开 > 法治政府建设\n", None, {}),
+    "a label written without its colon among labels with one": (
+        "白沙镇2024年度法治政府建设工作报告\n"
+        "来源:白沙镇党政办 编辑: 发布时间 2025年03月07日 浏览次数:\n",
+        datetime.date(2025, 3, 7),
+        {"来源": "白沙镇党政办", "发布时间": "2025年03月07日"},
+    ),
+    "labels without any colon": (
+        "白沙镇2024年度法治政府建设工作报告\n发布时间 2025-03-05 来源 青石县白沙镇\n",
+        datetime.date(2025, 3, 5),
+        {"发布时间": "2025-03-05", "来源": "青石县白沙镇"},
+    ),
+    "a date, its time and the page's source on the line under the title": (
+        "云岭省2024年度法治政府建设情况报告\n\n2025-04-02 09:41 云岭省人民政府网\n",
+        datetime.date(2025, 4, 2),
+        {"来源": "云岭省人民政府网"},
+    ),
+    "a date before a labelled source": (
+        "白沙镇2024年度法治政府建设工作报告\n2025-03-05 10:30:00 来源：青石县白沙镇人民政府\n",
+        datetime.date(2025, 3, 5),
+        {"日期": "2025-03-05 10:30:00", "来源": "青石县白沙镇人民政府"},
+    ),
+    "a date alone in a cell after a labelled value": (
+        "白沙镇2024年度法治政府建设工作报告\n来源：青石县司法局 | 2025-03-05 | 浏览：120\n",
+        datetime.date(2025, 3, 5),
+        {"来源": "青石县司法局", "日期": "2025-03-05"},
+    ),
+    "a bar table whose labels the page names its own way": (
+        "索 引 号: | QS01/2025-00007 | 成文日期: | 2025-02-10 |\n"
+        "文件编号: | 无 | 发布机构: | 白沙镇人民政府 |\n统一编号: | 有效性: | 有效 |\n",
+        None,
+        {"文件编号": "无", "发布机构": "白沙镇人民政府", "有效性": "有效"},
+    ),
+    "a bar table of keys without colons": (
+        "索引号 | QS-001 | 发布机构 | 白沙镇人民政府\n成文日期 | 2025-02-28 | 发布日期 | 2025-03-05\n",
+        datetime.date(2025, 3, 5),
+        {"索引号": "QS-001", "成文日期": "2025-02-28", "发布日期": "2025-03-05"},
+    ),
+    "發佈時間, the other traditional form": (
+        "白沙鎮2024年法治政府建設工作報告\n發佈時間：2025-03-05 信息來源：白沙鎮\n",
+        datetime.date(2025, 3, 5),
+        {"发布时间": "2025-03-05", "信息来源": "白沙鎮"},
+    ),
+    "glosses a converter left inside a label": (
+        "白沙鎮(zhèn)2024年法治政府建設(shè)工作報(bào)告\n發(fā)布日期:2025-03-12 09:18\n",
+        datetime.date(2025, 3, 12),
+        {"发布日期": "2025-03-12 09:18"},
+    ),
+    "an occasion line under the title is no publication date": (
+        "白沙县人民政府2024年度法治政府建设情况报告\n"
+        "2025年3月17日在白沙县第十届人民代表大会常务委员会第五次会议上\n",
+        None,
+        {},
+    ),
+    "a body's name and a date without a time under the title is a signature": (
+        "白沙县人民政府2024年度法治政府建设情况报告\n白沙县人民政府 2025年1月20日\n",
+        None,
+        {},
+    ),
+    "a drafting date in brackets under the title is no publication date": (
+        "2024年法治政府建设情况报告\n青石县林业局\n（2025年2月20日）\n",
+        None,
+        {},
+    ),
 }
 
 
@@ -391,12 +454,18 @@ def test_the_publication_date_is_read_where_the_page_shows_one_and_never_invente
     assert {key: report.metadata.get(key) for key in kept} == kept
     for label in (
         "發布",
+        "發佈",
         "发布日期",
+        "发布时间",
         "发表日期",
         "信息提供日期",
         "公文生成日期",
         "成文日期",
+        "文件编号",
         "星期二",
+        "人民政府网",
+        "2025-03-05",
+        "(zh",
     ):
         assert label not in report.text
     assert report.text.count("2024年，白沙镇坚持依法行政") == 1

@@ -62,6 +62,7 @@ from rulelaw_llm.console import Progress
 from rulelaw_llm.errors import InputError
 from rulelaw_llm.llm.cache import ResultCache, cache_key
 from rulelaw_llm.reading.document import Report, load_report
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.reading.readers import expand_inputs
 from rulelaw_llm.results import read_results
 from rulelaw_llm.rules.offline import summarize_offline, text_digest
@@ -112,6 +113,7 @@ def audit(
     cache: ResultCache | None = None,
     judge: Summarizer | None = None,
     progress: Progress | None = None,
+    limits: InputLimits | None = None,
 ) -> list[Audit]:
     """Audit reports (files, folders, ``Report`` objects) or results files, one ``Audit`` each.
 
@@ -124,12 +126,17 @@ def audit(
     and for boilerplate carried over from last year). ``published`` overrides the
     publication date found in the reports' metadata. ``judge`` (a ``Summarizer``) asks the
     model the questions that need reading (see ``audit_subjects``); without it every
-    judgement is the rules'. Raises ``InputError`` for an input that cannot be read.
+    judgement is the rules'. ``limits`` bound what is read from each file
+    (``rulelaw_llm.reading.limits``). Raises ``InputError`` for an input that cannot be read.
     ``progress`` is told of each step (``rulelaw_llm.console.Progress``).
     """
-    subjects = load_subjects(sources, summarizer=summarizer, cache=cache, progress=progress)
+    subjects = load_subjects(
+        sources, summarizer=summarizer, cache=cache, progress=progress, limits=limits
+    )
     earlier = (
-        load_subjects(previous, summarizer=summarizer, cache=cache, progress=progress)
+        load_subjects(
+            previous, summarizer=summarizer, cache=cache, progress=progress, limits=limits
+        )
         if previous is not None
         else []
     )
@@ -241,6 +248,7 @@ def load_subjects(
     summarizer: Summarizer | None = None,
     cache: ResultCache | None = None,
     progress: Progress | None = None,
+    limits: InputLimits | None = None,
 ) -> list[Subject]:
     """Reports and results files as summarized subjects, in the order given."""
     if isinstance(sources, (str, os.PathLike, Report)):
@@ -256,7 +264,7 @@ def load_subjects(
             else:
                 if progress is not None:
                     progress("读取并摘要报告", number, len(expanded))
-                report = load_report(path)
+                report = load_report(path, limits=limits)
                 subjects.append(Subject(str(path), _summarize(report, summarizer, cache), report))
         paths.clear()
 

@@ -14,6 +14,13 @@ leaves at worst a truncated last line, which the next run cuts off before append
 file ends with exactly one record per input. With ``split``, a file holding several reports is
 one input per report, named ``FILE#1``, ``FILE#2`` … and identified by its own text's hash.
 
+One writer per results file: a run holds the file's lock (``rulelaw_llm.corpus.lock``) while
+it writes; a second run on the same file waits for it, saying whom it waits for, or stops at
+once (``wait=False``). Inputs are read within ``limits`` (``rulelaw_llm.reading.limits``):
+a file over a limit becomes an error record saying which limit and how to raise it. With
+``batch_api``, the model's requests go through the provider's Batch API, one job per round
+of all pending reports (``rulelaw_llm.corpus.batch_api``).
+
     async for record in BatchRunner("out.jsonl", summarizer=AsyncSummarizer(...)).run(paths):
         ...
 """
@@ -30,21 +37,25 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rulelaw_llm.console import grouped_lines
+from rulelaw_llm.corpus.batch_api import BatchApiOptions, BatchApiRun, Unit
+from rulelaw_llm.corpus.lock import ResultsLock
 from rulelaw_llm.errors import (
     ExtractionError,
     InputError,
     ProviderError,
     ProviderUnreachableError,
     RulelawError,
+    describe_failure,
 )
 from rulelaw_llm.llm.cache import ResultCache, cache_key, code_fingerprint
 from rulelaw_llm.llm.prompts import PROMPT_VERSION
 from rulelaw_llm.llm.settings import answer_settings
 from rulelaw_llm.reading.detection import split_reports
 from rulelaw_llm.reading.document import Report, load_report, report_from_text
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.reading.readers import expand_inputs, read_source
 from rulelaw_llm.results import BatchRecord, DuplicateRecord, ErrorRecord, Notice, read_results
 from rulelaw_llm.rules.offline import summarize_offline
@@ -55,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPORTS_PER_REQUEST_SLOT",
+    "BatchApiOptions",
     "BatchRecord",
     "BatchRunner",
     "BatchStats",
@@ -96,6 +108,7 @@ WARNING_LABELS = {
     "older-code": "另一版本生成的记录",
     "kept-whole": "未按 --split 拆分",
     "kept-split": "未整份重新处理",
+    "batch-api": "批量任务",
 }
 
 
@@ -112,6 +125,14 @@ class BatchStats:
     completion_tokens: int = 0
     cost: float = 0.0
     duplicates: int = 0
+    jobs: int = 0
+    """Batch-API jobs submitted by this run (``batch_api``)."""
+    batch_requests: int = 0
+    """Requests sent in those jobs."""
+    rounds: int = 0
+    """Rounds of the batch-API run (resumed rounds included)."""
+    waited_for: str | None = None
+    """Who held the results file when this run started, if it had to wait."""
     interrupted: bool = False
     stop_reason: str | None = None
     """Why the batch stopped by itself (a wrong key, an unreachable server), if it did."""
@@ -212,10 +233,10 @@ class _Part:
     digest: str
 
 
-def _parts(path: Path) -> list[_Part]:
+def _parts(path: Path, limits: InputLimits | None) -> list[_Part]:
     """The reports in the file at ``path``; an unreadable file gives none (and fails later)."""
     try:
-        raw, _ = read_source(path)
+        raw, _ = read_source(path, limits=limits)
     except InputError:
         return []
     texts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
@@ -227,8 +248,13 @@ def _parts(path: Path) -> list[_Part]:
 
 
 def _file_digest(path: Path) -> str | None:
+    """The SHA-256 of the file, read in pieces (an input over the limits is hashed too)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
 
@@ -241,6 +267,11 @@ class BatchRunner:
     ``split``, a file holding several reports is processed as one input per report, named
     ``FILE#1``, ``FILE#2`` … (each identified by the SHA-256 of its own text). With
     ``strict``, an input that does not look like one report is an error record.
+    ``wait=False`` stops at once (``ResultsBusyError``) when another process is writing the
+    same results file, instead of waiting for it. ``limits`` bound what is read from each
+    input. ``batch_api`` (``True`` or ``BatchApiOptions``) sends the model's requests
+    through the provider's Batch API, each round of all pending reports as one job; the job
+    state is kept beside ``output`` so that a killed run resumes without submitting twice.
     """
 
     def __init__(
@@ -254,9 +285,17 @@ class BatchRunner:
         on_record: Callable[[BatchRecord, BatchStats], None] | None = None,
         split: bool = False,
         strict: bool = False,
+        wait: bool = True,
+        limits: InputLimits | None = None,
+        batch_api: bool | BatchApiOptions = False,
     ) -> None:
         if concurrency < 1:
             raise RulelawError("并发数必须至少为 1。")
+        if batch_api and summarizer is None:
+            raise RulelawError(
+                "批量接口（--batch-api）需要大模型：请用 --provider（及 --model）选择一个有批量"
+                "接口的服务商，或去掉 --batch-api。"
+            )
         self.output = Path(output)
         self.summarizer = summarizer
         self.concurrency = concurrency
@@ -265,9 +304,17 @@ class BatchRunner:
         self.on_record = on_record
         self.split = split
         self.strict = strict
+        self.wait = wait
+        self.limits = limits
+        self.batch_api: BatchApiOptions | None = (
+            batch_api
+            if isinstance(batch_api, BatchApiOptions)
+            else (BatchApiOptions() if batch_api else None)
+        )
         self.key = settings_key(summarizer)
         self.code = code_fingerprint()
         self.stats = BatchStats()
+        self._lock: ResultsLock | None = None
         self._stop = asyncio.Event()
         self._unreachable_in_a_row = 0
 
@@ -277,9 +324,36 @@ class BatchRunner:
         self.stats.interrupted = True
 
     async def run(self, inputs: Sequence[str | os.PathLike[str]]) -> AsyncIterator[BatchRecord]:
-        """Process ``inputs``, yielding each record as soon as it is written."""
+        """Process ``inputs``, yielding each record as soon as it is written.
+
+        The results file's lock is held from before it is read until the last record is
+        written: another run on the same file waits (or, with ``wait=False``, stops).
+        """
         paths = expand_inputs(inputs)
+        await self.lock_output()
+        try:
+            async for record in self._run_locked(paths):
+                yield record
+        finally:
+            lock, self._lock = self._lock, None
+            if lock is not None:
+                lock.release()
+
+    async def lock_output(self) -> None:
+        """Take the results file's lock now (``run`` takes it itself when not yet held).
+
+        Waits for another process that holds it, saying whom it waits for, or raises
+        ``ResultsBusyError`` when ``wait`` is false. The lock is released when ``run`` ends.
+        """
+        if self._lock is not None:
+            return
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        lock = ResultsLock(self.output)
+        await lock.acquire(wait=self.wait)
+        self.stats.waited_for = lock.waited_for
+        self._lock = lock
+
+    async def _run_locked(self, paths: list[Path]) -> AsyncIterator[BatchRecord]:
         previous = _read_previous(self.output, self.key, self.retry_failed)
         owners = dict(previous.owners)
         units: list[tuple[Path, Path, str | None, _Part | None]] = []
@@ -293,7 +367,7 @@ class BatchRunner:
             if (named := _PART_NAME.fullmatch(str(resolved)))
         }
         for path in paths:
-            parts = await asyncio.to_thread(_parts, path) if self.split else []
+            parts = await asyncio.to_thread(_parts, path, self.limits) if self.split else []
             resolved, digest = path.resolve(), _file_digest(path)
             if len(parts) > 1 and (resolved, digest) not in previous.done:
                 units += [(path, Path(part.name), part.digest, part) for part in parts]
@@ -342,6 +416,10 @@ class BatchRunner:
                 "（缓存不会提供旧版本的结果）。",
             )
         self.stats.total = len(units) + len(kept_split)
+        if self.batch_api is not None:
+            async for record in self._run_batch_api(todo, duplicates):
+                yield record
+            return
         queue: asyncio.Queue[BatchRecord] = asyncio.Queue()
         for record in duplicates:
             queue.put_nowait(record)
@@ -367,16 +445,91 @@ class BatchRunner:
                     getter.cancel()
                     continue
                 record = getter.result()
-                handle.write(record.to_json() + "\n")
-                handle.flush()
-                self._count(record)
-                if self.on_record is not None:
-                    self.on_record(record, self.stats)
+                self._write(handle, record)
                 yield record
         await finished
 
     def _warn(self, kind: str, message: str) -> None:
         self.stats.notices.append(Notice(kind, message))
+
+    def _write(self, handle: TextIO, record: BatchRecord) -> None:
+        handle.write(record.to_json() + "\n")
+        handle.flush()
+        self._count(record)
+        if self.on_record is not None:
+            self.on_record(record, self.stats)
+
+    async def _run_batch_api(
+        self,
+        todo: list[tuple[Path, str | None, int, _Part | None, int]],
+        duplicates: list[BatchRecord],
+    ) -> AsyncIterator[BatchRecord]:
+        """Read every pending input, then send the model's requests as batch jobs."""
+        from rulelaw_llm.llm.batch_jobs import batch_endpoint
+
+        assert self.summarizer is not None and self.batch_api is not None
+        endpoint = batch_endpoint(self.summarizer)
+        run = BatchApiRun(self, endpoint, self.batch_api)
+        with self.output.open("a", encoding="utf-8") as handle:
+            for record in duplicates:
+                self._write(handle, record)
+                yield record
+            units: list[Unit] = []
+            for path, digest, attempts, part, position in todo:
+                if self._stop.is_set():
+                    break
+                ready = await self._prepare(path, digest, attempts, part)
+                if isinstance(ready, Unit):
+                    ready.position = position
+                    units.append(ready)
+                else:
+                    ready = replace(ready, position=position)
+                    self._write(handle, ready)
+                    yield ready
+            if units and not self._stop.is_set():
+                keys = {str(unit.name.resolve()): unit.cache_key for unit in units}
+                positions = {str(unit.name.resolve()): unit.position for unit in units}
+                async for record in run.run(units):
+                    record = replace(record, position=positions.get(record.input))
+                    if record.summary is not None and self.cache is not None:
+                        self.cache.put(keys[record.input], record.summary)
+                    self._write(handle, record)
+                    yield record
+        self.stats.jobs += run.jobs
+        self.stats.batch_requests += run.requests_sent
+        self.stats.rounds = max(self.stats.rounds, run.rounds)
+
+    async def _prepare(
+        self, path: Path, digest: str | None, attempts: int, part: _Part | None
+    ) -> Unit | BatchRecord:
+        """An input read for the batch API: a unit to run, or its record already (an input
+        that cannot be read, or one the cache holds)."""
+        name = Path(part.name) if part is not None else path.resolve()
+        key = ""
+        try:
+            report = await self._load(path, part)
+            if self.cache is not None:
+                config = self.summarizer.config if self.summarizer else None
+                settings = self.summarizer.settings if self.summarizer else None
+                key = cache_key(report, config, settings)
+                hit = self.cache.get(key, report)
+                if hit is not None:
+                    return self._result(name, digest, attempts, hit, cached=True)
+        except RulelawError as error:
+            return self._error(name, digest, error, attempts)
+        return Unit(name=name, digest=digest, attempts=attempts, report=report, cache_key=key)
+
+    async def _load(self, path: Path, part: _Part | None) -> Report:
+        if part is None:
+            report = await asyncio.to_thread(load_report, path, limits=self.limits)
+        else:
+            report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
+        if self.strict and report.warnings:
+            raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
+        # Not a report, or several in one file: said on stderr as summarize says it.
+        for warning in report.warnings:
+            self._warn("input", warning)
+        return report
 
     def _count(self, record: BatchRecord) -> None:
         if record.record == "duplicate":
@@ -406,15 +559,7 @@ class BatchRunner:
         """Summarize one input; every failure becomes an error record, never a lost input."""
         name = Path(part.name) if part is not None else path
         try:
-            if part is None:
-                report = await asyncio.to_thread(load_report, path)
-            else:
-                report = await asyncio.to_thread(report_from_text, part.text, source=part.name)
-            if self.strict and report.warnings:
-                raise InputError(f"{'；'.join(report.warnings)}（--strict：未处理）")
-            # Not a report, or several in one file: said on stderr as summarize says it.
-            for warning in report.warnings:
-                self._warn("input", warning)
+            report = await self._load(path, part)
             summary, cached = await self._summarize(report)
         except ProviderUnreachableError as error:
             # A server that cannot be reached fails every report alike: stop after a run.
@@ -439,9 +584,20 @@ class BatchRunner:
         except Exception as error:
             return self._error(name, digest, error, attempts)
         self._unreachable_in_a_row = 0
+        return self._result(name, digest, attempts, summary, cached=cached)
+
+    def _result(
+        self,
+        path: Path,
+        digest: str | None,
+        attempts: int,
+        summary: ReportSummary,
+        *,
+        cached: bool = False,
+    ) -> BatchRecord:
         return BatchRecord(
             record="result",
-            input=str(name.resolve()),
+            input=str(path.resolve()),
             input_sha256=digest,
             settings_key=self.key,
             finished_at=_now(),
@@ -470,6 +626,10 @@ class BatchRunner:
     def _error(
         self, path: Path, digest: str | None, error: BaseException, attempts: int
     ) -> BatchRecord:
+        # The message says in Chinese what went wrong and what to do; the exception's own
+        # text (often English, from a library) is kept apart for whoever debugs it.
+        message = describe_failure(error)
+        detail = str(error)
         return BatchRecord(
             record="error",
             input=str(path.resolve()),
@@ -477,7 +637,8 @@ class BatchRunner:
             settings_key=self.key,
             finished_at=_now(),
             error_type=type(error).__name__,
-            message=str(error) or type(error).__name__,
+            message=message,
+            detail=detail if detail and detail != message else None,
             attempts=attempts,
             code=self.code,
         )

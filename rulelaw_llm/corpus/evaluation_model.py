@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from rulelaw_llm.errors import InputError
-from rulelaw_llm.reading.document import load_report
+from rulelaw_llm.reading.document import load_report, remove_glosses
 from rulelaw_llm.reading.normalize import squash
 from rulelaw_llm.rules.grounding import locate_quote
 from rulelaw_llm.rules.offline import text_digest
@@ -298,8 +298,13 @@ def _match(
 def _locate(
     text: str, snippet: str, within: tuple[int, int] | None = None
 ) -> tuple[int, int] | None:
-    """Where ``snippet`` stands in ``text`` (verbatim first, else normalised/fuzzy)."""
+    """Where ``snippet`` stands in ``text`` (verbatim first, else normalised/fuzzy).
+
+    ``text`` is the cleaned text; a snippet copied from the page as shown loses what the
+    cleaning removes (pinyin glosses a converter left) before it is looked for.
+    """
     low, high = within if within is not None else (0, len(text))
+    snippet = remove_glosses(snippet)
     found = text.find(snippet, low, high)
     if found >= 0:
         return found, found + len(snippet)

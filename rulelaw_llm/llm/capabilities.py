@@ -9,6 +9,9 @@ safest choice. Each row names the document it comes from and the date it was che
 the table can be kept current; ``rulelaw-llm check`` shows what an endpoint really accepts.
 
 Where a provider refuses a parameter anyway, ``fallback`` downgrades that one parameter.
+
+A second table, ``BATCH_APIS``, records which presets document an asynchronous Batch API
+(``batch --batch-api``), with its discount and limits, its source and the date it was checked.
 """
 
 from __future__ import annotations
@@ -19,7 +22,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-__all__ = ["CAPABILITIES", "Capability", "Temperature", "capability_for"]
+__all__ = [
+    "BATCH_APIS",
+    "CAPABILITIES",
+    "BatchApi",
+    "Capability",
+    "Temperature",
+    "batch_api_for",
+    "capability_for",
+]
 
 Json = str | int | float | bool | None | dict[str, "Json"] | list["Json"]
 
@@ -294,3 +305,126 @@ def capability_for(provider: str, model: str) -> Capability:
             return row
     # Every provider has a catch-all row; an unknown provider name gets the generic one.
     return CAPABILITIES[-1]
+
+
+# --------------------------------------------------------------------------- Batch APIs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchApi:
+    """What one provider documents about its asynchronous Batch API (``batch --batch-api``).
+
+    ``supported``: an OpenAI-compatible Files + Batches API (upload a JSONL file with
+    ``purpose="batch"``, ``POST /batches``, poll, download the output and error files) that
+    ``rulelaw_llm.corpus.batch_api`` drives. A provider whose batch inference works another
+    way is listed with ``supported=False`` and what to do instead.
+    """
+
+    provider: str
+    supported: bool
+    endpoint: str = "/v1/chat/completions"
+    """The ``url`` of every request line and the batch's ``endpoint``."""
+    discount: float | None = None
+    """The share of the online price a batch request costs (0.5: half); ``None``: not found
+    in the documents (costs are then estimated at the online price)."""
+    max_requests: int = 50_000
+    """The most requests in one input file."""
+    max_bytes: int = 100_000_000
+    """The largest input file."""
+    completion_window: str = "24h"
+    models: str = r".*"
+    """The models the Batch API takes (regular expression over the whole name)."""
+    checked: str
+    source: str
+    note: str = ""
+
+    def takes(self, model: str) -> bool:
+        """Whether the Batch API documents ``model``."""
+        return re.fullmatch(self.models, model, re.I) is not None
+
+
+_BATCH_CHECKED = "2026-12-02"
+
+#: Which presets document a Batch API, checked against each provider's documents (the
+#: ``search`` tool's stored copies, corpora docs and pages) on ``_BATCH_CHECKED``. A live
+#: check against a real provider was not possible here: the tests and the benchmark drive a
+#: stand-in server (tests/batch_server.py) built to these documents.
+BATCH_APIS: tuple[BatchApi, ...] = (
+    BatchApi(
+        provider="openai",
+        supported=True,
+        discount=0.5,
+        max_bytes=200_000_000,
+        checked=_BATCH_CHECKED,
+        source="https://developers.openai.com/api/reference/cli/resources/batches ; "
+        "platform.openai.com/docs/guides/batch（转引自 juejin.cn/post/7369767878781616147）",
+        note="半价、独立的速率限制池；每个文件至多 50,000 个请求、200 MB；24 小时内完成",
+    ),
+    BatchApi(
+        provider="qwen",
+        supported=True,
+        discount=0.5,
+        models=r"qwen3?(\.\d+)?-(max|plus|flash|turbo|long)(-latest)?|qwq-plus|deepseek-(r1|v3(\.2)?)",
+        checked=_BATCH_CHECKED,
+        source="https://help.aliyun.com/zh/model-studio/batch-interfaces-compatible-with-openai ; "
+        "https://help.aliyun.com/zh/dashscope/developer-reference/openai-batch-interface",
+        note="OpenAI 兼容 Batch：费用为实时调用的 50%；单个任务至多 50,000 个请求、文件至多 100 MB；"
+        "国际站（新加坡）只支持 qwen-max、qwen-plus、qwen-turbo 等",
+    ),
+    BatchApi(
+        provider="zhipu",
+        supported=True,
+        endpoint="/v4/chat/completions",
+        discount=0.5,
+        checked=_BATCH_CHECKED,
+        source="https://docs.bigmodel.cn/api-reference/批处理-api/创建批处理任务 ; "
+        "智谱 Batch API 使用指南（zhipu-ef7018ed.mintlify.app/cn/guide/tools/batch）",
+        note="价格降低 50%（GLM-4-Flash 免费）；单个文件至多 50,000 个请求、100 MB；"
+        "请求行的 url 和任务的 endpoint 为 /v4/chat/completions",
+    ),
+    BatchApi(
+        provider="moonshot",
+        supported=True,
+        max_requests=10_000,
+        models=r"kimi-k2\.[56].*",
+        checked=_BATCH_CHECKED,
+        source="https://platform.kimi.com/docs/guide/use-batch-api",
+        note="只支持 kimi-k2.6、kimi-k2.5（不可设置 temperature 等参数）；文件至多 100 MB；"
+        "折扣和单个文件的请求数上限未在文档中找到（按在线价格估算，按 10,000 条分文件）",
+    ),
+    BatchApi(
+        provider="siliconflow",
+        supported=True,
+        discount=0.5,
+        max_requests=5_000,
+        max_bytes=1_000_000_000,
+        checked=_BATCH_CHECKED,
+        source="https://docs.siliconflow.cn/cn/userguide/guides/batch ; "
+        "https://docs.siliconflow.cn/cn/api-reference/batch/create-batch",
+        note="价格降低 50%，预期 24 小时内完成；单个文件至多 5,000 行、1 GB；结果文件链接一个月内有效",
+    ),
+    BatchApi(
+        provider="doubao",
+        supported=False,
+        discount=0.5,
+        checked=_BATCH_CHECKED,
+        source="https://www.volcengine.com/docs/82379/1399518（批量推理 SDK 教程）",
+        note="方舟批量推理为在线价格的 50%，但不是 OpenAI 兼容的 Files/Batches 接口："
+        "Batch Job 的数据放在对象存储 TOS、用 CreateBatchInferenceJob 创建；Batch Chat 用批量推理"
+        "接入点按普通对话接口调用。请创建批量推理接入点（ep-…），不加 --batch-api 在线运行，"
+        "并调大超时（文档建议 30 分钟以上）。",
+    ),
+    BatchApi(
+        provider="deepseek",
+        supported=False,
+        checked=_BATCH_CHECKED,
+        source="https://api-docs.deepseek.com/quick_start/pricing（转引自 docs.apiyi.com 2026-08 价格说明）",
+        note="文档中没有找到批量接口（Batch API）；DeepSeek 改为错峰计价（非高峰时段半价），"
+        "在非高峰时段在线运行即可。",
+    ),
+)
+
+
+def batch_api_for(provider: str) -> BatchApi | None:
+    """The Batch API row of ``provider`` (``None``: no batch inference documented)."""
+    return next((row for row in BATCH_APIS if row.provider == provider), None)

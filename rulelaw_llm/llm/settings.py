@@ -30,6 +30,9 @@ class Price:
     completion: float
     cached_prompt: float | None = None
     currency: str = "CNY"
+    batch: float | None = None
+    """The share of this price a request through the provider's Batch API costs (0.5: half);
+    ``None``: the discount the provider documents (``capabilities.BATCH_APIS``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

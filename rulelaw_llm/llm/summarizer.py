@@ -119,7 +119,15 @@ class _Ledger:
             step=request.label, seconds=round(seconds, 3), outcome="error"
         )
 
-    def usage(self, state: RunState, settings: Settings, model: str, seconds: float) -> Usage:
+    def usage(
+        self,
+        state: RunState,
+        settings: Settings,
+        model: str,
+        seconds: float,
+        discount: float | None = None,
+    ) -> Usage:
+        """The report's usage; ``discount`` (a Batch API's share of the price) scales the cost."""
         attempts = [
             attempt.model_copy(update={"outcome": state.verdicts.get(request_id, "ok")})
             if attempt.outcome != "error"
@@ -139,7 +147,8 @@ class _Ledger:
                     + cached * cached_rate
                     + completion * price.completion
                 )
-                / 1_000_000,
+                / 1_000_000
+                * (discount if discount is not None else 1.0),
                 6,
             )
             currency = price.currency
@@ -156,6 +165,7 @@ class _Ledger:
             seconds=round(seconds, 3),
             cost=cost,
             currency=currency,
+            batch_discount=discount,
             attempts=attempts,
         )
 
@@ -267,6 +277,7 @@ def _finish(
     settings: Settings,
     ledger: _Ledger,
     started: float,
+    discount: float | None = None,
 ) -> ReportSummary:
     attempts = [a for a in ledger.attempts.values() if a.outcome != "error"]
     if attempts and all(verdict == "invalid" for verdict in result.state.verdicts.values()):
@@ -289,7 +300,9 @@ def _finish(
         library_version=library_version(),
         source=report.source,
         text_sha256=text_digest(report.text),
-        usage=ledger.usage(result.state, settings, config.model, time.perf_counter() - started),
+        usage=ledger.usage(
+            result.state, settings, config.model, time.perf_counter() - started, discount
+        ),
         created_at=datetime.now(timezone.utc),
     )
     usage = provenance.usage

@@ -7,6 +7,7 @@ library (sections, items, quantities, evidence) is a pair of offsets into it, so
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import os
@@ -18,16 +19,20 @@ from rulelaw_llm.errors import InputError
 from rulelaw_llm.reading.detection import detect_reports, split_reports
 from rulelaw_llm.reading.issuer import (
     _LOCAL_LEVELS,
+    _agrees,
     _entity_from_title,
     _find_title,
     _find_year,
+    _fuller_department,
     _issuer_in_body,
     _issuer_in_metadata,
     _issuer_in_signature,
     _level_of_self,
     _parent_in_body,
     _resolve_short_department,
+    _self_levels,
 )
+from rulelaw_llm.reading.limits import InputLimits
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.reading.readers import read_source
 from rulelaw_llm.reading.sections import (
@@ -83,10 +88,11 @@ class Report:
     """
 
     def section_at(self, offset: int) -> Section | None:
-        """The section that contains ``offset`` in ``text``."""
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
+        """The section that contains ``offset`` in ``text`` (sections are in text order and
+        do not overlap, so bisection finds it: a collection of thousands stays fast)."""
+        index = bisect.bisect_right(self.sections, offset, key=lambda section: section.start)
+        if index and self.sections[index - 1].start <= offset < self.sections[index - 1].end:
+            return self.sections[index - 1]
         return None
 
     def sections_of(self, *kinds: SectionKind) -> list[Section]:
@@ -97,13 +103,26 @@ class Report:
 # --------------------------------------------------------------------------- cleaning
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]*\]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+#: Pinyin that a converter wrote after characters, in brackets: 內(nèi)蒙古自治區(qū). Only a
+#: syllable with a tone mark right after a character, so that a bracketed word, a code or
+#: an abbreviation (PPP) is never touched.
+_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[a-zü]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]")
+
+
+def remove_glosses(text: str) -> str:
+    """``text`` without the pinyin a converter wrote after characters (內(nèi)蒙古 → 內蒙古)."""
+    return _GLOSS.sub("", text)
+
+
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009]+")
 _SENTENCE_END = tuple("。！？!?；;：:…”’」』）)】")
 
 
 def clean_text(raw: str) -> str:
-    """Clean conversion leftovers: bookmarks, invisible characters, runs of spaces, hard breaks.
+    """Clean conversion leftovers: bookmarks, pinyin glosses, invisible characters, runs of
+    spaces, hard breaks.
 
     Single spaces inside a line are kept (``1、 工作开展情况`` stays as written); a run of
     spaces becomes one space; lines are stripped; blank lines are collapsed to one; a line
@@ -112,6 +131,7 @@ def clean_text(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").replace("\f", "\n").replace("\v", "\n")
     text = _BOOKMARK.sub("", text)
+    text = remove_glosses(text)
     text = _INVISIBLE.sub("", text)
     lines = [_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n")]
     lines = _join_broken_lines(lines)
@@ -167,13 +187,17 @@ def _continues(previous: str, line: str, wrap_width: int | None) -> bool:
 # --------------------------------------------------------------------------- loading
 
 
-def load_report(source: str | os.PathLike[str] | bytes) -> Report:
+def load_report(
+    source: str | os.PathLike[str] | bytes, *, limits: InputLimits | None = None
+) -> Report:
     """Read, clean and analyse a report.
 
     ``source`` is a path (``str`` or ``Path``), the report's text itself, or raw bytes.
-    Raises ``InputError`` for a missing, empty, whitespace-only or binary input.
+    Raises ``InputError`` for a missing, empty, whitespace-only or binary input, and
+    ``InputLimitError`` for one over ``limits`` (default ``InputLimits()``: 20 MB of text;
+    ``load_report(path, limits=InputLimits(max_input_mb=200))`` raises it).
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     return _analyse(raw, path)
 
 
@@ -182,14 +206,17 @@ def report_from_text(text: str, *, source: str | None = None) -> Report:
     return _analyse(text, source)
 
 
-def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
+def load_reports(
+    source: str | os.PathLike[str] | bytes, *, limits: InputLimits | None = None
+) -> list[Report]:
     """Read ``source`` and return one ``Report`` per report it holds.
 
     A file that holds several reports (see ``detect_reports``) gives one ``Report`` for each,
     in order, whose ``source`` is the file's name with ``#1``, ``#2`` … appended; a file
-    with one report gives a list of one, exactly ``load_report(source)``.
+    with one report gives a list of one, exactly ``load_report(source)``. ``limits`` as
+    for ``load_report``.
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
     if len(parts) == 1:
         return [_analyse(raw, path)]
@@ -198,14 +225,18 @@ def load_reports(source: str | os.PathLike[str] | bytes) -> list[Report]:
 
 
 def split_report_file(
-    source: str | os.PathLike[str] | bytes, directory: str | os.PathLike[str]
+    source: str | os.PathLike[str] | bytes,
+    directory: str | os.PathLike[str],
+    *,
+    limits: InputLimits | None = None,
 ) -> list[Path]:
     """Write each report that ``source`` holds to its own UTF-8 .txt file in ``directory``.
 
     Files are named ``01-青石镇-2024.txt`` (number, issuer, year as found). Nothing is
     overwritten: if any of the files exists already, ``InputError`` is raised before writing.
+    ``limits`` as for ``load_report``.
     """
-    raw, path = read_source(source)
+    raw, path = read_source(source, limits=limits)
     parts = split_reports(raw.replace("\r\n", "\n").replace("\r", "\n"))
     target = Path(directory)
     if target.exists() and not target.is_dir():
@@ -240,7 +271,8 @@ def _analyse(raw: str, path: str | None) -> Report:
     """Clean and analyse the raw text of a report read from ``path`` (or given as text)."""
     name = path or "输入文本"
     lines_as_given = raw.replace("\r\n", "\n").replace("\r", "\n")
-    content, metadata = split_furniture(lines_as_given)
+    # Glosses go before the furniture is read: 發(fā)布日期 is a label once they are gone.
+    content, metadata = split_furniture(remove_glosses(lines_as_given))
     text = clean_text(content)
     if not text.strip():
         if raw.strip():
@@ -262,6 +294,9 @@ def _analyse(raw: str, path: str | None) -> Report:
         entity, parent, level = _issuer_in_signature(lines)
     if entity is None:
         entity, parent, level = _issuer_in_metadata(metadata)
+        if not _agrees(level, _self_levels(folded[:1500]), subject=False):
+            # 来源：某县司法局 on a page whose report says 我县 / 我镇: the site that posted it.
+            entity = parent = level = None
     elif parent is None:
         # 白沙镇 in the title, 青石县白沙镇人民政府 as 发布机构: the metadata names the parent.
         same, parent_in_metadata, _ = _issuer_in_metadata(metadata)
@@ -269,6 +304,9 @@ def _analyse(raw: str, path: str | None) -> Report:
             parent = parent_in_metadata
     if entity is not None and level == "部门" and parent is None:
         entity, parent = _resolve_short_department(entity, text, metadata)
+    if entity is not None and level == "部门":
+        # A department in its fullest form: 霞山区统计局 in the title, 湛江市霞山区统计局 as 来源.
+        entity, parent = _fuller_department(entity, text, metadata) or (entity, parent)
     if entity is not None and parent is None and level in _LOCAL_LEVELS:
         parent = _parent_in_body(folded, text, level)
     if entity is None:

@@ -25,8 +25,13 @@ _SENTENCE_MARK = re.compile(r"[。，,；;：:！？!?]")
 #: A line that is only an issuer or a place, written above the title (吕村镇人民政府 /
 #: 关于…的报告; 湟中区田家寨镇 / 2024年…报告).
 _ISSUER_LINE = re.compile(
-    r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}?(?:人民政府|办事处|委员会|党工委|党委|党组|政府|"
-    r"街道|镇|乡|县|区|市|州|省|旗|局|委|厅|办公室|部|街)$"
+    r"^(?:中共|中国共产党)?[\u4e00-\u9fff]{2,30}?(?:人民政府|办事处|管委会|委员会|党工委|党委|党组|政府|"
+    r"街道|苏木|镇|乡|县|区|市|州|省|旗|局|委|厅|办公室|部|街)$"
+)
+#: The start of a title broken over lines: it ends where a title cannot (吕村镇2024年度 /
+#: 法治政府建设工作报告; 关于 / 2024年度…的报告).
+_OPEN_TITLE_START = re.compile(
+    r"(?:20\d{2}|[零〇一二][零〇一二三四五六七八九]{3})年度?$|(?:关于|的|和|及|与)$"
 )
 _HEAD_LINES = 40
 
@@ -55,7 +60,7 @@ def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
             continue
         collected = [line]
         above = _previous_text_line(lines, index, first)
-        if above is not None and _ISSUER_LINE.match(lines[above].folded.strip()):
+        if above is not None and _title_start_above(lines[above].folded.strip()):
             collected.insert(0, lines[above])
         after = index + 1
         while not _TITLE_END.search(collected[-1].folded.strip()) and len(collected) < 3:
@@ -73,6 +78,19 @@ def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
         if single is not None:
             return single, first
     return None, first
+
+
+def _title_start_above(folded: str) -> bool:
+    """Whether a line above a title line is the start of the title: the issuer alone
+    (某镇人民政府 / 关于…的报告) or a start that cannot end a title (某局2024年度 / 法治…)."""
+    if _ISSUER_LINE.match(folded):
+        return True
+    return (
+        len(folded) <= 40
+        and _OPEN_TITLE_START.search(folded) is not None
+        and _SENTENCE_MARK.search(folded) is None
+        and not _METADATA.match(folded)
+    )
 
 
 def _is_sentence_line(folded: str) -> bool:
@@ -133,7 +151,7 @@ def _title_opening_a_line(line: _Line) -> str | None:
 #: A place and its level word. 州 before 市/县/区 is part of a name (广州市, 通州区), and
 #: 街 before 街道 too (坡子街街道); a street may be written 某某街.
 _ADMIN = re.compile(
-    r".+?(?:自治区|自治州|自治县|特别行政区|街道办事处|街道|省|市|州(?![市县区])|盟|县|区|旗|镇|乡|"
+    r".+?(?:自治区|自治州|自治县|特别行政区|街道办事处|街道|苏木|省|市|州(?![市县区])|盟|县|区|旗|镇|乡|"
     r"街(?![道街]))"
 )
 _DEPARTMENT = re.compile(
@@ -141,14 +159,22 @@ _DEPARTMENT = re.compile(
 )
 #: Another name of the same body, in brackets after it: 某市农业农村局（某市乡村振兴局）.
 _ALIAS = re.compile(r"[(（][^()（）]{1,30}[)）]")
+#: A level word with no name of its own before it (西市 + 区, 新市 + 街道办事处): it ends
+#: the place before it, whose name holds a level character. Not a level word where it
+#: begins a word (市场监管局, 区委, 镇党委).
+_NAMELESS_LEVEL = re.compile(
+    r"(?:街道办事处|街道|自治县|县|区|市|镇|乡|旗|街)(?=$|人民政府|政府|办事处|[^场政民级直属辖委党人])"
+)
+#: The level of a place by its level word: a prefecture (州, 自治州) is its own level.
 _LEVELS = {
     "自治区": "省",
     "省": "省",
     "特别行政区": "省",
     "市": "市",
-    "州": "市",
-    "自治州": "市",
+    "州": "州",
+    "自治州": "州",
     "盟": "市",
+    "地区": "市",
     "县": "县",
     "自治县": "县",
     "旗": "县",
@@ -157,6 +183,7 @@ _LEVELS = {
     "街道": "街道",
     "镇": "镇",
     "乡": "乡",
+    "苏木": "乡",
     "街": "街道",
 }
 _TITLE_NOISE = re.compile(r"^(?:中共|中国共产党)")
@@ -194,17 +221,16 @@ def _joint_issuer(prefix: str) -> list[str] | None:
 
 
 def _entity_from_title(title: str) -> tuple[str | None, str | None, str | None]:
-    folded = fold(title)
-    cut = re.search(
-        r"\d{4}|[零〇一二][零〇一二三四五六七八九]{3}年|关于|法治|依法|年度|工作报告", folded
-    )
+    folded = _with_digit_years(fold(title))  # 二〇二四年 is 2024年: the name may follow it
+    cut = re.search(r"\d{4}|关于|法治|依法|年度|工作报告", folded)
     prefix = folded[: cut.start()] if cut else folded
     if not prefix.strip() and cut and cut.group(0) == "关于":
         # 关于2024年度青石街道法治政府建设情况的报告: the name after the year.
         rest = re.sub(r"^关于\s*(?:\d{4}年?(?:度)?)?", "", folded)
         following = re.search(r"法治|依法|年度|工作报告|关于", rest)
         prefix = rest[: following.start()] if following else ""
-    prefix = _ALIAS.sub("", prefix)
+    # Marks around the name (【白沙镇】2024年…) and another name in brackets are no part of it.
+    prefix = _ALIAS.sub("", re.sub(r"[【】\[\]“”\"《》]", "", prefix))
     joint = _joint_issuer(prefix)
     if joint is not None:
         # 中共青石县委 青石县人民政府关于…: the report of both, at the level of the last one.
@@ -219,15 +245,12 @@ def _entity_from_title(title: str) -> tuple[str | None, str | None, str | None]:
         rest = re.sub(r"^\d{4}年?(?:度)?", "", folded)
         following = re.search(r"关于|法治|依法|年度|工作报告", rest)
         prefix = rest[: following.start()] if following else rest
-    names: list[str] = []
-    position = 0
-    for match in _ADMIN.finditer(prefix):
-        if match.start() != position:
-            break
-        names.append(match.group(0))
-        position = match.end()
-    remainder = prefix[position:]
-    remainder = re.sub(r"^(?:人民政府|政府|党委|委员会|人大常委会|人民代表大会)", "", remainder)
+    names = _places(prefix)
+    remainder = prefix[sum(len(name) for name in names) :]
+    # 某县人民政府办公室 is a department named with its government; 某县人民政府 is the county.
+    remainder = re.sub(
+        r"^(?:人民政府|政府|党委|委员会|人大常委会|人民代表大会)(?!办公室|办)", "", remainder
+    )
     department = _DEPARTMENT.match(remainder)
     if department and remainder.startswith(department.group(0)):
         # A department keeps every place before it: 重庆市南川区卫生健康委员会.
@@ -251,6 +274,31 @@ def _entity_from_title(title: str) -> tuple[str | None, str | None, str | None]:
     return _original(title, folded, entity), _original(title, folded, parent), level
 
 
+def _places(prefix: str) -> list[str]:
+    """The places that open ``prefix``, outermost first (石门市, 青川区, 白沙镇).
+
+    A level word never stands without a name: when the next place would be a bare level
+    word (西市区 read as 西市 + 区), the level character before it was part of the name.
+    A conjunction deep inside a would-be place after the first (住房和城乡 + 建设局) joins
+    two fields of a department's name: the places end before it.
+    """
+    names: list[str] = []
+    position = 0
+    while position < len(prefix):
+        match = _ADMIN.match(prefix, position)
+        if match is None or (names and re.search(r"[和与及]", match.group(0)[2:])):
+            break
+        names.append(match.group(0))
+        position = match.end()
+        while (bare := _NAMELESS_LEVEL.match(prefix, position)) is not None:
+            following = _ADMIN.match(prefix, position)
+            if following is not None and following.end() > bare.end():
+                break  # 市中区: a place whose name begins with a level character
+            names[-1] += bare.group(0)
+            position = bare.end()
+    return names
+
+
 def _original(title: str, folded: str, name: str | None) -> str | None:
     """Map a name found in the folded title back to the title's own characters."""
     if name is None:
@@ -259,28 +307,45 @@ def _original(title: str, folded: str, name: str | None) -> str | None:
     return title[index : index + len(name)] if index >= 0 else name
 
 
-#: The report speaking of itself by name: 湟中区田家寨镇坚持…, 青石县司法局始终…
-_SELF_REFERENCE = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:街道办事处|街道|镇|乡|县|区|市|州|旗|局|委员会|办公室))"
-    r"(?:人民政府|党工委|党委|政府)?(?:、?(?:党委|政府|人民政府))?"
-    r"(?:始终|坚持|深入|认真|全面|扎实|在|持续|紧紧|紧扣|围绕|聚焦|立足|积极|按照|高度重视|"
-    r"切实|大力|不断|全力|严格|着力|牢牢|坚定|以习近平)"
+#: What a body's name ends with: its level word or the kind of body it is. 州 before
+#: 市/县/区 and 街 before 街道 are part of a name.
+_NAME_END = r"(?:街道办事处|街道|苏木|镇|乡|县|区|市|州(?![市县区])|旗|省|局|委员会|办公室|厅|部|街(?![道街]))"
+#: The organs a place's name may be followed by (白沙镇党委、政府; 柳溪街道办).
+_ORGANS = (
+    r"(?:人民政府|党工委|党委|党组|政府|办事处|管委会|办(?!公|理|法))?"
+    r"(?:、?(?:党委|政府|人民政府|办事处|管委会))?"
+)
+#: How a sentence goes on after its subject: an adverb (始终, 全面, 进一步), a preposition
+#: or coverb (在, 以, 围绕, 紧扣) or a verb of the genre (坚持, 落实, 团结带领, 聚力, 取得),
+#: perhaps after the report's topic (白沙镇法治政府建设工作取得…, 青川区法治建设工作以…). A
+#: topic followed by a noun (青石县法治政府建设工作会议召开后) has another subject.
+_PREDICATE = (
+    r"(?=(?:(?:法治政府建设|法治建设|依法行政)(?:工作)?)?"
+    r"(?:始终|一直|坚持|深入|认真|全面|扎实|持续|不断|进一步|积极|主动|切实|大力|全力|着力|"
+    r"牢牢|坚定|坚决|严格|高度重视|精心|奋力|勇于|善于|更加|紧紧|紧扣|紧密|紧盯|紧跟|紧抓|"
+    r"在|以|把|将|对|按照|围绕|聚焦|立足|结合|对标|锚定|秉承|秉持|依托|通过|根据|针对|着眼|"
+    r"贯彻|落实|践行|推进|推动|统筹|强化|加强|深化|健全|完善|狠抓|抓实|抓好|注重|聚力|团结|带领|"
+    r"树牢|牢固|扛牢|压实|依法|取得|稳步|有序))"
 )
 #: The subject of a sentence that opens with the year or the circumstances: 2024年，白沙镇
-#: 坚持…; 2023年，在县委的领导下，青石县司法局深入…; 2024年，柳溪街以…; 某部党组深入….
+#: 坚持…; 2024年白沙镇坚持…; 2023年，在县委的领导和支持下，青石县司法局深入…; 某部党组深入….
+#: A place of one character and 县 (萧县) is a name too.
 _SUBJECT = re.compile(
-    r"(?:^|[\n。；;]|(?:年|年度|以来|一年来|导下|持下|筹下|督下)[，,])\s*"
-    r"((?:中共)?[\u4e00-\u9fff]{2,24}?(?:街道办事处|街道|镇|乡|县|区|市|州(?![市县区])|旗|省|局|"
-    r"委员会|办公室|厅|部|街(?![道街])))"
-    r"(?:人民政府|党工委|党委|党组|政府|办事处)?(?:、?(?:党委|政府|人民政府))?"
-    r"(?=始终|坚持|深入|认真|全面|扎实|在|持续|紧紧|紧扣|紧密|紧盯|围绕|聚焦|立足|积极|按照|"
-    r"高度重视|切实|大力|不断|全力|严格|着力|牢牢|坚定|以|锚定|秉承|秉持|贯彻|落实|践行|推进|"
-    r"进一步|把|将|统筹|主动|结合|对标|依法|强化|法治政府建设)"
+    r"(?:^|[\n。；;]|(?:年|年度|以来|下)[，,]|20\d{2}年度?)\s*"
+    rf"((?:中共)?(?:[\u4e00-\u9fff]{{2,24}}?{_NAME_END}|[\u4e00-\u9fff]县))"
+    rf"{_ORGANS}{_PREDICATE}"
 )
-#: Words inside a would-be name that show it is a clause, not a name.
+#: The report naming itself at the start of any clause: …，湟中区田家寨镇坚持…
+_SELF_REFERENCE = re.compile(
+    rf"(?:^|(?<=[\s，,：:]))([\u4e00-\u9fff]{{2,16}}?{_NAME_END}){_ORGANS}{_PREDICATE}"
+)
+#: Words inside a would-be name that show it is a clause, not a name: verbs, function
+#: words, a conjunction after a body's name (青石县和白沙镇: two bodies; 住房和城乡建设局 is
+#: one), and a deictic before a level or a body (我局, 全县, 本镇).
 _CLAUSE_WORDS = re.compile(
-    r"的|坚持|深入|政府|领导|指导|关于|部署|要求|落实|贯彻|召开|命名|开展|组织|举办|印发|出台|"
-    r"(?<=.)[在和与及并对向为报]|[全各我本该](?:省|市|县|区|镇|乡|街道)$"
+    r"的|坚持|深入|政府(?!办)|领导|指导|关于|部署|要求|落实|贯彻|召开|命名|开展|组织|举办|印发|出台|"
+    r"现将|(?<=.)[在并对向为报]|(?<=[省市州县区旗镇乡街道局委厅办部])[和与及、]|"
+    r"[全各我本该](?:街道|[省市州县区旗镇乡街局委厅办])"
 )
 #: "现将青石镇2024年法治政府建设情况报告如下".
 _REPORTING = re.compile(
@@ -290,8 +355,20 @@ _REPORTING = re.compile(
 _LEADING_WORDS = re.compile(
     r"^(?:今年以来|一年来|近年来|以来|本年度|年度|年来|全年|年|来|度|在|和|与|及|是|由|对|为|按照|根据)+"
 )
-#: Words that end like a place or a body but are not one (全镇, 城市, 社区, 各部门…).
-_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|辖|城|社|园|景|山|片|郊|地|老|乡镇|市县|县区|区县)")
+#: Words of time that may stand before a subject (一年来，白沙镇… / 全年白沙镇…).
+_TEMPORAL_WORDS = re.compile(r"^(?:今年以来|一年来|近年来|以来|本年度|年度|年来|全年|年|来|度)+")
+#: A preposition or a copula: the name after it is an object (为青石县法治建设贡献力量,
+#: 在青石县委的领导下, 对白沙镇…), never the subject.
+_PREPOSITION = re.compile(r"^(?:在|和|与|及|是|由|对|为|向|把|将|从|经|按照|根据|通过|围绕|针对)")
+#: A would-be name that ends in a common noun (柳溪社区, 白沙村, 某某景区): no reporting body.
+_NOT_A_BODY_END = re.compile(r"(?:社区|小区|景区|校区|片区|辖区|山区|郊区|街区|村|组)$")
+#: Words that end like a place or a body but are not one: a scope or deictic word before
+#: a level (全镇, 各县, 我局, 辖区) and common nouns (城市, 社区, 园区, 乡镇 …). A place whose
+#: name merely begins like one (城关镇, 山阳县, 全椒县) is a place.
+_NOT_A_NAME = re.compile(
+    r"^(?:[各我该辖此]|[全本](?:街道|[省市州县区旗镇乡街局委厅办部])|城市|城区|市区|社区|园区|景区|"
+    r"山区|片区|郊区|地区|老区|街区|小区|校区|辖区|城乡|乡镇|市县|县区|区县|县市|省市)"
+)
 #: Metadata keys that name the issuing body, most reliable first.
 _ISSUER_KEYS = (
     "发布机构",
@@ -310,26 +387,74 @@ _ISSUER_KEYS = (
 
 
 def _issuer_in_body(text: str, folded: str) -> tuple[str | None, str | None, str | None]:
-    """The reporting body as the report names itself in its first paragraphs."""
+    """The reporting body as the report names itself in its first paragraphs: the subject
+    of a sentence that opens with the year or the circumstances, else the body named in
+    the sentence that introduces the report (现将…), else a name opening any clause."""
     head = folded[:1500]
-    for match in _SUBJECT.finditer(head):
-        name = match.group(1)
-        if _NOT_A_NAME.match(name) or _CLAUSE_WORDS.search(_TITLE_NOISE.sub("", name)):
-            continue
-        entity, parent, level = _entity_from_title(text[match.start(1) : match.end(1)])
-        if entity is not None:
-            return entity, parent, level
-    for pattern in (_REPORTING, _SELF_REFERENCE):
+    spoken = _self_levels(head)
+    for pattern in (_SUBJECT, _REPORTING, _SELF_REFERENCE):
         for match in pattern.finditer(head):
-            name = _LEADING_WORDS.sub("", match.group(1))
-            if len(name) < 2 or _NOT_A_NAME.match(name):
-                continue
-            start = match.start(1) + len(match.group(1)) - len(name)
-            original = text[start : start + len(name)]
-            entity, parent, level = _entity_from_title(original)
-            if entity is not None:
-                return entity, parent, level
+            strong = pattern is _SUBJECT
+            found = _body_named(text, match.group(1), match.start(1), strip=not strong)
+            if found is not None and _agrees(found[2], spoken, subject=strong):
+                return found
     return None, None, None
+
+
+def _self_levels(folded: str) -> set[str]:
+    """The levels a report gives itself by 我镇 / 本局 / 现将市政府…: who is speaking."""
+    return {
+        _SELF_LEVELS[match.group(1) or match.group(2)]
+        for match in _SELF_LEVEL.finditer(folded)
+        if match.group(1) or match.group(2)
+    }
+
+
+def _agrees(level: str | None, spoken: set[str], *, subject: bool) -> bool:
+    """Whether a body of ``level`` may be the one that says 我镇 / 我局 … (``spoken``).
+
+    A report that calls itself 我镇 is not a county's bureau's, one that says 我局 is not a
+    town's; 我县 / 我市 are said by a government and by its departments alike, so a
+    department is taken under them only as the subject of an opening sentence
+    (2024年，青石县司法局坚持…), not from any clause (…，青川区司法局积极履职).
+    """
+    if not spoken or level in spoken:
+        return True
+    return subject and level == "部门" and spoken <= {"省", "市", "州", "县", "区"}
+
+
+def _body_named(
+    text: str, candidate: str, start: int, *, strip: bool
+) -> tuple[str, str | None, str | None] | None:
+    """The body that ``candidate`` (found at ``start``) names, when it is a name as a whole.
+
+    Words of time before it (今年以来…) are dropped when ``strip``; after a preposition
+    (为青石县…, 在青石县委…) the name is an object, not the reporting body. A candidate holding
+    a clause word, or of which only a part reads as a name (部署… in a heading, before 我镇),
+    is not one: the name runs right up to its predicate.
+    """
+    name = _TEMPORAL_WORDS.sub("", candidate) if strip else candidate
+    start += len(candidate) - len(name)
+    core = _TITLE_NOISE.sub("", name)
+    if (
+        len(core) < 2
+        or _NOT_A_NAME.match(core)
+        or _NOT_A_BODY_END.search(core)
+        or _CLAUSE_WORDS.search(core)
+    ):
+        return None
+    preposition = _PREPOSITION.match(core) if strip else None
+    if preposition is not None and _entity_from_title(core[preposition.end() :])[0] is not None:
+        return None
+    entity, parent, level = _entity_from_title(text[start : start + len(name)])
+    if entity is None:
+        return None
+    last = fold(entity.split()[-1])
+    if not re.sub(r"(?:人民政府|政府|办事处|党工委|党委|党组|委员会)$", "", core).endswith(
+        _TITLE_NOISE.sub("", re.sub(r"(?:人民政府|政府|办事处)$", "", last))
+    ):
+        return None
+    return entity, parent, level
 
 
 #: The levels a parent is looked for, and the levels a parent of each may have.
@@ -357,15 +482,18 @@ def _parent_in_body(folded: str, text: str, level: str) -> str | None:
 
 #: How a report that does not name itself speaks of itself: 我镇, 我局, 现将省政府…, 全县.
 _SELF_LEVEL = re.compile(
-    r"我(街道|省|市|县|区|镇|乡|街|局|委|厅|办)|(?:^|[\n，,。；;]|现将)(省|市|县|区)(?:人民)?政府|"
-    r"全(省|市|县|区|镇|乡)"
+    r"[我本](街道|[省市州县区旗镇乡街局委厅]|办(?!法))|"
+    r"(?:^|[\n，,。；;]|现将)([省市州县区旗镇乡])(?:人民)?政府|"
+    r"全(街道|[省市州县区旗镇乡街])"
 )
 _SELF_LEVELS = {
     "街道": "街道",
     "街": "街道",
     "省": "省",
     "市": "市",
+    "州": "州",
     "县": "县",
+    "旗": "县",
     "区": "区",
     "镇": "镇",
     "乡": "乡",
@@ -379,8 +507,8 @@ _SELF_LEVELS = {
 def _level_of_self(folded: str) -> str | None:
     """The level of a report that never names itself, from how it speaks of itself.
 
-    我镇 / 我局 and "现将省政府…" / "2024年，市政府…" weigh three times 全县 / 全市 (a
-    town's report also speaks of its county); the first-mentioned wins a tie.
+    我镇 / 本局 and "现将省政府…" / "2024年，市政府…" weigh three times a scope word
+    (全县, 全街: a town's report also speaks of its county); the first-mentioned wins a tie.
     """
     scores: dict[str, int] = {}
     first: dict[str, int] = {}
@@ -471,6 +599,37 @@ def _resolve_short_department(
                 name = text[found.start(1) : found.end(1)]
                 return name + entity[1:], name
     return entity, None
+
+
+def _fuller_department(
+    entity: str, text: str, metadata: Mapping[str, str]
+) -> tuple[str, str | None] | None:
+    """A department named with more of its places than ``entity`` (霞山区统计局 written
+    湛江市霞山区统计局 as the page's 发布机构 or in the text), and its parent; ``None`` when
+    the page names it no more fully.
+
+    The places must stand where a name starts (a metadata value's start, or after a mark
+    or a space in the text) and each must read as a place, so that a phrase before the
+    name (落实霞山区统计局…) never joins it.
+    """
+    wanted = fold(entity)
+    if " " in wanted:
+        return None  # joint issuers are named as the title names them
+    sources = [value for key in _ISSUER_KEYS if (value := metadata.get(key))]
+    pattern = re.compile(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,16}}?){re.escape(wanted)}")
+    for source in [*sources, text]:
+        folded = fold(source)
+        for found in pattern.finditer(folded):
+            prefix = found.group(1)
+            places = _places(prefix)
+            if "".join(places) != prefix or not all(
+                _is_place(place, place[-1]) for place in places
+            ):
+                continue
+            fuller = source[found.start(1) : found.end()]
+            parent = _entity_from_title(fuller)[1]
+            return fuller, parent
+    return None
 
 
 def _is_place(name: str, level: str) -> bool:

@@ -19,6 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rulelaw_llm.errors import InputError, os_error_reason
+from rulelaw_llm.reading.limits import (
+    DEFAULT_LIMITS,
+    InputLimits,
+    check_html_depth,
+    check_numbers,
+    check_pdf_pages,
+    check_size,
+    check_text,
+    check_zip,
+)
 from rulelaw_llm.reading.webpage import META_TAG_NAMES, metadata_pairs
 
 if TYPE_CHECKING:
@@ -45,24 +55,39 @@ SUPPORTED_SUFFIXES = (*sorted(TEXT_SUFFIXES), ".docx", ".pdf", ".html", ".htm")
 CELL_SEPARATOR = "\u3000"
 
 
-def read_document(path: Path) -> str:
+def read_document(path: Path, *, limits: InputLimits = DEFAULT_LIMITS) -> str:
     """The raw text of the report file at ``path``, chosen by its suffix.
 
     Plain text (.txt, .text, .md) is decoded as UTF-8, UTF-16 or GB18030; .docx gives its
     paragraphs and table rows in document order; .pdf gives the text layer of every page;
     .html/.htm gives the main text of the page without navigation, headers and footers.
+    ``limits`` are checked before the file is parsed (``rulelaw_llm.reading.limits``).
     Raises ``InputError`` for an unsupported, unreadable or empty file, a scanned PDF, or a
-    missing optional library (naming the command that installs it).
+    missing optional library (naming the command that installs it), and ``InputLimitError``
+    for a file over a limit.
     """
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
+        check_size(path, limits)
         return decode_bytes(_read_bytes(path), name=str(path))
-    if suffix == ".docx":
-        return _read_docx(path)
-    if suffix == ".pdf":
-        return _read_pdf(path)
-    if suffix in {".html", ".htm"}:
-        return _read_html(path)
+    try:
+        if suffix == ".docx":
+            text = _read_docx(path, limits)
+        elif suffix == ".pdf":
+            text = _read_pdf(path, limits)
+        elif suffix in {".html", ".htm"}:
+            text = _read_html(path, limits)
+        else:
+            text = None
+    except RecursionError as error:
+        # A parser's recursion on a crafted file: a one-line answer, never a traceback.
+        raise InputError(
+            f"{path.name} 的结构嵌套过深，无法读取（文件可能已损坏或是特意构造的）："
+            "请打开原文件另存为 .txt 后重试。"
+        ) from error
+    if text is not None:
+        check_text(text, limits, name=path.name)
+        return text
     shown = suffix or "（无扩展名）"
     raise InputError(
         f"{path.name}：不支持 {shown} 格式。支持的格式：{'、'.join(SUPPORTED_SUFFIXES)}；"
@@ -87,17 +112,21 @@ def _missing(library: str, extra: str, suffix: str) -> InputError:
 # --------------------------------------------------------------------------- .docx
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(path: Path, limits: InputLimits) -> str:
     try:
         import docx
         from docx.opc.exceptions import PackageNotFoundError
+        from lxml.etree import LxmlError
     except ImportError as error:
         raise _missing("python-docx", "docx", ".docx") from error
     from zipfile import BadZipFile
 
+    check_size(path, limits, packed=True)
+    check_zip(path, limits)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, BadZipFile, KeyError, ValueError) as error:
+    except (PackageNotFoundError, BadZipFile, KeyError, ValueError, LxmlError) as error:
+        # LxmlError: XML that is broken or over lxml's own limits ("Resource limit exceeded").
         raise InputError(
             f"{path.name} 不是有效的 .docx 文件（可能已损坏，或是改了扩展名的旧版 .doc）："
             "请用 Word/WPS 打开后另存为 .docx 或 .txt。"
@@ -145,7 +174,7 @@ _MIN_TEXT_CHARACTERS = 20
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path, limits: InputLimits) -> str:
     try:
         import pypdf
         from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
@@ -156,6 +185,7 @@ def _read_pdf(path: Path) -> str:
         f"{path.name} 无法作为 PDF 读取（文件可能已损坏或不完整）：请重新下载，"
         "或提供 .docx / .txt 格式的报告。"
     )
+    check_size(path, limits, packed=True)
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -163,7 +193,15 @@ def _read_pdf(path: Path) -> str:
                 f"{path.name} 是加密的 PDF，需要密码才能读取：请提供未加密的 PDF，"
                 "或 .docx / .txt 格式的报告。"
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        check_pdf_pages(len(reader.pages), limits, name=path.name)
+        pages: list[str] = []
+        taken = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            taken += len(pages[-1])
+            if taken * 4 > limits.max_input_mb * 1_000_000:
+                # Stop as soon as the text may be over the limit (checked exactly below).
+                check_text("\n".join(pages), limits, name=path.name)
     except DependencyError as error:
         raise InputError(
             f"{path.name} 是加密的 PDF（AES），解密需要 cryptography：请运行 "
@@ -261,13 +299,15 @@ _WIDE = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》【】…—
 _JOIN_WIDE = re.compile(rf"(?<={_WIDE}){_SOURCE_BREAK}(?={_WIDE})")
 
 
-def _read_html(path: Path) -> str:
+def _read_html(path: Path, limits: InputLimits) -> str:
     try:
         from bs4 import BeautifulSoup
     except ImportError as error:
         raise _missing("beautifulsoup4", "html", ".html") from error
 
+    check_size(path, limits)
     markup = _decode_html(_read_bytes(path), name=str(path))
+    check_html_depth(markup, limits, name=path.name)
     soup = BeautifulSoup(markup, "html.parser")
     root = soup.body or soup
     metadata = [*_address_lines(soup, markup), *_meta_tag_lines(soup), *_metadata_lines(root)]
@@ -513,23 +553,32 @@ def _block_text(element: Tag) -> str:
     return "\n".join(lines)
 
 
+#: Stands for "a block element ends here" on the walk's stack.
+_BLOCK_END = object()
+
+
 def _collect(element: Tag, parts: list[str]) -> None:
+    """Append the text under ``element`` to ``parts``, walking with a stack (any depth)."""
     from bs4.element import NavigableString, PreformattedString, Tag
 
-    for child in element.children:
-        if isinstance(child, Tag):
+    stack: list[Iterator[object]] = [iter(element.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif child is _BLOCK_END:
+            parts.append("\n")
+        elif isinstance(child, Tag):
             name = child.name
             if name == "br":
                 parts.append("\n")
-            elif name in _CELLS:
+                continue
+            if name in _CELLS:
                 parts.append(CELL_SEPARATOR)
-                _collect(child, parts)
             elif name in _BLOCKS:
                 parts.append("\n")
-                _collect(child, parts)
-                parts.append("\n")
-            else:
-                _collect(child, parts)
+                stack.append(iter((_BLOCK_END,)))
+            stack.append(iter(child.children))
         elif isinstance(child, NavigableString) and not isinstance(child, PreformattedString):
             parts.append(_WRAP.sub(_SOURCE_BREAK, str(child)))
 
@@ -628,9 +677,24 @@ def _looks_like_path(source: str) -> bool:
     )
 
 
-def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None]:
-    """Return the raw (uncleaned) text of ``source`` and the path it came from."""
+def read_source(
+    source: str | os.PathLike[str] | bytes, *, limits: InputLimits | None = None
+) -> tuple[str, str | None]:
+    """Return the raw (uncleaned) text of ``source`` and the path it came from.
+
+    ``limits`` (default ``DEFAULT_LIMITS``) are checked before anything is parsed.
+    """
+    limits = limits or DEFAULT_LIMITS
+    raw, path = _read_source(source, limits)
+    check_numbers(raw, limits, name=Path(path).name if path else "输入文本")
+    return raw, path
+
+
+def _read_source(
+    source: str | os.PathLike[str] | bytes, limits: InputLimits
+) -> tuple[str, str | None]:
     if isinstance(source, bytes):
+        check_text(source, limits, name="输入")
         return decode_bytes(source), None
     if isinstance(source, os.PathLike) or _looks_like_path(source):
         path = Path(source)
@@ -642,12 +706,14 @@ def read_source(source: str | os.PathLike[str] | bytes) -> tuple[str, str | None
         if suffix in {".doc", ".wps"}:
             raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")
         if suffix in {".docx", ".pdf", ".html", ".htm"}:
-            return read_document(path), str(path)
+            return read_document(path, limits=limits), str(path)
+        check_size(path, limits)
         try:
             data = path.read_bytes()
         except OSError as error:
             raise InputError(f"无法读取 {path}：{os_error_reason(error)}") from error
         return decode_bytes(data, name=str(path)), str(path)
+    check_text(source, limits, name="输入文本")
     return source, None
 
 

@@ -83,6 +83,7 @@ METADATA_KEYS = (
     "审核",
     "浏览次数",
     "阅读次数",
+    "阅读",
     "访问次数",
     "浏览量",
     "访问量",
@@ -156,6 +157,9 @@ _KEY_WITH_COLON = re.compile(
     rf"(?:(?<![^\s|\d\]】)\-])|(?=[\u4e00-\u9fff]{{3}}))[【\[]?[ ]?({_KEY_ALTERNATIVES})[ ]?[】\]]?\s*:",
     re.IGNORECASE,
 )
+#: A key written without its colon, between spaces, inside a line of metadata (来源：青石县
+#: 司法局 发布时间 2025年09月05日): it starts a value all the same.
+_KEY_WITH_SPACE = re.compile(rf"(?<=\s)({_KEY_ALTERNATIVES})(?=\s+[^\s:])", re.IGNORECASE)
 #: Page tools that end a metadata value even when written right after it (来源：青石镇分享到：…).
 _TOOL_LABEL = re.compile(r"[【\[]?(?:分享到|分享|字体|字号|打印|关闭|收藏)\s*[:：]?")
 #: Cells of a table row: a tab, a full-width space or a run of two or more spaces between them.
@@ -200,7 +204,14 @@ _PAGE_TOOL_WORDS = re.compile(
 _SITE_HEADER = re.compile(r"用户登录|无障碍|适老版|长者版|繁体版|简体版|English", re.IGNORECASE)
 #: A site's footer: copyright and registration numbers.
 _FOOTER = re.compile(r"Copyright|©|版权所有|ICP备|公网安备|网站标识码", re.IGNORECASE)
-_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+#: A time of day after a date: 10:14, 10:14:05, 09时07分.
+_TIME = re.compile(r"\d{1,2}\s*[:时]\s*\d{2}(?:\s*分)?(?:\s*:?\s*\d{2}\s*秒?)?")
+#: Words beside a date that make a line more than a date and its source.
+_NOT_A_SOURCE = re.compile(r"报告|总结|法治|依法|关于|^(?:在|于|经|由|从)")
+#: How the name of a site or a paper ends.
+_SITE_END = re.compile(r"(?:网|网站|门户|报|社|台|新闻)$")
+#: How the name of a body ends.
+_BODY_END = re.compile(r"(?:政府|办公室|办|局|厅|委|委员会|中心|街道|镇|乡|县|区|市|州|省|旗)$")
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -231,13 +242,51 @@ def _value(text: str) -> str:
 def _key_pairs(line: str, folded: str, offset: int = 0) -> list[tuple[str, str]]:
     """The ``key：value`` pairs of a line from the first key on (``offset`` where it stands)."""
     matches = [m for m in _KEY_WITH_COLON.finditer(folded, offset) if _canonical(m.group(1))]
+    if matches:
+        spaced = [
+            m
+            for m in _KEY_WITH_SPACE.finditer(folded, matches[0].end())
+            if _canonical(m.group(1)) and not any(o.start() <= m.start() < o.end() for o in matches)
+        ]
+        matches = sorted([*matches, *spaced], key=lambda m: m.start())
     pairs: list[tuple[str, str]] = []
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
-        pairs.append(
-            (_canonical(match.group(1)) or match.group(1), _value(line[match.end() : end]))
-        )
+        # A value ends at a bar (来源：某局 | 2025-03-05 | 浏览：…); a cell after it with only a
+        # date is the page's date.
+        value, *cells = re.split(r"\s*[|｜]\s*", line[match.end() : end])
+        pairs.append((_canonical(match.group(1)) or match.group(1), _value(value)))
+        pairs += [("日期", cell.strip()) for cell in cells if dated_source(cell) == ""]
     return pairs
+
+
+def _spaced_pairs(line: str, folded: str) -> list[tuple[str, str]] | None:
+    """``发布时间 2025-03-05 来源 某镇``: keys without colons, each before its value. Only a
+    line without sentence punctuation whose pairs hold a publication date, or two values
+    or more, counts."""
+    first = _STARTS_WITH_KEY.match(folded)
+    if (
+        first is None
+        or _SENTENCE.search(folded)
+        or not folded[first.end() : first.end() + 1].isspace()
+    ):
+        return None
+    if _canonical(first.group(0).strip("【[ ")) is None:
+        return None
+    starts = [(first.start(), first.end(), first.group(0).strip("【[ "))]
+    starts += [
+        (m.start(), m.end(), m.group(1))
+        for m in _KEY_WITH_SPACE.finditer(folded, first.end())
+        if _canonical(m.group(1))
+    ]
+    pairs: list[tuple[str, str]] = []
+    for index, (_, end, key) in enumerate(starts):
+        stop = starts[index + 1][0] if index + 1 < len(starts) else len(line)
+        pairs.append((_canonical(key) or key, _value(line[end:stop])))
+    dated = any(parse_date(value) for key, value in pairs if key in _PUBLICATION_KEYS)
+    if dated or sum(1 for _, value in pairs if value) >= 2:
+        return pairs
+    return None
 
 
 def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
@@ -253,6 +302,9 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     bullet = _BULLET.match(folded)
     start = bullet.end() if bullet else len(folded) - len(folded.lstrip())
     line, folded = line[start:].rstrip(), folded[start:].rstrip()
+    table = _table_row(line)
+    if table is not None:
+        return table
     if not folded or not _STARTS_WITH_KEY.match(folded):
         bracket = _BRACKET_LABEL.match(folded) if bullet else None
         if bracket is None:
@@ -268,23 +320,61 @@ def metadata_pairs(line: str) -> list[tuple[str, str]] | None:
     bracket = _BRACKET_LABEL.match(folded)
     if bracket is not None and _canonical(bracket.group(1)):
         return [(_canonical(bracket.group(1)) or "", _value(line[bracket.start(2) :]))]
+    return _cell_pairs(line) or _spaced_pairs(line, folded)
+
+
+def _cell_pairs(line: str) -> list[tuple[str, str]] | None:
+    """A table row whose cells alternate keys and values (``索引号　1142…　主题分类　政务公开``)."""
     cells = [cell.strip() for cell in _CELL_BREAK.split(line) if cell.strip()]
-    if len(cells) >= 2 and _canonical(fold(cells[0]).rstrip(":")):
-        pairs: list[tuple[str, str]] = []
-        index = 0
-        while index < len(cells):
-            key = _canonical(fold(cells[index]).rstrip(":"))
-            if key is None:
-                return None
-            following = cells[index + 1] if index + 1 < len(cells) else ""
-            if _canonical(fold(following).rstrip(":")):
-                pairs.append((key, ""))
-                index += 1
-            else:
-                pairs.append((key, following))
-                index += 2
-        return pairs
-    return None
+    if len(cells) < 2 or not _canonical(fold(cells[0]).rstrip(":")):
+        return None
+    pairs: list[tuple[str, str]] = []
+    index = 0
+    while index < len(cells):
+        key = _canonical(fold(cells[index]).rstrip(":"))
+        if key is None:
+            return None
+        following = cells[index + 1] if index + 1 < len(cells) else ""
+        if _canonical(fold(following).rstrip(":")):
+            pairs.append((key, ""))
+            index += 1
+        else:
+            pairs.append((key, following))
+            index += 2
+    return pairs
+
+
+#: A cell of a table row that is a label (文件编号: / 发布机构：…).
+_LABEL_CELL = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff ]{0,9}?)\s*:\s*(.*)$")
+#: A cell that is a known key alone (索引号 | QS-001 | …).
+_KEY_CELL = re.compile(rf"^[【\[]?\s*({_KEY_ALTERNATIVES})\s*[】\]]?()$", re.IGNORECASE)
+
+
+def _table_row(line: str) -> list[tuple[str, str]] | None:
+    """The pairs of a row of a metadata table written with bars (``文件编号: | 无 | 发布机构:
+    | 某局 |``, ``索引号 | QS-001 | 发布机构 | 某局``), or ``None``. Every label cell counts,
+    known or not (统一编号), once the row opens with a label and holds a known one; a value
+    is the cell after its label."""
+    if "|" not in line and "｜" not in line:
+        return None
+    cells = [cell.strip() for cell in re.split(r"[|｜]", line) if cell.strip()]
+    labels = [_LABEL_CELL.match(fold(cell)) or _KEY_CELL.match(fold(cell)) for cell in cells]
+    if (
+        not cells
+        or labels[0] is None
+        or not any(label and _canonical(label.group(1)) for label in labels)
+    ):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for cell, label in zip(cells, labels, strict=True):
+        if label is not None:
+            key = _canonical(label.group(1)) or re.sub(r"\s", "", label.group(1))
+            pairs.append((key, _value(cell[label.start(2) :])))
+        elif pairs and not pairs[-1][1]:
+            pairs[-1] = (pairs[-1][0], _value(cell))
+        else:
+            return None  # a cell that is neither a label nor a label's value: not a table row
+    return pairs
 
 
 def _listed_label(line: str) -> tuple[str, str] | None:
@@ -305,8 +395,9 @@ def _prefixed_pairs(
     """``湘潭县人民政府门户网站 www… 发布时间：2025-12-31``: words, then metadata pairs.
 
     Only a short line without sentence punctuation whose pairs hold a date (or two pairs or
-    more, or any pair with ``any_pair``: a label waits for its value) counts; the words
-    before the first key are returned beside the pairs.
+    more, or any pair with ``any_pair``: a label waits for its value, or words that are a
+    date: ``2025-03-05 来源：某镇``) counts; the words before the first key are returned
+    beside the pairs.
     """
     folded = fold(line)
     if len(line.strip()) > 120:
@@ -319,7 +410,7 @@ def _prefixed_pairs(
             return None
         pairs = _key_pairs(line, folded, match.start())
         dated = any(parse_date(value) for key, value in pairs if key in _PUBLICATION_KEYS)
-        if dated or len(pairs) >= 2 or any_pair:
+        if dated or len(pairs) >= 2 or any_pair or dated_source(prefix) == "":
             return prefix, pairs
         return None
     return None
@@ -369,11 +460,38 @@ def is_navigation(line: str, *, leading: bool = False) -> bool:
         r"打印|关闭|字体|字号|分享|收藏|返回顶部|长者版|适老版|无障碍", stripped
     ) and not _PAGE_TOOL_WORDS.sub("", stripped):
         return True
-    if leading and date:
-        rest = (stripped[: date.start()] + stripped[date.end() :]).strip(" 日　")
-        if not rest or _TIME.match(rest):
-            return True
-    return False
+    return leading and dated_source(stripped) is not None
+
+
+def dated_source(line: str) -> str | None:
+    """For a line that is a date, perhaps its time, and perhaps the name of the page's
+    source beside them (``2025-04-27 10:14 云岭省人民政府网``), that name (``""`` when there
+    is none); ``None`` for any other line. Pages show the publication date so, above the
+    text; the caller decides whether the line stands there.
+
+    A site's name (…网, …报) may stand beside a date alone; a body's name only beside a
+    date and a time, the web page's stamp: ``某县人民政府 2025年1月20日`` without a time is
+    how a document is signed, a drafting date.
+    """
+    stripped = fold(line).strip()
+    date = _DATE.search(stripped)
+    if date is None:
+        return None
+    after = re.sub(r"^\s*日", "", stripped[date.end() :])
+    joined = stripped[: date.start()] + " " + after
+    rest = _TIME.sub("", joined, count=1).strip(" 　")
+    if not rest:
+        return ""
+    named = _SITE_END.search(rest) or (_TIME.search(joined) and _BODY_END.search(rest))
+    if (
+        len(rest) <= 30
+        and re.fullmatch(r"[\u4e00-\u9fff]{2,}", rest)
+        and named
+        and not _NOT_A_SOURCE.search(rest)
+    ):
+        index = stripped.find(rest)
+        return line.strip()[index : index + len(rest)]
+    return None
 
 
 def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
@@ -423,6 +541,8 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
                     store(pending, prefix)  # 发文机关： / 双牌县教育局 发文日期：…
                 elif _SITE_LIKE.search(prefix):
                     store("网站", prefix)
+                elif dated_source(prefix) == "":
+                    store("日期", prefix)  # 2025-03-05 来源：…: the page's date
                 else:
                     kept.append(prefix)
             pending = None
@@ -435,9 +555,12 @@ def split_furniture(raw: str) -> tuple[str, dict[str, str]]:
         pending = None
         listed_run = False
         if is_navigation(line, leading=leading):
-            if leading and _DATE.search(line) and not _WEEKDAY.search(fold(line)):
-                # A bare date (and time) above the text, as pages show the publication date.
+            source = dated_source(line) if leading else None
+            if source is not None and not _WEEKDAY.search(fold(line)):
+                # A date (and time) above the text, as pages show the publication date, and
+                # the source written beside it.
                 metadata.setdefault("日期", line.strip())
+                store("来源", source)
             continue
         if _SENTENCE.search(folded):
             leading = False  # the title block (title, issuer, dates) ends with the first sentence

@@ -298,13 +298,19 @@ def explain_quantities(text: str, quantities: Sequence[Quantity]) -> list[Naming
     return namings
 
 
+#: How far a stretch reaches either way: real clauses and sentences are far shorter; text
+#: without punctuation must not make every name look at the whole text (linear memory).
+_REACH = 500
+
+
 def _span(text: str, offset: int, breaks: re.Pattern[str]) -> tuple[int, int]:
-    """The stretch of ``text`` around ``offset`` between two break characters."""
+    """The stretch of ``text`` around ``offset`` between two break characters (at most
+    ``_REACH`` characters either way)."""
     positions = _break_positions(text, breaks)
     index = bisect_left(positions, offset)
     left = positions[index - 1] + 1 if index > 0 else 0
     right = positions[index] if index < len(positions) else len(text)
-    return left, right
+    return max(left, offset - _REACH), min(right, offset + _REACH)
 
 
 @lru_cache(maxsize=8)

@@ -6,6 +6,7 @@ every item is grounded by construction (its evidence is a slice of ``Report.text
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -117,7 +118,11 @@ def kind_evidence(report: Report, quantity: Quantity, name: str) -> KindEvidence
 def _item_at(section: Section | None, offset: int) -> Item | None:
     if section is None:
         return None
-    return next((item for item in section.items if item.start <= offset < item.end), None)
+    # Items are in text order and do not overlap: bisection, for parts with many items.
+    index = bisect.bisect_right(section.items, offset, key=lambda item: item.start)
+    if index and section.items[index - 1].start <= offset < section.items[index - 1].end:
+        return section.items[index - 1]
+    return None
 
 
 def summarize_offline(
