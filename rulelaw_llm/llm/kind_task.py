@@ -1,9 +1,8 @@
 """The kinds task: which measure of the vocabulary a number states, where the rules are unsure.
 
 The rules (``rulelaw_llm.rules.measures``) give every indicator a kind; the model is asked
-only where the rules' support comes from the sentence or heading alone (the default plan,
-``scope="unsure"``; when that support is too weak the rules say ``other``), or wherever a
-choice could settle a doubt (``scope="all"``; never where the rules are sure). Each number
+only where the rules' support comes from the sentence or heading alone (when that support
+is too weak the rules say ``other``), under either plan (``kind_targets`` says why). Each number
 is shown in its sentence with its *choices* (``kind_choices``): the kinds that fit its unit
 and have a supporting word in its name or clause — or, when none has, in its sentence or
 heading — and ``other`` only where the rules themselves found nothing strong enough. An
@@ -36,7 +35,6 @@ from rulelaw_llm.rules.measures import (
     CONTEXT_ONLY,
     SPLIT,
     SURE_MARGIN,
-    UNASKABLE,
     WEAK_CONTEXT,
     KindEvidence,
     kind_doubt,
@@ -172,8 +170,15 @@ class KindsTask(Task):
 
 
 def kind_targets(facts: Facts, scope: Literal["unsure", "all"]) -> list[KindTarget]:
-    """The numbers whose kind the model is asked: the rules unsure (default: support from the
-    context alone; ``scope="all"``: any doubt a choice could settle)."""
+    """The numbers whose kind the model is asked: where the rules' support is in the context
+    alone, or too weak — under either plan.
+
+    Measured with stand-ins on the dev corpus (``bench/compare.py``): where the name or clause
+    supports a kind, asking let a plausible wrong answer (the next number's kind, another
+    report's) replace a right rules kind, whether the rules were sure, the support was split or
+    not in the name; so ``scope="all"`` asks no more than the default plan here.
+    """
+    del scope  # the same questions under both plans (see above)
     report, targets = facts.report, []
     for index in facts.candidates:
         quantity = facts.quantities[index]
@@ -181,11 +186,7 @@ def kind_targets(facts: Facts, scope: Literal["unsure", "all"]) -> list[KindTarg
         evidence = kind_evidence(report, quantity, name)
         doubt = kind_doubt(evidence)
         choices = kind_choices(evidence)
-        # Where the rules are sure even scope="all" does not ask: measured with a stand-in
-        # answering the next number's kind, asking there only ever lost right kinds.
-        if doubt is None or doubt in UNASKABLE or len(choices) < 2:
-            continue
-        if scope == "unsure" and doubt not in (CONTEXT_ONLY, WEAK_CONTEXT):
+        if doubt not in (CONTEXT_ONLY, WEAK_CONTEXT) or len(choices) < 2:
             continue
         left, right = sentence_span(report.text, quantity.start, quantity.end)
         sentence = re.sub(r"\s+", " ", report.text[left:right]).strip()
