@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser, display_width
-from rulelaw_llm.cli_compare import add_comparison_commands, run_compare, run_compile
+from rulelaw_llm.cli_compare import add_comparison_commands, kinds_data, run_compare, run_compile
 from rulelaw_llm.console import StepProgress, terminal_width
 from rulelaw_llm.corpus.export import TABLES
 from rulelaw_llm.corpus.render import SECTION_LABELS, outline, outline_data, to_markdown
@@ -767,16 +767,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    if not args.kinds:
-        print(_dump(ReportSummary.model_json_schema()))
-        return 0
-    from rulelaw_llm.kinds import FAMILIES, KINDS
-
-    print(_dump([
-        {"key": k.key, "label": k.label, "category": k.category, "units": list(k.units),
-         "family": FAMILIES[k.family].label if k.family else None, "words": list(k.words)}
-        for k in KINDS.values()
-    ]))  # fmt: skip
+    print(_dump(kinds_data() if args.kinds else ReportSummary.model_json_schema()))
     return 0
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_comparison_commands", "run_compare", "run_compile"]
+__all__ = ["add_comparison_commands", "kinds_data", "run_compare", "run_compile"]
 
 
 def add_comparison_commands(commands: Any) -> None:
@@ -65,3 +65,20 @@ def run_compile(args: argparse.Namespace) -> int:
     path = write_compilation([Path(p) for p in args.results], Path(args.output), title=args.title)
     print(f"已生成 {path}（每个数字的出处见文末注释）", file=sys.stderr)
     return 0
+
+
+def kinds_data() -> list[dict[str, object]]:
+    """``rulelaw-llm schema --kinds``: the kind vocabulary (key, label, family, units, words)."""
+    from rulelaw_llm.kinds import FAMILIES, KINDS
+
+    return [
+        {
+            "key": kind.key,
+            "label": kind.label,
+            "category": kind.category,
+            "units": list(kind.units),
+            "family": FAMILIES[kind.family].label if kind.family else None,
+            "words": list(kind.words),
+        }
+        for kind in KINDS.values()
+    ]
