@@ -1,8 +1,9 @@
 """Load a results file into pandas and DuckDB and compare the reports.
 
 Summarizes the sample reports into a results file (as ``rulelaw-llm batch`` does), then
-ranks the townships by figures per report with pandas and asks DuckDB which reports admit
-problems in the same category. Needs the ``export`` extra (pandas, duckdb).
+ranks the townships by figures per report with pandas, asks DuckDB which reports admit
+problems in the same category, and puts the same measures (indicator kinds) of every report
+side by side. Needs the ``export`` extra (pandas, duckdb).
 Run: python examples/compare_with_pandas.py
 """
 
@@ -46,6 +47,15 @@ def main() -> None:
     for label, count in rows:
         print(f"  {label}：{count} 份")
     print(f"\n指标合计 {len(indicators)} 个，问题 {len(problems)} 条。")
+
+    # The same measure in every report: one row per report and kind (values in base units).
+    kinds = frames["indicator_kinds"].merge(reports[["report_id", "entity"]], on="report_id")
+    common = kinds["kind_label"].value_counts().index[:3]
+    wide = kinds[kinds["kind_label"].isin(common)].pivot_table(
+        index="entity", columns="kind_label", values="value", aggfunc="sum"
+    )
+    print("\n各报告都写到的统计（indicator_kinds 表，报告 × 种类）：")
+    print(wide.to_string())
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rulelaw_llm.arguments import ChineseArgumentParser, display_width
+from rulelaw_llm.cli_compare import add_comparison_commands, kinds_data, run_compare, run_compile
 from rulelaw_llm.console import StepProgress, terminal_width
 from rulelaw_llm.corpus.export import TABLES
 from rulelaw_llm.corpus.render import SECTION_LABELS, outline, outline_data, to_markdown
@@ -62,6 +63,8 @@ _EPILOG = """示例：
   rulelaw-llm summarize 报告/*.txt --format markdown -o 摘要.md
   rulelaw-llm split 合集.txt -o 报告/                           # 一个文件含多份报告时拆开
   rulelaw-llm audit examples/reports --offline                 # 审核一批报告，输出可据以整改的表格
+  rulelaw-llm compare 结果.jsonl                                # 按指标种类比较，列出需要核对的数据
+  rulelaw-llm compile 结果.jsonl -o 汇总.md                     # 汇编各单位的报告，每个数字注明出处
   rulelaw-llm sections examples/reports/wutong-zhen-2024.txt
   rulelaw-llm quantities examples/reports/lvcun-zhen-2024.txt
   rulelaw-llm schema > report-summary.schema.json
@@ -297,10 +300,15 @@ def _parser() -> argparse.ArgumentParser:
     quantities.add_argument("--json", action="store_true", help="以 JSON 输出")
     _limit_option(quantities)
 
-    commands.add_parser(
+    add_comparison_commands(commands)
+
+    schema = commands.add_parser(
         "schema",
         help="输出结果的 JSON Schema（供其他工具使用）",
-        description="输出结果（ReportSummary）的 JSON Schema。",
+        description="输出结果（ReportSummary）的 JSON Schema；--kinds 输出指标种类词表。",
+    )
+    schema.add_argument(
+        "--kinds", action="store_true", help="输出指标种类词表（键、名称、单位族、类别）"
     )
 
     check = commands.add_parser(
@@ -758,8 +766,8 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.recommended_mode is not None and report.unreachable is None else 1
 
 
-def _schema(_: argparse.Namespace) -> int:
-    print(_dump(ReportSummary.model_json_schema()))
+def _schema(args: argparse.Namespace) -> int:
+    print(_dump(kinds_data() if args.kinds else ReportSummary.model_json_schema()))
     return 0
 
 
@@ -805,6 +813,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": _sections,
         "quantities": _quantities,
         "schema": _schema,
+        "compare": lambda args: run_compare(args, _write),
+        "compile": run_compile,
         "check": _check,
     }
     if args.command is None:

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from rulelaw_llm.categories import CategoryKey
+from rulelaw_llm.kinds import KINDS, KindKey
 
 __all__ = [
     "Achievement",
@@ -41,7 +42,7 @@ SCHEMA_VERSION = "1.3"
 
 RejectedKind = Literal["achievement", "indicator", "problem", "plan", "digest"]
 QuestionTarget = Literal["indicator", "achievement", "problem", "plan", "digest"]
-QuestionField = Literal["name", "summary", "category", "cause", "digest"]
+QuestionField = Literal["name", "summary", "category", "cause", "digest", "kind"]
 QuestionOutcome = Literal["accepted", "rejected", "unanswered"]
 MatchKind = Literal["exact", "normalized", "fuzzy"]
 SourceKind = Literal["achievement", "indicator", "problem", "plan"]
@@ -89,6 +90,14 @@ class Indicator(_Model):
         default=None, description="原文把数字系于报告年度以外的时期时填写（如 2023）"
     )
     category: CategoryKey = Field(description="类别键，取自受控词表")
+    kind: KindKey = Field(
+        default="other",
+        description=(
+            "指标种类键，取自种类词表（rulelaw_llm.kinds）：这个数字是各报告共有的哪一项统计，"
+            "单位须属于该种类的单位族；没有合适种类时为 other（schema 1.3 起）"
+        ),
+        json_schema_extra={"x-kind-labels": {key: kind.label for key, kind in KINDS.items()}},
+    )
     evidence: Evidence
     origin: Literal["prepass", "model"] = Field(
         default="prepass",

@@ -5,6 +5,9 @@ model would (``"gold"``: each number's hand label) must be accepted; stand-ins t
 plausibly wrong (``"neighbour"``: the label of the next indicator of the same report;
 ``"other"``: a label from another report) must never leave the result below the rules.
 
+The same modes answer the kinds of numbers (``KindsTask``): the number's gold ``kind``, the
+next labelled number's, or a kind from another report.
+
 They drive ``summary_flow`` directly (no HTTP): the questions of a report are the ones
 ``plan_tasks`` makes, so each key of a request is mapped to its target exactly. Item
 questions are answered with the rules' own values (a stand-in that agrees with the floor).
@@ -29,6 +32,7 @@ from typing import Literal
 
 from rulelaw_llm.corpus.evaluation import gold_spans
 from rulelaw_llm.llm.flow import ReportFacts, plan_tasks, summary_flow
+from rulelaw_llm.llm.kind_task import KindsTask
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import ItemsTask, NamesTask, Reply, Request, Task
 from rulelaw_llm.reading.document import Report
@@ -59,22 +63,35 @@ class NameLedger:
     """Questions answered with a gold label (numbers the gold counts)."""
     names: dict[int, str] = field(default_factory=dict)
     """Quantity index -> the name the stand-in gave."""
+    kinds_asked: int = 0
+    kinds: dict[int, str] = field(default_factory=dict)
+    """Quantity index -> the kind the stand-in gave."""
 
 
 def gold_labels(
-    report: Report, gold: Mapping[str, object], quantities: Sequence[object]
+    report: Report, gold: Mapping[str, object], quantities: Sequence[object], field: str = "what"
 ) -> dict[int, str]:
-    """Quantity index -> the gold ``what`` of the gold indicator at the same place."""
+    """Quantity index -> the gold ``field`` (``what``, ``kind``) of the gold indicator at the
+    same place."""
     indicators = [item for item in gold.get("indicators", []) or [] if isinstance(item, dict)]
     spans = gold_spans(report.text, indicators)
     labels: dict[int, str] = {}
     for index, quantity in enumerate(quantities):
         start, end = quantity.start, quantity.end  # type: ignore[attr-defined]
         for item, span in zip(indicators, spans, strict=True):
-            if span is not None and span[0] < end and start < span[1] and item.get("what"):
-                labels[index] = str(item["what"])
+            if span is not None and span[0] < end and start < span[1] and item.get(field):
+                labels[index] = str(item[field])
                 break
     return labels
+
+
+def _next_of(labels: Mapping[int, str]) -> dict[int, str]:
+    """The neighbour of a number: the next labelled number of the report (cyclic)."""
+    ordered = sorted(labels)
+    return {
+        index: labels[ordered[(position + 1) % len(ordered)]]
+        for position, index in enumerate(ordered)
+    }
 
 
 @dataclass
@@ -280,6 +297,7 @@ class GoldStandin:
         *,
         mode: Mode = "gold",
         other_labels: Sequence[str] = (),
+        other_kinds: Sequence[str] = (),
         digest: DigestMode = "faithful",
     ) -> None:
         self.facts = ReportFacts.of(report, settings)
@@ -293,12 +311,10 @@ class GoldStandin:
         self.other_labels = list(other_labels)
         self.ledger = NameLedger()
         self.digest = DigestWriter(digest, report_text=report.text)
-        ordered = sorted(self.labels)
-        # The neighbour of a number is the next labelled number of the report (cyclic).
-        self._neighbour = {
-            index: self.labels[ordered[(position + 1) % len(ordered)]]
-            for position, index in enumerate(ordered)
-        }
+        self._neighbour = _next_of(self.labels)
+        self.kinds = gold_labels(report, gold, self.facts.quantities, "kind")
+        self.other_kinds = list(other_kinds)
+        self._neighbour_kind = _next_of(self.kinds)
 
     def _name(self, index: int) -> str:
         floor = self.facts.baseline.indicators[index].name
@@ -309,6 +325,14 @@ class GoldStandin:
                 return self._neighbour[index]
             return self.other_labels[index % len(self.other_labels)] if self.other_labels else floor
         return self.other_labels[index % len(self.other_labels)] if self.other_labels else floor
+
+    def _kind(self, index: int) -> str:
+        floor = self.facts.baseline.indicators[index].kind
+        if self.mode == "gold":
+            return self.kinds.get(index, floor)
+        if self.mode == "neighbour" and len(self._neighbour_kind) > 1:
+            return self._neighbour_kind.get(index, floor)
+        return self.other_kinds[index % len(self.other_kinds)] if self.other_kinds else floor
 
     def __call__(self, request: Request) -> Reply:
         task = self._task_of(request)
@@ -322,6 +346,11 @@ class GoldStandin:
                     self.ledger.answered_gold += index in self.labels
                 self.ledger.names[index] = name
                 data[key] = name
+        elif isinstance(task, KindsTask):
+            for key in request.keys:
+                index = task.targets[key].index
+                self.ledger.kinds_asked += not request.reask
+                self.ledger.kinds[index] = data[key] = self._kind(index)
         elif isinstance(task, ItemsTask):
             floor = {
                 "achievements": self.facts.baseline.achievements,

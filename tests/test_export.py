@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm import CATEGORIES, ConfigurationError, ReportSummary, summarize_offline
+from rulelaw_llm.auditing.comparison import kind_rows
 from rulelaw_llm.cli import main
 from rulelaw_llm.corpus.export import TABLES, export_results
 from tests.conftest import EXPECTED, REPORTS, ROOT, load_json
@@ -85,6 +86,7 @@ def expected_counts(summaries: dict[str, ReportSummary]) -> dict[str, int]:
         "plans": sum(len(summary.plans) for summary in values),
         "digest_claims": sum(len(summary.digest_claims) for summary in values),
         "errors": 1,
+        "indicator_kinds": sum(len(kind_rows(summary)) for summary in values),
         "audits": 5,
         # The expected audits of the samples, written by reading them (tests/expected/audit).
         "findings": sum(
@@ -247,7 +249,7 @@ def test_xlsx_export_has_one_sheet_per_table(
     report = export_results(results_file, to="xlsx", output=output)
 
     workbook = openpyxl.load_workbook(output, read_only=True)
-    assert workbook.sheetnames == list(TABLES)
+    assert workbook.sheetnames == [*TABLES, "indicator_kinds_wide"]
     rows = {name: list(workbook[name].iter_rows(values_only=True)) for name in TABLES}
     workbook.close()
     assert (
@@ -320,6 +322,7 @@ def test_empty_tables_are_created_with_their_columns(tmp_path: Path, to: str) ->
         "plans": 0,
         "digest_claims": 0,
         "errors": 1,
+        "indicator_kinds": 0,
         "audits": 0,
         "findings": 0,
     }

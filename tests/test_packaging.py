@@ -52,7 +52,7 @@ def test_wheel_contains_prompts_and_loads_them_from_the_package(tmp_path: Path) 
     )
     assert "rulelaw_llm/py.typed" in names
     assets = sorted(path.name for path in ASSETS.iterdir())
-    assert assets == ["review.css", "review.js"]
+    assert assets == ["review.css", "review.js", "review_kinds.css", "review_kinds.js"]
     assert sorted(n.split("/")[-1] for n in names if "/review_assets/" in n) == assets
 
     code = (

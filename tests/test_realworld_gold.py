@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from rulelaw_llm.categories import CATEGORIES
+from rulelaw_llm.kinds import KINDS, fits
 from rulelaw_llm.reading.normalize import fold
 from rulelaw_llm.rules.quantities import parse_number
 
@@ -61,3 +62,19 @@ def test_each_indicator_agrees_with_its_raw(path: Path) -> None:
         value = parse_number(number.group(1).replace("余", ""))
         scale = {"万": 10_000, "亿": 100_000_000}.get(number.group(2) or "", 1)
         assert value is not None and abs(value * scale - indicator["value"]) < 1e-6, indicator
+
+
+@pytest.mark.parametrize("path", GOLD, ids=[path.stem for path in GOLD])
+def test_a_gold_kind_is_a_key_of_the_vocabulary_that_accepts_its_unit(path: Path) -> None:
+    for indicator in json.loads(path.read_text("utf-8"))["indicators"]:
+        if "kind" not in indicator:  # the holdout files are labelled apart (README)
+            continue
+        assert indicator["kind"] in KINDS, indicator
+        assert fits(indicator["kind"], indicator["unit"]), indicator
+
+
+def test_every_dev_indicator_has_its_kind() -> None:
+    dev = [entry["id"] for entry in MANIFEST if entry["split"] == "dev"]
+    for name in dev:
+        gold = json.loads((HERE / "gold" / f"{name}.json").read_text("utf-8"))
+        assert all("kind" in indicator for indicator in gold["indicators"]), name

@@ -256,7 +256,8 @@ def test_report_and_model_text_is_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in body
     fields = json.dumps(report_data(page, "r1")["items"], ensure_ascii=False)
     assert "<script>window.__xss=1</script>" in fields  # shown with textContent, never parsed
-    assert len(re.findall(r"<script\b", page)) == 2  # the report's data and the page's script
+    # The report's data, the kinds' data (JSON) and the page's script.
+    assert len(re.findall(r"<script\b", page)) == 3
 
 
 def test_a_missing_report_file_is_said_and_items_still_listed(tmp_path: Path) -> None:

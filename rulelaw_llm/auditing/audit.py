@@ -27,6 +27,7 @@ from rulelaw_llm.auditing.checks import (
     _title,
     check_parts,
 )
+from rulelaw_llm.auditing.comparison import find_outliers, outlier_findings
 from rulelaw_llm.auditing.judged import (
     _boilerplate,
     _few_indicators,
@@ -164,6 +165,7 @@ def audit_subjects(
     if progress is not None:
         progress("比对套话", 0, None)
     copies = _boilerplate(subjects, previous)
+    outliers = find_outliers([subject.summary for subject in subjects])
     audits: list[Audit] = []
     for position, (subject, rate) in enumerate(zip(subjects, rates, strict=True)):
         if progress is not None:
@@ -182,6 +184,7 @@ def audit_subjects(
         findings += _vague_plans(subject, judge)
         findings += _few_indicators(rate, median)
         findings += _topic_gaps(subject)
+        findings += outlier_findings(outliers[position])
         follow_up: list[FollowUp] | None = None
         if previous:
             follow_up, not_followed = _follow_up(subject, previous, judge)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rulelaw_llm.kinds import KindKey
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.schema import Evidence, ReportSummary
 
@@ -37,6 +38,7 @@ FindingCode = Literal[
     "few_indicators",
     "topic_gap",
     "plan_not_followed",
+    "indicator_outlier",
 ]
 
 
@@ -90,7 +92,11 @@ class Finding(_Model):
         default=None, description="boilerplate / vague_plan / problem_without_*：条目种类"
     )
     index: int | None = Field(
-        default=None, description="该条目在摘要 problems / plans 列表中的序号（从 0 起）"
+        default=None,
+        description=(
+            "该条目在摘要 problems / plans 列表中的序号（从 0 起）；"
+            "indicator_outlier：（第一个）指标在 indicators 中的序号"
+        ),
     )
     other: OtherQuote | None = Field(
         default=None,
@@ -113,6 +119,16 @@ class Finding(_Model):
         default=None, description="few_indicators：同批审核报告的中位数"
     )
     topic: str | None = Field(default=None, description="topic_gap：未涉及的主题")
+    indicator_kind: KindKey | None = Field(
+        default=None, description="indicator_outlier：指标种类键（rulelaw_llm.kinds）"
+    )
+    outlier: Literal["rate_over_100", "ten_times_median", "count_for_rate"] | None = Field(
+        default=None,
+        description=(
+            "indicator_outlier：rate_over_100 比率超过 100%；ten_times_median 为同种类同层级"
+            "其他报告中位数的十倍以上；count_for_rate 名称是比率而单位不是 %"
+        ),
+    )
 
 
 class FollowUp(_Model):
@@ -211,6 +227,7 @@ RUBRIC: dict[FindingCode, Rule] = {
     "few_indicators": Rule("warning", 5, 5),
     "topic_gap": Rule("info", 0, 0),
     "plan_not_followed": Rule("warning", 4, 16),
+    "indicator_outlier": Rule("warning", 0, 0),
 }
 
 #: The Chinese name of each check, shown beside its code in tables and exports.
@@ -227,6 +244,7 @@ CODE_LABELS: dict[FindingCode, str] = {
     "few_indicators": "数据偏少",
     "topic_gap": "未涉及主题",
     "plan_not_followed": "上年计划未见落实",
+    "indicator_outlier": "数据异常（请核对）",
 }
 
 #: The Chinese name of each severity.

@@ -33,6 +33,8 @@ Judgement is scored on the matched pairs (examples/gold/README.md, section 五):
   counted as a multiset). An unmatched gold indicator disagrees.
 * **category agreement**: the share of gold achievements, problems and plans carrying a
   ``category`` whose matched predicted item has that category. An unmatched item disagrees.
+* **kind agreement**: the share of gold indicators carrying a ``kind`` whose matched
+  predicted indicator has that kind (``rulelaw_llm.kinds``). An unmatched one disagrees.
 
 Precision, recall and F1 per field, per report and micro-averaged over all reports.
 Empty sets follow one rule: precision is 1.0 when nothing was predicted and recall is 1.0
@@ -246,6 +248,28 @@ def _label_agreement(
     return _agreement(labelled, agreed, disagreements)
 
 
+def _kind_agreement(
+    gold: list[dict[str, object]], predicted: Sequence[Indicator], field: FieldEvaluation
+) -> Agreement:
+    """Gold indicators with a ``kind`` against the kinds of their matched indicators."""
+    matched = {match.gold: match.predicted for match in field.matches}
+    labelled = agreed = 0
+    disagreements: list[str] = []
+    for index, item in enumerate(gold):
+        kind = item.get("kind")
+        if not isinstance(kind, str) or not kind:
+            continue
+        labelled += 1
+        partner = matched.get(index)
+        chosen = predicted[partner].kind if partner is not None else None
+        if chosen == kind:
+            agreed += 1
+        else:
+            shown = chosen or "未匹配"
+            disagreements.append(f"{item.get('raw')}（{item.get('context')}）：{kind} ≠ {shown}")
+    return _agreement(labelled, agreed, disagreements)
+
+
 CategoryPart = tuple[str, list[dict[str, object]], list[str], FieldEvaluation]
 
 
@@ -363,6 +387,7 @@ def _evaluate_report(
         plans=plan_field,
         labels=_label_agreement(gold_indicators, indicators, indicator_field),
         categories=categories,
+        kinds=_kind_agreement(gold_indicators, indicators, indicator_field),
         items=items,
         grounded=grounded,
         grounding_rate=grounded / items if items else (1.0 if text is not None else None),
@@ -561,6 +586,10 @@ def evaluate(
             sum(report.categories.gold for report in reports),
             sum(report.categories.agreed for report in reports),
         ),
+        kind_agreement=_agreement(
+            sum(report.kinds.gold for report in reports),
+            sum(report.kinds.agreed for report in reports),
+        ),
         entity_accuracy=_accuracy([report.entity_correct for report in reports]),
         year_accuracy=_accuracy([report.year_correct for report in reports]),
         level_accuracy=_accuracy([report.level_correct for report in reports]),
@@ -642,7 +671,8 @@ def render_table(evaluation: Evaluation) -> str:
             f"年度准确率 {_ratio(evaluation.year_accuracy)}，"
             f"层级准确率 {_ratio(evaluation.level_accuracy)}；"
             f"标签一致率 {_agreed(evaluation.label_agreement)}，"
-            f"类别一致率 {_agreed(evaluation.category_agreement)}；"
+            f"类别一致率 {_agreed(evaluation.category_agreement)}，"
+            f"种类一致率 {_agreed(evaluation.kind_agreement)}；"
             f"有出处 {evaluation.grounded}/{evaluation.items}"
             f"（{_ratio(evaluation.grounding_rate)}），"
             f"拒绝 {evaluation.rejected} 项，警告 {evaluation.warnings} 条；"
@@ -663,6 +693,7 @@ def render_table(evaluation: Evaluation) -> str:
                 _pr(report.plans),
                 _agreed(report.labels),
                 _agreed(report.categories),
+                _agreed(report.kinds),
                 f"{report.grounded}/{report.items}",
                 str(report.rejected),
                 str(report.warnings),
@@ -672,7 +703,8 @@ def render_table(evaluation: Evaluation) -> str:
             ]
             for report in evaluation.reports
         ]
-        header = ["报告", "主体", "年度", "指标", "成效", "问题", "原因", "计划", "标签", "类别"]
+        header = ["报告", "主体", "年度", "指标", "成效", "问题", "原因", "计划"]
+        header += ["标签", "类别", "种类"]
         header += ["有出处"]
         header += ["拒绝", "警告", "token", "请求", "重问"]
         parts += [
@@ -680,7 +712,7 @@ def render_table(evaluation: Evaluation) -> str:
             _table(header, report_rows),
             "",
             "指标、成效、问题、原因、计划列：匹配/金标准/预测（精确率、召回率）；"
-            "标签、类别列：一致率（一致数/带标签的金标准数），见 examples/gold/README.md 第五节。",
+            "标签、类别、种类列：一致率（一致数/带标签的金标准数），见 examples/gold/README.md 第五、六节。",
         ]
     remarks = [f"没有结果：{name}" for name in evaluation.missing]
     remarks += [f"没有金标准：{name}" for name in evaluation.unmatched]

@@ -110,6 +110,10 @@ class ReportEvaluation(_Model):
     plans: FieldEvaluation
     labels: Agreement = Field(description="指标名称与金标准 what 的一致情况（字符级 F1 ≥ 0.5）")
     categories: Agreement = Field(description="成效、问题、计划的类别与金标准的一致情况")
+    kinds: Agreement = Field(
+        default_factory=lambda: Agreement(gold=0, agreed=0, rate=None),
+        description="指标种类与金标准 kind 的一致情况",
+    )
     items: int = Field(default=0, description="核对了出处的条目数")
     grounded: int = Field(default=0, description="引文与原文位置逐字一致的条目数")
     grounding_rate: float | None = Field(default=None, description="无法读取原文时为空")
@@ -134,6 +138,10 @@ class Evaluation(_Model):
     plans: Score
     label_agreement: Agreement = Field(description="全部报告合计的标签一致率")
     category_agreement: Agreement = Field(description="全部报告合计的类别一致率")
+    kind_agreement: Agreement = Field(
+        default_factory=lambda: Agreement(gold=0, agreed=0, rate=None),
+        description="全部报告合计的指标种类一致率",
+    )
     entity_accuracy: float | None = Field(description="没有可评测的报告时为空")
     year_accuracy: float | None = None
     level_accuracy: float | None = None

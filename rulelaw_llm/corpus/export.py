@@ -14,6 +14,9 @@ file that is not results; ``export_results`` writes tables that join on ``report
     digest_claims  one row per sentence of the digest (id = f"{report_id}-d{position:03d}"):
                    its span in the digest, who wrote it, the ids and spans of its sources
     errors         one row per input that failed
+    indicator_kinds  one row per report and kind: the value in the family's base unit, the
+                   indicators it sums and their quotes (rulelaw_llm.corpus.kind_tables);
+                   xlsx also gets ``indicator_kinds_wide`` (reports × kinds)
     audits         one row per report: the audit's score, counts and parts (rulelaw_llm.auditing.audit)
     findings       one row per audit finding; id = f"{report_id}-f{position:03d}"
 
@@ -37,9 +40,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from rulelaw_llm.auditing.comparison import indicator_kinds, kind_rows
 from rulelaw_llm.categories import label_of
 from rulelaw_llm.console import Progress, grouped_lines
+from rulelaw_llm.corpus.kind_tables import kind_table_rows, with_wide_sheet
 from rulelaw_llm.errors import ConfigurationError, InputError
+from rulelaw_llm.kinds import kind_label
 from rulelaw_llm.results import Notice, ResultRecord, Results, read_results
 
 if TYPE_CHECKING:
@@ -102,7 +108,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "achievements": _columns(f"id report_id position:int category category_label summary {_SPAN}"),
     "indicators": _columns(
         "id report_id position:int name value:real unit approx:bool period category "
-        f"category_label {_SPAN} origin"
+        f"category_label kind kind_label {_SPAN} origin"
+    ),
+    "indicator_kinds": _columns(
+        "report_id kind kind_label category category_label family family_label unit "
+        "value:real aggregate approx:bool indicators:int indicator_ids quotes parts:int part_ids"
     ),
     "problems": _columns(
         f"id report_id position:int category category_label summary cause {_SPAN} "
@@ -136,6 +146,7 @@ _KEYS = {
     "reports": "report_id",
     "achievements": "id",
     "indicators": "id",
+    "indicator_kinds": "report_id kind",
     "problems": "id",
     "plans": "id",
     "digest_claims": "id",
@@ -146,7 +157,7 @@ _KEYS = {
 
 _ITEM_LETTERS = {"achievements": "a", "indicators": "i", "problems": "p", "plans": "n"}
 #: Tables whose rows belong to a report (a foreign key to ``reports``).
-_CHILDREN = (*_ITEM_LETTERS, "digest_claims", "audits", "findings")
+_CHILDREN = (*_ITEM_LETTERS, "digest_claims", "indicator_kinds", "audits", "findings")
 _SOURCE_TABLES = {
     "achievement": "achievements",
     "indicator": "indicators",
@@ -200,11 +211,16 @@ def _tables(
                 "unit": item.unit,
                 "approx": item.approx,
                 "period": item.period,
+                "kind": kind,
+                "kind_label": kind_label(kind),
                 **_span(item.evidence.quote, item.evidence.start, item.evidence.end),
                 "origin": item.origin,
             }
-            for position, item in enumerate(summary.indicators, start=1)
+            for position, (item, kind) in enumerate(
+                zip(summary.indicators, indicator_kinds(summary), strict=True), start=1
+            )
         )
+        tables["indicator_kinds"].extend(kind_table_rows(report_id, kind_rows(summary)))
         tables["problems"].extend(
             {
                 **_item_head("problems", report_id, position, item.category),
@@ -632,7 +648,9 @@ def _arrow_table(name: str, rows: Sequence[Row]) -> pyarrow.Table:
     }
     schema = pa.schema(
         [
-            pa.field(column.name, types[column.kind], nullable=column.name != _KEYS[name])
+            pa.field(
+                column.name, types[column.kind], nullable=column.name not in _KEYS[name].split()
+            )
             for column in TABLES[name]
         ]
     )
@@ -681,6 +699,9 @@ def _create_statements(dialect: str) -> Iterator[str]:
             f'"{column.name}" {types[column.kind]}' + (" PRIMARY KEY" if column.name == key else "")
             for column in columns
         ]
+        if " " in key:  # a key of several columns (indicator_kinds: report and kind)
+            quoted = ", ".join(f'"{part}"' for part in key.split())
+            definitions.append(f"PRIMARY KEY ({quoted})")
         if name in _CHILDREN:
             definitions.append('FOREIGN KEY ("report_id") REFERENCES "reports" ("report_id")')
         yield f'CREATE TABLE "{name}" ({", ".join(definitions)})'
@@ -739,9 +760,8 @@ def _write_xlsx(tables: dict[str, list[Row]], output: Path, warnings: list[Notic
     _file(output)
     workbook = Workbook(write_only=True)
     truncated = 0
-    for name, rows in tables.items():
+    for name, columns, rows in with_wide_sheet(tables, TABLES):
         sheet = workbook.create_sheet(name)
-        columns = [column.name for column in TABLES[name]]
         sheet.append(columns)
         for row in rows:
             cells: list[object] = []

@@ -15,7 +15,10 @@ every external load and every script but the page's own (by its hash).
   evidence quotes are nearly identical (``fuzz.ratio`` ≥ 80 on the quotes folded and
   stripped of punctuation, whitespace and a leading item marker such as （一） or 一是);
   with ``audits``, the findings by code (a code filters the table to the reports that have
-  it); with ``gold_dir``, the evaluation table.
+  it); with ``gold_dir``, the evaluation table. **By kind** (``review_kinds``): columns of
+  the kinds most reports state, a table of every kind by level tier, the distribution of one
+  kind across reports (tier by tier), and the figures to check (outliers), also in each
+  report's view.
 * **One view per report**, built the first time it is shown from JSON embedded in the page
   (so a page of 1,000 reports loads fast): digest and metadata, the audit's findings, the
   full cleaned text re-read from the input file with every grounded evidence span
@@ -69,6 +72,7 @@ from rulelaw_llm.corpus.review_html import (
     _script_hash,
     _search_key,
 )
+from rulelaw_llm.corpus.review_kinds import attach_kinds, kinds_section, outliers_section
 from rulelaw_llm.schema import ReportSummary
 
 __all__ = [
@@ -177,6 +181,7 @@ def render_review(
     _name_tabs(views)
     if audits is not None:
         _match_audits(views, audits, base)
+    kind_columns = attach_kinds(views)
     if progress is not None:
         progress("比对套话", 0, None)
     clusters = _find_boilerplate(views)
@@ -195,7 +200,8 @@ def render_review(
         '<section class="view corpus-view" id="corpus" data-testid="corpus">'
         f"<h2>语料总览：{len(views)} 份报告"
         f"{f'，{len(entries) - len(views)} 份失败' if len(entries) > len(views) else ''}</h2>"
-        f"{notices}{_corpus_table(views, shared, audits is not None)}{_failures(entries)}"
+        f"{notices}{_corpus_table(views, shared, audits is not None, kind_columns)}"
+        f"{_failures(entries)}{outliers_section(views)}"
         f"{_findings_section(views) if audits is not None else ''}"
         f"{_evaluation_section(evaluation) if evaluation else ''}"
         '<div class="charts">'
@@ -203,7 +209,7 @@ def render_review(
         f"{_category_chart('chart-plans', '下一年度计划的类别', views, 'plan')}"
         f"{_category_chart('chart-achievements', '举措和成效的类别', views, 'achievement')}"
         f"{_indicator_chart(groups)}</div>"
-        f"{_boilerplate_section(clusters)}</section>"
+        f"{kinds_section(views)}{_boilerplate_section(clusters)}</section>"
     )
     body = corpus + "".join(_report_view(view) for view in views)
     blocks = []
@@ -212,7 +218,7 @@ def render_review(
             progress("生成报告页", number, len(views))
         blocks.append(_report_data(view))
     data = "".join(blocks)
-    script = _asset("review.js")
+    script = _asset("review.js") + _asset("review_kinds.js")
     policy = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
         f"script-src '{_script_hash(script)}'; base-uri 'none'; form-action 'none'"
@@ -223,7 +229,7 @@ def render_review(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'
         "<title>法治政府建设年度报告 · 抽取结果审阅</title>"
-        f"<style>{_asset('review.css')}</style></head><body>"
+        f"<style>{_asset('review.css')}{_asset('review_kinds.css')}</style></head><body>"
         '<header class="top"><h1>法治政府建设年度报告 · 抽取结果审阅</h1>'
         '<a href="#corpus" data-view="corpus">语料总览</a>'
         '<input type="search" data-testid="search" placeholder="筛选报告：主体、上级、文件名" '

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from rulelaw_llm.auditing.audit import CODE_LABELS
 from rulelaw_llm.auditing.audit import SEVERITY_LABELS as AUDIT_SEVERITY_LABELS
+from rulelaw_llm.auditing.comparison import KindRow, Outlier
 from rulelaw_llm.categories import CATEGORIES
 from rulelaw_llm.corpus.evaluation import (
     ResultEntry,
@@ -246,6 +247,9 @@ class _View:
     items: list[_Item] = field(default_factory=list)
     tab: str = ""
     """The name the navigation shows: ``label``, and the file name when names repeat."""
+    kinds: dict[str, KindRow] = field(default_factory=dict)
+    """What the report states of each kind (``auditing.comparison.kind_rows``)."""
+    outliers: list[Outlier] = field(default_factory=list)
 
     @property
     def label(self) -> str:

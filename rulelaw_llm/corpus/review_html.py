@@ -12,6 +12,7 @@ import hashlib
 import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from html import escape
 
 from rulelaw_llm.corpus.evaluation import (
@@ -38,6 +39,7 @@ from rulelaw_llm.corpus.review_data import (
     _Item,
     _View,
 )
+from rulelaw_llm.corpus.review_kinds import kind_cells, kind_header, outliers_box
 
 # --------------------------------------------------------------------------- HTML parts
 
@@ -304,7 +306,7 @@ def _report_body(view: _View) -> str:
         f'<h2 data-testid="report-title">{heading}</h2>'
         f'<p class="digest" data-testid="digest">{_digest(view)}</p>'
         f"{_metadata(view)}"
-        f"{_audit_box(view.audit) if view.audit is not None else ''}"
+        f"{_audit_box(view.audit) if view.audit is not None else ''}{outliers_box(view)}"
         f'<div class="boxes">{_problems_box(view)}</div>'
         f'<p class="legend">高亮：{legend}（悬停或点击查看字段）</p>'
         f'<div class="columns"><article class="text-column">{text_html}</article>'
@@ -433,7 +435,9 @@ def _codes(view: _View) -> str:
     return f' data-codes=" {escape(" ".join(codes))} "'
 
 
-def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> str:
+def _corpus_table(
+    views: list[_View], shared: set[str], with_audits: bool, kinds: Sequence[str] = ()
+) -> str:
     rows = []
     for order, view in enumerate(views):
         counts = {kind: sum(1 for i in view.items if i.kind == kind) for kind in KIND_LABELS}
@@ -465,6 +469,7 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
                     for severity in SEVERITY_LABELS
                 ]
         cells += [_cell(str(counts[kind]), counts[kind]) for kind in KIND_LABELS]
+        cells += kind_cells(view, kinds)
         cells += [
             _cell(str(ungrounded), ungrounded),
             _cell(str(len(summary.rejected)), len(summary.rejected)),
@@ -488,10 +493,13 @@ def _corpus_table(views: list[_View], shared: set[str], with_audits: bool) -> st
     header = ["报告", "上级", "层级", "年度", "模型"]
     if with_audits:
         header += ["审核得分", *SEVERITY_LABELS.values()]
-    header += [*KIND_LABELS.values(), "未定位", "拒绝", "抽取警告", "token", "主要指标"]
+    kind_columns = dict(kind_header(kinds))
+    header += [*KIND_LABELS.values(), *kind_columns, "未定位", "拒绝", "抽取警告", "token"]
+    header += ["主要指标"]
+    columns = {**_COLUMNS, **kind_columns}
     head = "".join(
-        f'<th data-type="{"number" if _COLUMNS[label][0] == "number" else "text"}" '
-        f'data-first="{_COLUMNS[label][1]}" title="{escape(_COLUMNS[label][2])}">'
+        f'<th data-type="{"number" if columns[label][0] == "number" else "text"}" '
+        f'data-first="{columns[label][1]}" title="{escape(columns[label][2])}">'
         f'<button type="button" class="sort" data-testid="sort">{escape(label)}</button></th>'
         for label in header
     )

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from rulelaw_llm.categories import CategoryKey, classify
+from rulelaw_llm.llm.kind_task import KindsTask, apply_kinds
 from rulelaw_llm.llm.plan import (
     _PARTS,
     ReportFacts,
@@ -383,6 +384,8 @@ def assemble(facts: ReportFacts, outcomes: Sequence[TaskOutcome]) -> ReportSumma
                     indicators[target.index] = indicators[target.index].model_copy(
                         update={"name": str(outcome.accepted[key]), "origin": "model"}
                     )
+        elif isinstance(task, KindsTask):
+            questions += apply_kinds(task, outcome, indicators)
         elif isinstance(task, ItemsTask):
             results = parts[task.part]
             items = facts.items[task.part]

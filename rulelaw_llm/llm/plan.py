@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from rulelaw_llm.categories import CategoryKey, category_scores
+from rulelaw_llm.llm.kind_task import KindsTask, kind_targets
 from rulelaw_llm.llm.settings import Settings
 from rulelaw_llm.llm.tasks import (
     ItemField,
@@ -276,6 +277,8 @@ def plan_tasks(facts: ReportFacts, settings: Settings, scope: Scope) -> list[Tas
             names.append(_name_target(facts, index, reasons))
     if names:
         tasks.append(NamesTask(names, max_keys=per_request))
+    if kinds := kind_targets(facts, scope):
+        tasks.append(KindsTask(kinds, max_keys=per_request))
     report = facts.report
     for part in _PARTS:
         targets = _item_targets(facts, part, scope, settings)

@@ -59,6 +59,9 @@ PROMPT_FILES: dict[str, str] = {
     # v3: the feedback of the name check says what it accepts (issue 16).
     "feedback": "v3",
     "fields": "v2",
+    # The kinds of indicators (rulelaw_llm.llm.kind_task), new in v3 (issue 17).
+    "kinds": "v3",
+    "kind_lines": "v3",
     # The audit's judgements (rulelaw_llm.auditing.tasks).
     "audit_plans": "v2",
     "audit_follow_up": "v2",
@@ -173,5 +176,8 @@ def prompt_sources() -> dict[str, str]:
         prompt_file_name(name): _prompt_file(prompt_file_name(name)) for name in PROMPT_FILES
     }
     sources["code:category_table"] = category_table()
+    from rulelaw_llm.kinds import kind_table
+
+    sources["code:kind_table"] = kind_table()
     sources["code:limits"] = f"name={NAME_CHARS} summary={SUMMARY_CHARS} cause={CAUSE_CHARS}"
     return sources

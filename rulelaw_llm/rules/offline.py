@@ -18,6 +18,7 @@ from rulelaw_llm.categories import CategoryKey, category_scores, classify, decis
 from rulelaw_llm.reading.document import Item, Report, Section, load_report
 from rulelaw_llm.rules.digest import DEFAULT_DIGEST_CHARS, assemble_digest, plan_digest
 from rulelaw_llm.rules.grounding import clause_span, evidence_at, sentence_span
+from rulelaw_llm.rules.measures import KindEvidence, rule_kind
 from rulelaw_llm.rules.naming import name_quantities, name_quantity
 from rulelaw_llm.rules.quantities import Quantity, find_quantities
 from rulelaw_llm.schema import (
@@ -31,7 +32,7 @@ from rulelaw_llm.schema import (
     ReportSummary,
 )
 
-__all__ = ["as_report", "library_version", "summarize_offline"]
+__all__ = ["as_report", "kind_evidence", "library_version", "summarize_offline"]
 
 
 def library_version() -> str:
@@ -100,6 +101,20 @@ def _category(item: Item | None, clause: str) -> CategoryKey:
     return scores[0][0] if scores else "other"
 
 
+def kind_evidence(report: Report, quantity: Quantity, name: str) -> KindEvidence:
+    """The words a number's kind is judged from: its name, clause, sentence and item heading."""
+    clause = clause_span(report.text, quantity.start, quantity.end)
+    item = _item_at(report.section_at(quantity.start), quantity.start)
+    sentence = sentence_span(report.text, quantity.start, quantity.end)
+    return KindEvidence(
+        name=name,
+        clause=report.text[clause[0] : clause[1]],
+        sentence=report.text[sentence[0] : sentence[1]],
+        heading=item.title or "" if item is not None else "",
+        unit=quantity.unit,
+    )
+
+
 def _item_at(section: Section | None, offset: int) -> Item | None:
     if section is None:
         return None
@@ -149,6 +164,7 @@ def summarize_offline(
         period = period_of(report.text, clause, quantity, report.year)
         if in_plans and period is None and report.year:
             period = str(report.year + 1)
+        item = _item_at(section, quantity.start)
         indicators.append(
             Indicator(
                 name=name,
@@ -156,9 +172,8 @@ def summarize_offline(
                 unit=quantity.unit,
                 approx=quantity.approx,
                 period=period,
-                category=_category(
-                    _item_at(section, quantity.start), report.text[clause[0] : clause[1]]
-                ),
+                category=_category(item, report.text[clause[0] : clause[1]]),
+                kind=rule_kind(kind_evidence(report, quantity, name)),
                 evidence=evidence_at(report, *clause),
             )
         )
