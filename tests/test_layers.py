@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "rulelaw_llm"
 FLOORS = {"base": 0, "reading": 1, "rules": 2, "llm": 3, "auditing": 4, "corpus": 5, "top": 6}
-TOP = {"cli", "cli_compare", "arguments", "__init__"}
+TOP = {"cli", "cli_compare", "cli_parser", "arguments", "__init__"}
 SDKS = ("openai", "instructor", "httpx2", "tenacity")
 MAX_LINES = 800
 
