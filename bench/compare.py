@@ -53,8 +53,7 @@ from rulelaw_llm.corpus.export import export_results, to_frames  # noqa: E402
 from rulelaw_llm.corpus.review import write_review  # noqa: E402
 from rulelaw_llm.llm.settings import Settings  # noqa: E402
 from rulelaw_llm.rules.measures import (  # noqa: E402
-    CONTEXT_ONLY,
-    WEAK_CONTEXT,
+    ASKED,
     kind_doubt,
     rule_kind,
 )
@@ -177,7 +176,7 @@ def calibration(sets: list[tuple[str, list[Path], Path]]) -> str:
                     continue
                 evidence = kind_evidence(report, quantity, rule_name)
                 right = rule_kind(evidence) == match.get("kind")
-                counts[(right, kind_doubt(evidence) in (CONTEXT_ONLY, WEAK_CONTEXT))] += 1
+                counts[(right, kind_doubt(evidence) in ASKED)] += 1
         wrong = counts[(False, True)] + counts[(False, False)]
         right = counts[(True, True)] + counts[(True, False)]
         rows.append([name, f"{wrong}", f"{counts[(False, True)]} ({counts[(False, True)] / max(wrong, 1):.0%})",

@@ -46,6 +46,11 @@ def test_choices_are_the_kinds_supported_next_to_the_number() -> None:
     # Two kinds share 讲座: both are offered, and other is not (the clause says what it is).
     split = _evidence("讲座", "举办讲座4场", "场")
     assert kind_choices(split) == ("law_training_sessions", "publicity_events")
+    # A clause naming something of its own: the sentence's kinds are offered, and other.
+    own = _evidence("青年突击队慰问孤寡老人", "青年突击队慰问孤寡老人6次", "次",
+                    sentence="围绕法治专题培训讲座，青年突击队慰问孤寡老人6次")  # fmt: skip
+    assert kind_choices(own)[-1] == "other"
+    assert "law_training_sessions" in kind_choices(own)
 
 
 def test_an_answer_must_be_one_of_the_choices() -> None:

@@ -13,10 +13,12 @@ import pytest
 from rulelaw_llm import ReportSummary, summarize_offline
 from rulelaw_llm.corpus.evaluation import evaluate
 from rulelaw_llm.rules.measures import (
+    OWN_WORDS,
     KindEvidence,
     kind_doubt,
     kind_scores,
     kind_supported,
+    names_its_own,
     rule_kind,
 )
 from rulelaw_llm.schema import SCHEMA_VERSION
@@ -79,6 +81,21 @@ def test_a_bare_clause_takes_its_kind_from_the_sentence() -> None:
     # Support in the clause but not in the name is a lesser doubt.
     clause = _evidence("对全县", "对全县单位开展考核12个", "个")
     assert (rule_kind(clause), kind_doubt(clause)) == ("units_assessed", "种类的支持词不在名称中")
+
+
+def test_a_name_of_its_own_is_not_overruled_by_the_sentence() -> None:
+    # The sentence is about a training; the number counts something the clause names in
+    # words no kind has: the rules say other and ask, offering other too.
+    sentence = "结合法治专题培训讲座，青年突击队慰问孤寡老人15次"
+    evidence = _evidence("青年突击队慰问孤寡老人", "青年突击队慰问孤寡老人15次", "次",
+                         sentence=sentence)  # fmt: skip
+    assert rule_kind(_evidence("参与人数", "参与人数15次", "次", sentence=sentence)) != "other"
+    assert names_its_own(evidence.name)
+    assert (rule_kind(evidence), kind_doubt(evidence)) == ("other", OWN_WORDS)
+    # A name made of bare words and supporting words leaves it to the sentence.
+    assert not names_its_own("参与人数")
+    assert not names_its_own("全年开展活动次数")
+    assert not names_its_own("覆盖率")
 
 
 def test_the_head_of_the_name_outweighs_its_modifiers() -> None:

@@ -32,7 +32,8 @@ from rulelaw_llm.llm.tasks import FieldSpec, Task
 from rulelaw_llm.reading.document import Report
 from rulelaw_llm.rules.grounding import sentence_span
 from rulelaw_llm.rules.measures import (
-    CONTEXT_ONLY,
+    ASKED,
+    OWN_WORDS,
     SPLIT,
     SURE_MARGIN,
     WEAK_CONTEXT,
@@ -96,14 +97,15 @@ def kind_choices(evidence: KindEvidence) -> tuple[KindKey, ...]:
     """
     scores = kind_scores(evidence)
     doubt = kind_doubt(evidence, scores)
-    if doubt == WEAK_CONTEXT:  # the rules said other: any kind the context names, or other
-        scores = kind_scores(evidence, minimum=1)
+    said_other = doubt in (WEAK_CONTEXT, OWN_WORDS)
+    if said_other:  # the rules said other: any kind the context names, or other
+        scores = kind_scores(evidence, minimum=1, context=True)
     if doubt == SPLIT:
         # Split support: the kinds close to the best (as for categories).
         scores = [entry for entry in scores if entry[1] * SURE_MARGIN >= scores[0][1]]
     supported = {key for key, _, _ in scores}
     choices: list[KindKey] = [key for key in KINDS if key in supported and key != "other"]
-    if not scores or doubt == WEAK_CONTEXT:
+    if not scores or said_other:
         choices.append("other")
     return tuple(choices)
 
@@ -186,7 +188,7 @@ def kind_targets(facts: Facts, scope: Literal["unsure", "all"]) -> list[KindTarg
         evidence = kind_evidence(report, quantity, name)
         doubt = kind_doubt(evidence)
         choices = kind_choices(evidence)
-        if doubt not in (CONTEXT_ONLY, WEAK_CONTEXT) or len(choices) < 2:
+        if doubt not in ASKED or len(choices) < 2:
             continue
         left, right = sentence_span(report.text, quantity.start, quantity.end)
         sentence = re.sub(r"\s+", " ", report.text[left:right]).strip()

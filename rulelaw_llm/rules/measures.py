@@ -30,13 +30,16 @@ from rulelaw_llm.kinds import KINDS, KindKey, fits
 from rulelaw_llm.reading.normalize import fold
 
 __all__ = [
+    "ASKED",
     "CONTEXT_ONLY",
+    "OWN_WORDS",
     "UNASKABLE",
     "WEAK_CONTEXT",
     "KindEvidence",
     "kind_doubt",
     "kind_scores",
     "kind_supported",
+    "names_its_own",
     "rule_kind",
 ]
 
@@ -57,11 +60,14 @@ SURE_MARGIN = 1.5
 #: unit contradicts the name), so they are never asked.
 CONTEXT_ONLY = "种类的支持词只在上下文中"
 WEAK_CONTEXT = "种类的支持词只在上下文中且太弱"
+OWN_WORDS = "名称另有所指而种类的支持词只在上下文中"
 NOT_IN_NAME = "种类的支持词不在名称中"
 SPLIT = "种类的支持词分散"
 NO_SUPPORT = "没有种类的支持词"
 RATE_UNIT = "名称是比率而单位不是 %"
 UNASKABLE = (NO_SUPPORT, RATE_UNIT)
+#: The doubts the model is asked about (the context alone supports a kind).
+ASKED = (CONTEXT_ONLY, WEAK_CONTEXT, OWN_WORDS)
 #: A name ending in one of these counts a rate (化解率, 持证比例): only a % can be of it.
 _RATE_NAME = re.compile(r"(?:率|比例|比率|占比)$")
 
@@ -97,6 +103,31 @@ def _index() -> tuple[dict[str, tuple[KindKey, ...]], dict[str, tuple[str, ...]]
     )
 
 
+#: Words that say how a number counts, not what: a name made only of them and of supporting
+#: words (参与人数, 全年开展活动, 覆盖率) leaves it to the context to say what it counts.
+_BARE_WORDS = tuple(
+    sorted(
+        "次数 人数 人次 场次 件数 个数 户数 数量 总数 累计 共计 合计 全年 年度 参加 参与 开展 组织"
+        " 举办 活动 相关 其中 以上 共 总 数 等 达 有 率 次 场 人 名 件 个 项".split(),
+        key=len,
+        reverse=True,
+    )
+)
+#: A name with this many characters that are neither (代表小组开展活动, 开设综合窗口) names what
+#: the number counts in words no kind has: the sentence and heading cannot say it instead.
+OWN_CHARACTERS = 2
+
+
+@lru_cache(maxsize=4096)
+def names_its_own(name: str) -> bool:
+    """Whether a name says what its number counts in words of its own (no kind's, no bare word)."""
+    owners, _ = _index()
+    rest = fold(name)
+    for word in sorted(owners, key=len, reverse=True) + list(_BARE_WORDS):
+        rest = rest.replace(word, " ")
+    return sum(char.isalnum() for char in rest) >= OWN_CHARACTERS
+
+
 @lru_cache(maxsize=4096)
 def _found(text: str) -> tuple[tuple[str, int], ...]:
     """The supporting words in a folded text and how often each occurs (overlaps counted)."""
@@ -110,11 +141,13 @@ def _found(text: str) -> tuple[tuple[str, int], ...]:
 
 
 def kind_scores(
-    evidence: KindEvidence, *, minimum: int = FALLBACK_MINIMUM
+    evidence: KindEvidence, *, minimum: int = FALLBACK_MINIMUM, context: bool = False
 ) -> list[tuple[KindKey, int, int]]:
     """Every kind that fits the unit and has support near the number: (kind, score, support
-    in the name); when none has, those the sentence and heading support at least ``minimum``.
-    Best first; on a tie the kind listed first in the vocabulary wins.
+    in the name); when none has, those the sentence and heading support at least ``minimum``
+    — unless the name names what it counts in words of its own (``names_its_own``; with
+    ``context`` the sentence and heading are heard then too). Best first; on a tie the kind
+    listed first in the vocabulary wins.
     """
     owners, _ = _index()
     name, clause = fold(evidence.name), fold(evidence.clause)
@@ -142,7 +175,8 @@ def kind_scores(
         if fits(key, evidence.unit)
     ]
     close = [entry for entry in scored if entry[3]]
-    far = [entry for entry in scored if entry[1] >= minimum]
+    heard = context or not names_its_own(evidence.name)
+    far = [entry for entry in scored if entry[1] >= minimum] if heard else []
     ranked = sorted(close or far, key=lambda entry: -entry[1])
     return [(key, score, in_name) for key, score, in_name, _ in ranked]
 
@@ -173,7 +207,9 @@ def kind_doubt(
     if _RATE_NAME.search(evidence.name) and not fits("dispute_resolution_rate", evidence.unit):
         return RATE_UNIT
     if not scores:
-        return WEAK_CONTEXT if kind_scores(evidence, minimum=1) else NO_SUPPORT
+        if not kind_scores(evidence, minimum=1, context=True):
+            return NO_SUPPORT
+        return OWN_WORDS if names_its_own(evidence.name) else WEAK_CONTEXT
     best, score, in_name = scores[0]
     if in_name == 0:
         clause = _found(fold(evidence.clause))
