@@ -105,14 +105,11 @@ def _index() -> tuple[dict[str, tuple[KindKey, ...]], dict[str, tuple[str, ...]]
 
 #: Words that say how a number counts, not what: a name made only of them and of supporting
 #: words (参与人数, 全年开展活动, 覆盖率) leaves it to the context to say what it counts.
-_BARE_WORDS = tuple(
-    sorted(
-        "次数 人数 人次 场次 件数 个数 户数 数量 总数 累计 共计 合计 全年 年度 参加 参与 开展 组织"
-        " 举办 活动 相关 其中 以上 共 总 数 等 达 有 率 次 场 人 名 件 个 项".split(),
-        key=len,
-        reverse=True,
-    )
+_BARE = (
+    "次数 人数 人次 场次 件数 个数 户数 数量 总数 累计 共计 合计 全年 年度 参加 参与 开展 组织"
+    " 举办 活动 相关 其中 以上 共 总 数 等 达 有 率 次 场 人 名 件 个 项"
 )
+_BARE_WORDS = tuple(sorted(_BARE.split(), key=len, reverse=True))
 #: A name with this many characters that are neither (代表小组开展活动, 开设综合窗口) names what
 #: the number counts in words no kind has: the sentence and heading cannot say it instead.
 OWN_CHARACTERS = 2
