@@ -98,6 +98,29 @@ def test_a_name_of_its_own_is_not_overruled_by_the_sentence() -> None:
     assert not names_its_own("覆盖率")
 
 
+def test_a_count_of_people_may_take_its_kind_from_the_sentence() -> None:
+    # A count of persons names who was counted (网格员): what they did is said before it.
+    sentence = "镇里开展法治培训两期、党校讲座两场，覆盖网格员180人次"
+    evidence = _evidence("覆盖网格员", "覆盖网格员180人次", "人次", sentence=sentence)
+    assert names_its_own(evidence.name)
+    assert rule_kind(evidence) == "law_training_participants"
+    assert kind_doubt(evidence) == "种类的支持词只在上下文中"
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "kind"),
+    [
+        ("组织干部旁听庭审", "次", "law_training_sessions"),
+        ("新任科级干部任前考法", "人", "law_training_participants"),
+        ("法治进社区宣讲", "场", "publicity_events"),
+    ],
+)
+def test_the_usual_forms_of_learning_and_publicity_are_known(
+    name: str, unit: str, kind: str
+) -> None:
+    assert rule_kind(_evidence(name, f"{name}12{unit}", unit)) == kind
+
+
 def test_the_head_of_the_name_outweighs_its_modifiers() -> None:
     # 学习会议 counts study; 部署会议 counts meetings.
     assert (

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from rulelaw_llm.kinds import KINDS, KindKey, fits
+from rulelaw_llm.kinds import KINDS, KindKey, fits, unit_family
 from rulelaw_llm.reading.normalize import fold
 
 __all__ = [
@@ -107,7 +107,7 @@ def _index() -> tuple[dict[str, tuple[KindKey, ...]], dict[str, tuple[str, ...]]
 #: words (参与人数, 全年开展活动, 覆盖率) leaves it to the context to say what it counts.
 _BARE = (
     "次数 人数 人次 场次 件数 个数 户数 数量 总数 累计 共计 合计 全年 年度 参加 参与 开展 组织"
-    " 举办 活动 相关 其中 以上 共 总 数 等 达 有 率 次 场 人 名 件 个 项"
+    " 举办 活动 相关 其中 以上 法治 专项 专题 工作 共 总 数 等 达 有 率 次 场 人 名 件 个 项"
 )
 _BARE_WORDS = tuple(sorted(_BARE.split(), key=len, reverse=True))
 #: A name with this many characters that are neither (代表小组开展活动, 开设综合窗口) names what
@@ -172,7 +172,7 @@ def kind_scores(
         if fits(key, evidence.unit)
     ]
     close = [entry for entry in scored if entry[3]]
-    heard = context or not names_its_own(evidence.name)
+    heard = context or not names_its_own(evidence.name) or unit_family(evidence.unit) == "persons"
     far = [entry for entry in scored if entry[1] >= minimum] if heard else []
     ranked = sorted(close or far, key=lambda entry: -entry[1])
     return [(key, score, in_name) for key, score, in_name, _ in ranked]
