@@ -121,6 +121,15 @@ def test_the_usual_forms_of_learning_and_publicity_are_known(
     assert rule_kind(_evidence(name, f"{name}12{unit}", unit)) == kind
 
 
+def test_on_a_tie_the_kind_with_more_support_in_the_name_wins() -> None:
+    # 电子屏 (posts) and 宣传 (events) weigh the same here; 电子屏 is the longer word of the name.
+    evidence = _evidence("电子屏宣传", "电子屏宣传600余次", "次",
+                         sentence="借助公众号，电子屏宣传600余次")  # fmt: skip
+    scores = kind_scores(evidence)
+    assert scores[0][1] == scores[1][1]
+    assert rule_kind(evidence) == "publicity_posts"
+
+
 def test_the_head_of_the_name_outweighs_its_modifiers() -> None:
     # 学习会议 counts study; 部署会议 counts meetings.
     assert (

@@ -144,7 +144,8 @@ def kind_scores(
     in the name); when none has, those the sentence and heading support at least ``minimum``
     — unless the name names what it counts in words of its own (``names_its_own``; with
     ``context`` the sentence and heading are heard then too). Best first; on a tie the kind
-    listed first in the vocabulary wins.
+    with more support in the name wins (the name says what is counted), then the kind listed
+    first in the vocabulary.
     """
     owners, _ = _index()
     name, clause = fold(evidence.name), fold(evidence.clause)
@@ -174,7 +175,7 @@ def kind_scores(
     close = [entry for entry in scored if entry[3]]
     heard = context or not names_its_own(evidence.name) or unit_family(evidence.unit) == "persons"
     far = [entry for entry in scored if entry[1] >= minimum] if heard else []
-    ranked = sorted(close or far, key=lambda entry: -entry[1])
+    ranked = sorted(close or far, key=lambda entry: (-entry[1], -entry[2]))
     return [(key, score, in_name) for key, score, in_name, _ in ranked]
 
 
