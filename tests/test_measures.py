@@ -121,6 +121,16 @@ def test_the_usual_forms_of_learning_and_publicity_are_known(
     assert rule_kind(_evidence(name, f"{name}12{unit}", unit)) == kind
 
 
+def test_a_place_says_what_is_counted_only_as_the_head_of_the_name() -> None:
+    # 社区 before the head says where: a count of service stations is no count of communities.
+    station = _evidence("社区调解工作站", "新设社区调解工作站5个", "个")
+    assert rule_kind(station) != "units_covered"
+    assert rule_kind(_evidence("村级法治宣传队", "组建村级法治宣传队9支", "支")) == "other"
+    # As the head (a bracket listing its like aside) it is the count of places.
+    assert rule_kind(_evidence("行政村", "走访全镇14个行政村", "个")) == "units_covered"
+    assert rule_kind(_evidence("社区（村）", "指导16个社区（村）完成公示", "个")) == "units_covered"
+
+
 def test_on_a_tie_the_kind_with_more_support_in_the_name_wins() -> None:
     # 电子屏 (posts) and 宣传 (events) weigh the same here; 电子屏 is the longer word of the name.
     evidence = _evidence("电子屏宣传", "电子屏宣传600余次", "次",

@@ -115,6 +115,16 @@ _BARE_WORDS = tuple(sorted(_BARE.split(), key=len, reverse=True))
 OWN_CHARACTERS = 2
 
 
+#: Words that name a body or a place (村, 社区, 单位…): they say what a number counts only as
+#: the head of its name (覆盖12个行政村); before it they say where (社区级窗口, 单位机构), and in
+#: the clause, sentence or heading they are no support.
+_PLACES = "村 行政村 社区 村社 单位 下属单位 重点单位 省直单位 乡镇 街道 学校 企业 部门"
+PLACE_WORDS = frozenset(_PLACES.split())
+
+
+_TRAILING_BRACKET = re.compile(r"[(（][^()（）]*[)）]$")
+
+
 @lru_cache(maxsize=4096)
 def names_its_own(name: str) -> bool:
     """Whether a name says what its number counts in words of its own (no kind's, no bare word)."""
@@ -156,9 +166,13 @@ def kind_scores(
         (_found(fold(evidence.sentence)), SENTENCE_WEIGHT, False),
         (_found(fold(evidence.heading)), HEADING_WEIGHT, False),
     )
+    # A bracket after the head lists its like: 社区（村）is a count of 社区.
+    head = _TRAILING_BRACKET.sub("", name)
     totals: dict[KindKey, list[int]] = {}  # kind -> [score, in name, near]
     for position, (found, weight, near) in enumerate(places):
         for word, count in found:
+            if word in PLACE_WORDS and not (position == 0 and head.endswith(word)):
+                continue
             for key in owners[word]:
                 total = totals.setdefault(key, [0, 0, 0])
                 total[0] += len(word) * weight * count
