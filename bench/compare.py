@@ -1,11 +1,11 @@
 """Comparing reports by kind: the vocabulary, kind agreement, outliers and the corpus tools at scale.
 
-Usage: python bench/compare.py [--texts DIR] [--reports 1000] [--runs 1] [--skip-scale] [--before REV]
+Usage: python bench/compare.py [--texts DIR] [--split dev|holdout] [--reports 1000] [--runs 1] [--skip-scale] [--before REV]
 
 Prints five tables:
 
-1. **Vocabulary** on the gold (the five samples and the ``dev`` texts of bench/realworld;
-   holdout files are never read): indicators, distinct names (gold ``what``), distinct kinds,
+1. **Vocabulary** on the gold (the five samples and the ``dev`` texts of bench/realworld, or
+   with ``--split holdout`` the held-out texts, to measure before a release): indicators, distinct names (gold ``what``), distinct kinds,
    the share of ``other``.
 2. **Kind agreement** with the gold, ``rulelaw-llm eval``'s matching: the rules, then the
    stand-in models of ``tests/standins.py`` (fakes answering each kind question with the
@@ -69,21 +69,21 @@ SAMPLE_GOLD = ROOT / "examples" / "gold"
 REALWORLD = ROOT / "bench" / "realworld"
 
 
-def _dev_ids() -> list[str]:
+def _split_ids(split: str) -> list[str]:
     lines = (REALWORLD / "manifest.jsonl").read_text("utf-8").splitlines()
-    return [entry["id"] for entry in map(json.loads, lines) if entry["split"] == "dev"]
+    return [entry["id"] for entry in map(json.loads, lines) if entry["split"] == split]
 
 
-def _sets(texts: Path | None, folder: Path) -> list[tuple[str, list[Path], Path]]:
-    """(name, report files, gold folder): the samples, and the dev texts when given."""
+def _sets(texts: Path | None, folder: Path, split: str) -> list[tuple[str, list[Path], Path]]:
+    """(name, report files, gold folder): the samples, and the split's texts when given."""
     sets = [("samples", sorted(SAMPLES.glob("*.txt")), SAMPLE_GOLD)]
     if texts is not None:
-        gold = folder / "dev-gold"
+        gold = folder / f"{split}-gold"
         gold.mkdir()
-        ids = [i for i in _dev_ids() if (texts / f"{i}.txt").exists()]
-        for identifier in ids:  # only the dev split: holdout gold is never read
+        ids = [i for i in _split_ids(split) if (texts / f"{i}.txt").exists()]
+        for identifier in ids:  # only the split asked for: holdout gold is read on request
             shutil.copy(REALWORLD / "gold" / f"{identifier}.json", gold)
-        sets.append((f"dev ({len(ids)} texts)", [texts / f"{i}.txt" for i in ids], gold))
+        sets.append((f"{split} ({len(ids)} texts)", [texts / f"{i}.txt" for i in ids], gold))
     return sets
 
 
@@ -330,13 +330,19 @@ def main() -> None:
     parser.add_argument("--texts", type=Path, help="the restored real-world texts (rwNNN.txt)")
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--split",
+        choices=("dev", "holdout"),
+        default="dev",
+        help="which split of the real-world corpus (holdout: only to measure, never to tune)",
+    )
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--before", metavar="REV", help="also time the exports and review at REV")
     args = parser.parse_args()
     print(f"{machine_line()} · load average before {os.getloadavg()[0]:.1f}\n", flush=True)
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        sets = _sets(args.texts, folder)
+        sets = _sets(args.texts, folder, args.split)
         print("1. Vocabulary\n")
         print(vocabulary(sets), "\n", flush=True)
         print("2. Kind agreement with the gold\n")

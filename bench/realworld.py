@@ -114,7 +114,7 @@ def digest_issues(summary: ReportSummary, report: Report) -> dict[str, bool]:
         # A number with its measure word at a cut, where the report goes on with its noun.
         match = re.search(rf"(\d+(?:\.\d+)?[余多]?[{_MEASURE}])$", piece)
         if match:
-            for found in re.finditer(re.escape(match.group(1)), report.text):
+            for found in re.finditer(rf"(?<![\d.]){re.escape(match.group(1))}", report.text):
                 after = report.text[found.end() : found.end() + 1]
                 # (…次二是…: the report runs on into its next point, not into a noun.)
                 point = re.match(

@@ -93,6 +93,14 @@ def test_one_bad_file_does_not_lose_the_others(
     assert "找不到文件" in captured.err
 
 
+def test_a_folder_given_to_summarize_says_to_name_its_files_or_use_batch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summarize", str(tmp_path), "--offline"]) == 1
+    err = capsys.readouterr().err
+    assert "是目录" in err and "rulelaw-llm batch" in err and "Traceback" not in err
+
+
 def test_without_a_model_summarize_says_how_to_configure_and_uses_the_rules(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -182,3 +182,18 @@ def test_the_issuer_or_else_the_title_or_else_this_report_opens_the_digest(
         title=title,
     )
     assert digest == f"{opening}存在问题：基层法治力量薄弱。"
+
+
+def test_a_list_clause_with_a_number_no_indicator_counts_gives_the_figure_alone() -> None:
+    # 每月1次 is a frequency, not an indicator: the digest may not write it, so the list
+    # joined by 、 is not taken whole — the figure's own clause stands alone.
+    text = (
+        "河湾镇2024年法治政府建设情况报告\n"
+        "一、加强理论学习\n"
+        "2024年共开展会前学法12次、党委会定期学法每月1次，推动学法常态化。\n"
+    )
+    summary = summarize_offline(text)
+    digest = summary.digest
+    assert "会前学法12次" in digest
+    assert "每月1次" not in digest
+    assert [(i.value, i.unit) for i in summary.indicators] == [(12.0, "次")]

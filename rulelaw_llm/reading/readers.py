@@ -701,7 +701,10 @@ def _read_source(
         if not path.exists():
             raise InputError(f"找不到文件：{path}（请检查路径是否正确）")
         if path.is_dir():
-            raise InputError(f"{path} 是目录，不是报告文件：请指定其中的 .txt 文件。")
+            raise InputError(
+                f"{path} 是目录，不是报告文件：请指定其中的文件（如 {path}/*.txt），"
+                "或用 rulelaw-llm batch 处理整个目录。"
+            )
         suffix = path.suffix.lower()
         if suffix in {".doc", ".wps"}:
             raise InputError(f"{path.name}：不支持旧版 {suffix} 格式，请另存为 .docx 或 .txt。")

@@ -65,6 +65,8 @@ _SCENE_SETTING = re.compile(
 _RUN_ON_POINT = re.compile(
     r"(?<=[\u4e00-\u9fff])(?<![统唯同单专万第之])(?=[一二三四五六七八九十]是[\u4e00-\u9fff])"
 )
+#: Dates in a clause: no figures (2024年, 3月15日).
+_YEAR = re.compile(r"(?:19|20)\d{2}年度?|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
@@ -288,6 +290,10 @@ def _pieces(
             if item.period is not None:
                 continue  # a figure of another year or a target for the next one
             text, start, end = figure_phrase(item, report_text)
+            if report_text is not None and _foreign_number(text, start, end, indicators):
+                # A list clause with a number no indicator counts (…学法11次、每月1次): the
+                # figure's own evidence alone, never a number the result does not hold.
+                text, start, end = figure_phrase(item)
             figures = [
                 (other_index, other)
                 for other_index, other in enumerate(indicators)
@@ -313,6 +319,15 @@ def _pieces(
         if not failures:
             chosen.append(piece)
     return chosen
+
+
+def _foreign_number(text: str, start: int, end: int, indicators: Sequence[Indicator]) -> bool:
+    """Whether a clause writes a number that is no indicator standing in its span."""
+    rest = _YEAR.sub("", text)
+    for indicator in indicators:
+        if start <= indicator.evidence.start < end and (raw := figure_of(indicator).raw):
+            rest = rest.replace(raw, "", 1)
+    return bool(re.search(r"\d", rest))
 
 
 def _grounds(
