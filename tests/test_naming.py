@@ -152,6 +152,28 @@ def test_a_name_never_starts_inside_a_book_title() -> None:
     assert len(name) <= MAX_NAME_CHARS
 
 
+def test_a_noun_after_the_number_that_opens_with_bi_is_a_noun_not_a_comparison() -> None:
+    text = "组织执法队员进行3次比武练兵，参训人数比上年增加20人。"
+    assert names(text)["3次"] == "比武练兵"
+
+
+def test_the_activity_done_to_people_after_a_number_names_it() -> None:
+    text = "分三期对全体村干部进行集中轮训。"
+    assert names(text) == {"三期": "集中轮训"}
+
+
+def test_two_meetings_joined_by_ji_each_keep_their_own_noun() -> None:
+    text = "先后召开4次局务会暨9次党组理论学习中心组学习会。"
+    assert names(text) == {"4次": "局务会", "9次": "党组理论学习中心组学习会"}
+
+
+def test_a_report_in_traditional_characters_is_named_as_in_simplified_and_as_written() -> None:
+    simplified = names("组织干警进行2次比武考核，开展法治讲座5场。")
+    traditional = names("組織幹警進行2次比武考核，開展法治講座5場。")
+    assert simplified == {"2次": "比武考核", "5场": "法治讲座"}
+    assert traditional == {"2次": "比武考核", "5場": "法治講座"}
+
+
 def test_a_long_list_keeps_its_last_item() -> None:
     text = "组织开展消防设施、燃气管道、危险化学品仓库、自建房屋结构安全隐患排查40余次。"
     assert names(text)["40余次"] == "自建房屋结构安全隐患排查"

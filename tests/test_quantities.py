@@ -165,3 +165,25 @@ def test_parse_number_expands_scales() -> None:
     assert parse_number("440万") == 4_400_000
     assert parse_number("1,200") == 1200
     assert parse_number("十二") == 12
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全面落实党务、村务、财务三类事项公开",  # the numeral counts the list before it
+        "围绕服务全区发展两件大事开展工作",  # a set phrase
+        "圍繞完成好兩件大事提供法治保障",  # the same in traditional characters
+    ],
+)
+def test_a_numeral_that_counts_its_own_list_or_a_set_phrase_is_no_quantity(text: str) -> None:
+    assert find_quantities(text) == []
+
+
+def test_a_numeral_after_a_list_of_another_length_is_still_counted() -> None:
+    quantities = find_quantities("组织培训、讲座三次，受理投诉、举报等四件")
+    assert [(q.raw, q.value) for q in quantities] == [("三次", 3.0), ("四件", 4.0)]
+
+
+def test_traditional_approximation_marks_and_scales_are_read() -> None:
+    quantities = find_quantities("舉辦研討活動10餘場，覆蓋群眾1.2萬人次")
+    assert [(q.value, q.approx) for q in quantities] == [(10.0, True), (12_000.0, False)]

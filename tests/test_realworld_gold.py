@@ -53,7 +53,7 @@ def test_each_indicator_agrees_with_its_raw(path: Path) -> None:
         raw, context = indicator["raw"], indicator["context"]
         assert raw in context and len(context) <= 30, indicator
         assert 1 <= len(indicator["what"]) <= 16, indicator
-        assert indicator["approx"] == bool(APPROX.search(raw)), indicator
+        assert indicator["approx"] == bool(APPROX.search(fold(raw))), indicator  # 餘 is 余
         number = re.match(
             r"[近约超逾过]*([\d.,]+万?|[零一二两三四五六七八九十百千万亿]+)(?:余|多)?([万亿])?",
             fold(raw),

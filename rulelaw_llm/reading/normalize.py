@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["chinese_to_number", "fold", "squash"]
+__all__ = ["chinese_to_number", "fold", "simplify", "squash"]
 
 # Traditional -> simplified, one character to one character. It covers the vocabulary of
 # the genre (section headings, units, approximation words, entity suffixes, categories);
@@ -58,6 +58,7 @@ if len(_TRADITIONAL) != len(_SIMPLIFIED):  # pragma: no cover - guards the table
     raise RuntimeError("traditional/simplified tables differ in length")
 
 _TABLE: dict[int, str] = {ord(t): s for t, s in zip(_TRADITIONAL, _SIMPLIFIED, strict=False)}
+_SCRIPT: dict[int, str] = dict(_TABLE)  # traditional -> simplified only
 # Full-width ASCII (！ to ～) -> half-width; ideographic space -> space.
 _TABLE.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
 _TABLE[0x3000] = " "
@@ -68,6 +69,11 @@ for _dot in "・･‧∙•⋅":
 _TABLE[ord("「")] = "“"
 _TABLE[ord("」")] = "”"
 _TABLE[ord("〇")] = "零"
+
+
+def simplify(text: str) -> str:
+    """Return ``text`` with the same length and traditional characters simplified, nothing else."""
+    return text.translate(_SCRIPT)
 
 
 def fold(text: str) -> str:

@@ -27,10 +27,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rulelaw_llm.reading.normalize import fold
+from rulelaw_llm.reading.normalize import fold, simplify
 from rulelaw_llm.rules.quantities import Quantity
 
 __all__ = [
@@ -59,7 +59,7 @@ _LEADING_FILLER = re.compile(
 #: Words between the noun and the number that are not part of the noun.
 _TRAILING_FILLER = re.compile(
     r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已"
-    r"|在|保持在|稳定在|开展|组织开展|进行|举办)+$"
+    r"|在|保持在|稳定在|开展|组织开展|进行|举办|暨)+$"
 )
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
@@ -87,6 +87,8 @@ _BARE_VERBS = re.compile(rf"^(?:正在|已经|已|共|累计)?{_ACTION_VERB}+$")
 _LEADING_ACTION = re.compile(rf"^{_ACTION_VERB}+")
 #: "对 X 进行 Y": the activity Y done to X (对帮教人员进行走访 -> 走访帮教人员).
 _DONE_TO = re.compile(r"^对(.{1,6}?)进行(.{2,})$")
+#: The same after a number: 七期对机关全体干部进行集中培训 -> 集中培训.
+_DONE_TO_AFTER = re.compile(r"^对[^，,。；;、]{1,14}?进行(?=[\u4e00-\u9fff]{2})(.+)$")
 #: Result verbs: the subject before them is what the figures that follow measure
 #: (赴京访量实现断崖式下降，由2023年的20批次 -> 赴京访量).
 _RESULT_VERB = re.compile(
@@ -94,7 +96,7 @@ _RESULT_VERB = re.compile(
 )
 #: Words that cannot open the noun after a number.
 _NOT_A_NOUN_START = re.compile(
-    r"^(?:的|用于|用以|以上|左右|之|其中|同比|比|较|占|涉及|覆盖|惠及|实现|达到|下降|上升|增长"
+    r"^(?:的|用于|用以|以上|左右|之|其中|同比|比(?=[上去前同往]|\d)|较|占|涉及|覆盖|惠及|实现|达到|下降|上升|增长"
     r"|减少|提高|降低|均|全部|已|共(?![性同享建治])|累计|在|对|向|为|从|于|被|由|将|把)"
 )
 #: Words before a number that say where or to whom, not what (对全县, 为镇内, 实现全县,
@@ -185,6 +187,21 @@ def name_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] 
 
 def explain_quantity(text: str, quantity: Quantity, quantities: Sequence[Quantity] = ()) -> Naming:
     """``name_quantity``, and why the rules cannot vouch for that name (``Naming.doubts``)."""
+    simplified = simplify(text)
+    if simplified == text:
+        return _explain(text, quantity, quantities)
+    plain = [_simplified(q, simplified) for q in quantities]
+    own = _simplified(quantity, simplified)
+    mine = next((q for q, o in zip(plain, quantities, strict=True) if o is quantity), own)
+    naming = _explain(simplified, mine, plain)
+    return Naming(_as_written(naming.name, text, simplified, quantity.start), naming.doubts)
+
+
+def _simplified(quantity: Quantity, simplified: str) -> Quantity:
+    return replace(quantity, raw=simplified[quantity.start : quantity.end])
+
+
+def _explain(text: str, quantity: Quantity, quantities: Sequence[Quantity]) -> Naming:
     left, right = _span(text, quantity.start, _CLAUSE_BREAK)
     others = sorted(
         (q for q in quantities if q.start >= left and q.end <= right and q is not quantity),
@@ -288,6 +305,15 @@ def explain_quantities(text: str, quantities: Sequence[Quantity]) -> list[Naming
     Each name only looks at the numbers of its own sentence, found by bisection, so a long
     text with thousands of numbers is named in one pass.
     """
+    simplified = simplify(text)
+    if simplified != text:
+        # Traditional characters (發布, 組織民警進行): the rules read the simplified text (same
+        # length), and each name is given back as the report writes it.
+        plain = [_simplified(q, simplified) for q in quantities]
+        return [
+            Naming(_as_written(naming.name, text, simplified, quantity.start), naming.doubts)
+            for naming, quantity in zip(explain_quantities(simplified, plain), plain, strict=True)
+        ]
     order = sorted(range(len(quantities)), key=lambda index: quantities[index].start)
     starts = [quantities[index].start for index in order]
     namings: list[Naming] = []
@@ -296,8 +322,30 @@ def explain_quantities(text: str, quantities: Sequence[Quantity]) -> list[Naming
         _, clause_right = _span(text, quantity.start, _CLAUSE_BREAK)
         low, high = bisect_left(starts, sentence_left), bisect_left(starts, clause_right)
         nearby = [quantities[order[index]] for index in range(low, high)]
-        namings.append(explain_quantity(text, quantity, nearby))
+        namings.append(_explain(text, quantity, nearby))
     return namings
+
+
+def _as_written(name: str, text: str, simplified: str, near: int) -> str:
+    """``name`` (read from ``simplified``) in the report's own characters.
+
+    The name's slice of the text nearest to ``near`` — or its two slices (a subject borrowed
+    from the clause before); a name no slice of the text gives stays as it is.
+    """
+
+    def slice_of(words: str) -> str | None:
+        before = simplified.rfind(words, 0, near + len(words))
+        position = before if before >= 0 else simplified.find(words)
+        return text[position : position + len(words)] if position >= 0 else None
+
+    whole = slice_of(name)
+    if whole is not None:
+        return whole
+    for cut in range(1, len(name)):
+        head, tail = slice_of(name[:cut]), slice_of(name[cut:])
+        if head is not None and tail is not None:
+            return head + tail
+    return name
 
 
 #: How far a stretch reaches either way: real clauses and sentences are far shorter; text
@@ -338,7 +386,7 @@ def _break_positions(text: str, breaks: re.Pattern[str]) -> list[int]:
 def _leads_to_a_number(segment: str) -> bool:
     """Whether the words before a number introduce it as a count of what follows."""
     words = _YEAR_PHRASE.sub("", segment).strip(" \t\u3000")
-    if not words or words[-1] in "、等为" or _cjk(_clean(words)) <= 2:
+    if not words or words[-1] in "、等为暨" or _cjk(_clean(words)) <= 2:
         return True
     return bool(re.search(rf"(?:{_GENERAL_VERB.pattern}|先后|共|共计|合计|总计|累计|连续)$", words))
 
@@ -403,6 +451,9 @@ def _noun_after(after: str) -> str | None:
     words = after.strip(" \t\u3000")
     # A quoted name may open the noun (20个“高效办成一件事”主题事项).
     quoted = words[:1] in "“「" and bool(_CJK.match(words[1:2]))
+    done_to = _DONE_TO_AFTER.match(words)
+    if done_to is not None:  # 分七期对全体干部进行集中培训: the activity done to them
+        words = done_to.group(1)
     if not words or not (quoted or _CJK.match(words)) or _NOT_A_NOUN_START.match(words):
         return None
     if _GENERAL_VERB.match(words) or _LEADING_ACTION.match(words):

@@ -145,7 +145,7 @@ _SLOGANS = re.compile(
     r"三重一大|三会一课|两学一做|一岗双责|一把手|一站式|一条街|一张网|一盘棋|一体化|一张图|"
     r"一件事|一次性|一起|六对一|五办三中心|法律九进|八五普法|七五普法|三大节日|十四五|十五五|"
     r"千家万户|千方百计|万无一失|一网通办|一窗受理|一门式|一次办|最多跑一次|一村一|一户一|一人一|"
-    r"一事一|一案一|一企一|一校一|一点一|一区一|两委|第一|"
+    r"一事一|一案一|一企一|一校一|一点一|一区一|两委|第一|[两三四五]件大事|"
     # Rules of procedure, not counts: 执法人员不得少于两人 (两人以上执法, 两名以上执法人员).
     r"两人以上(?:执法|共同执法)|两名以上(?:执法|行政执法)"
 )
@@ -262,6 +262,13 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
+def _counts_its_list(folded: str, start: int, value: float) -> bool:
+    """Whether a Chinese numeral only counts the list right before it (政务、财务、事务三类信息)."""
+    clause_start = max(folded.rfind(mark, 0, start) for mark in "，,。；;：:\n") + 1
+    items = folded[clause_start:start].split("、")
+    return 2 <= len(items) == value and all(0 < len(item) <= 8 for item in items)
+
+
 def _accept(
     text: str, folded: str, match: re.Match[str], excluded: tuple[list[int], list[int]]
 ) -> Quantity | None:
@@ -319,6 +326,8 @@ def _accept(
         if unit == "项" and _NAMED_SET.match(folded, match.end()):
             return None
         if unit in ("个", "人") and _STRUCTURE_AFTER.match(folded, match.end()):
+            return None
+        if _counts_its_list(folded, start, value):
             return None
         if after and after in "一二两三四五六七八九":  # 一户一档, 一村一法律顾问
             return None
