@@ -375,6 +375,28 @@ SHAPES: dict[str, tuple[str, str | None, str | None, str, int]] = {
         "区",
         2024,
     ),
+    "a document number before the title, of the next year": (
+        "[青政发〔2025〕3号]青石市人民政府关于2024年法治政府建设情况的报告\n市委：\n"
+        "2024年，市政府坚持依法行政。\n" + BODY,
+        "青石市",
+        None,
+        "市",
+        2024,
+    ),
+    "the subject's leading group in the first sentence, no title": (
+        "2024年，柳溪街道领导班子始终坚持依法行政，扎实履行法治建设职责。\n" + BODY,
+        "柳溪街道",
+        None,
+        "街道",
+        2024,
+    ),
+    "a prefecture named by its short form, in traditional characters": (
+        "2023年,和州黨委、政府堅持依法行政,全面推進法治政府建設。\n" + BODY,
+        "和州",
+        None,
+        "州",
+        2023,
+    ),
     "a site's tag around the name, a year in Chinese numerals": (
         "【白沙镇】二〇二四年度法治政府建设工作报告\n2024年,我镇坚持依法行政。\n" + BODY,
         "白沙镇",
@@ -538,3 +560,8 @@ def test_the_reporting_sentence_names_the_year_over_the_year_it_builds_on() -> N
     report = load_report(UNNAMED["我镇 under a new area's committee"][0])
 
     assert report.year == 2024
+
+
+def test_autonomous_region_alone_is_a_level_word_never_the_issuer() -> None:
+    text = "2024年,全区各级人民政府坚持依法行政。\n(一)坚持党的领导。自治区人民政府严格落实报告制度。\n"
+    assert load_report(text + BODY).entity is None

@@ -34,6 +34,11 @@ _OPEN_TITLE_START = re.compile(
     r"(?:20\d{2}|[零〇一二][零〇一二三四五六七八九]{3})年度?$|(?:关于|的|和|及|与)$"
 )
 _HEAD_LINES = 40
+#: A document number before the title ([某政发〔2026〕7号]…): no part of it, and its year is not
+#: the report's.
+_DOCUMENT_NUMBER = re.compile(
+    r"^[\[【(（［]?[\u4e00-\u9fff]{1,10}[〔\[(（［]\d{4}[〕\])）］]\s*\d+\s*号[\]】)）］]?\s*"
+)
 
 
 def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
@@ -72,7 +77,9 @@ def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
             collected.append(lines[following])
             after = following + 1
         title = "".join(line.text.strip() for line in collected)
-        return title, _after_repeats(lines, after, head_end, title)
+        return _DOCUMENT_NUMBER.sub("", title) or title, _after_repeats(
+            lines, after, head_end, title
+        )
     if first < len(lines):
         single = _title_opening_a_line(lines[first])
         if single is not None:
@@ -312,7 +319,7 @@ def _original(title: str, folded: str, name: str | None) -> str | None:
 _NAME_END = r"(?:街道办事处|街道|苏木|镇|乡|县|区|市|州(?![市县区])|旗|省|局|委员会|办公室|厅|部|街(?![道街]))"
 #: The organs a place's name may be followed by (白沙镇党委、政府; 柳溪街道办).
 _ORGANS = (
-    r"(?:人民政府|党工委|党委|党组|政府|办事处|管委会|办(?!公|理|法))?"
+    r"(?:人民政府|党工委|党委|党组|政府|办事处|管委会|领导班子|办(?!公|理|法))?"
     r"(?:、?(?:党委|政府|人民政府|办事处|管委会))?"
 )
 #: How a sentence goes on after its subject: an adverb (始终, 全面, 进一步), a preposition
@@ -332,7 +339,7 @@ _PREDICATE = (
 #: A place of one character and 县 (萧县) is a name too.
 _SUBJECT = re.compile(
     r"(?:^|[\n。；;]|(?:年|年度|以来|下)[，,]|20\d{2}年度?)\s*"
-    rf"((?:中共)?(?:[\u4e00-\u9fff]{{2,24}}?{_NAME_END}|[\u4e00-\u9fff]县))"
+    rf"((?:中共)?(?:[\u4e00-\u9fff]{{2,24}}?{_NAME_END}|[\u4e00-\u9fff][县州]))"
     rf"{_ORGANS}{_PREDICATE}"
 )
 #: The report naming itself at the start of any clause: …，湟中区田家寨镇坚持…
@@ -367,7 +374,7 @@ _NOT_A_BODY_END = re.compile(r"(?:社区|小区|景区|校区|片区|辖区|山�
 #: name merely begins like one (城关镇, 山阳县, 全椒县) is a place.
 _NOT_A_NAME = re.compile(
     r"^(?:[各我该辖此]|[全本](?:街道|[省市州县区旗镇乡街局委厅办部])|城市|城区|市区|社区|园区|景区|"
-    r"山区|片区|郊区|地区|老区|街区|小区|校区|辖区|城乡|乡镇|市县|县区|区县|县市|省市)"
+    r"山区|片区|郊区|地区|老区|街区|小区|校区|辖区|城乡|乡镇|市县|县区|区县|县市|省市|自治[区州县旗]$)"
 )
 #: Metadata keys that name the issuing body, most reliable first.
 _ISSUER_KEYS = (
