@@ -114,12 +114,15 @@ def digest_issues(summary: ReportSummary, report: Report) -> dict[str, bool]:
         # A number with its measure word at a cut, where the report goes on with its noun.
         match = re.search(rf"(\d+(?:\.\d+)?[余多]?[{_MEASURE}])$", piece)
         if match:
-            for found in re.finditer(rf"(?<![\d.]){re.escape(match.group(1))}", report.text):
-                after = report.text[found.end() : found.end() + 1]
+            # The piece's own place in the report (its last words), else every place of the number.
+            tail = piece[-10:]
+            places = [m.end() for m in re.finditer(re.escape(tail), report.text)] or [
+                m.end() for m in re.finditer(rf"(?<![\d.]){re.escape(match.group(1))}", report.text)
+            ]
+            for end in places:
+                after = report.text[end : end + 1]
                 # (…次二是…: the report runs on into its next point, not into a noun.)
-                point = re.match(
-                    r"[一二三四五六七八九十]是", report.text[found.end() : found.end() + 2]
-                )
+                point = re.match(r"[一二三四五六七八九十]是", report.text[end : end + 2])
                 if (
                     after
                     and re.match(r"[\u4e00-\u9fff]", after)
