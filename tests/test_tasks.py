@@ -339,3 +339,36 @@ def test_a_name_from_the_clause_itself_is_grounded() -> None:
         "法治宣传活动",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "region"),
+    [
+        ("电子证照种类增幅", "62.5%", "签发电子证照种类182种,较上年增长62.5%"),
+        ("行政案件降幅", "25%", "办结行政案件103件,同比下降25%"),
+        ("考核权重", "15%", "法治建设考核权重提升至15%"),
+    ],
+)
+def test_a_percentage_named_by_its_growth_fall_or_weight_is_a_rate_name(
+    name: str, raw: str, region: str
+) -> None:
+    assert check_name("q1", name, raw, region, unit="%") == (name, None)
+
+
+def test_a_percentage_named_like_a_count_is_still_refused() -> None:
+    _, failure = check_name("q1", "电子证照种类", "62.5%", "电子证照种类较上年增长62.5%", unit="%")
+    assert failure is not None and "率" in failure
+
+
+def test_a_bare_clause_takes_its_subject_from_the_clause_before() -> None:
+    sentence = "组织干部专题会议2次,参加人数120人次。"
+    name, failure = check_name(
+        "q1", "专题会议参加人数", "120人次", "参加人数120人次", context=sentence, unit="人次"
+    )
+    assert (name, failure) == ("专题会议参加人数", None)
+    # Another number's name is still another number's.
+    _, failure = check_name(
+        "q1", "专题会议", "120人次", "参加人数120人次", context=sentence, unit="人次",
+        floor="参加人数", others=["专题会议"],
+    )  # fmt: skip
+    assert failure is not None

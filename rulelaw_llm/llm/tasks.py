@@ -293,7 +293,7 @@ _ABSTRACTION = re.compile(
 #: Heads so general that they name nothing by themselves (活动次数 for 20余次).
 _GENERIC = re.compile(r"活动|工作|问题|事项|单位|人员|对象|项目|情况|征收|开展|组织|参加|参与|完成")
 #: What a rate is called.
-_RATE_WORD = re.compile(r"率|比例|占比|比重|度|份额|增长|下降|提高|降低|增加|减少|百分点")
+_RATE_WORD = re.compile(r"率|比例|占比|比重|度|幅|权重|份额|增长|下降|提高|降低|增加|减少|百分点")
 #: A name that is a rate's (for a count it names the wrong thing).
 _RATE_NAME = re.compile(r"(?:率|比例|占比|比重)$")
 #: A count word at the end of a name says what it counts; the number's unit must agree
@@ -373,7 +373,10 @@ def check_name(
     # Most of a name comes from its own clause; the rest from its sentence and headings.
     rest = _ABSTRACTION.sub("", text) or text
     # Characters counted once: 学习法律法规 is not anchored in 干部集中学法 by its two 法.
-    anchor = char_overlap("".join(dict.fromkeys(rest)), whole if summed else own)
+    # A bare clause (参加人数100余人次: only count words and general verbs) takes its subject
+    # from the clause before it, as a sum does.
+    bare = _cjk_count(_GENERIC.sub("", _ABSTRACTION.sub("", own))) < 2
+    anchor = char_overlap("".join(dict.fromkeys(rest)), whole if summed or bare else own)
     if anchor < 0.5 or char_overlap(rest, whole) < 0.8:
         return text, feedback("name_elsewhere", key=key, raw=raw, name=text)
     # Another number's name: its words are those of a neighbour's rule name, clearly more
