@@ -174,6 +174,16 @@ def test_a_report_in_traditional_characters_is_named_as_in_simplified_and_as_wri
     assert traditional == {"2次": "比武考核", "5場": "法治講座"}
 
 
+def test_a_verb_inside_a_quoted_name_does_not_cut_the_noun() -> None:
+    text = "组织12个乡镇“一把手”向社会公开述法。"
+    assert names(text)["12个"] == "乡镇“一把手”"
+
+
+def test_a_preposition_or_a_locative_is_no_end_of_a_name() -> None:
+    assert names("审批时限由20个工作日压缩。")["20个工作日"] == "审批时限"
+    assert names("在申报的36个示范项目中，多数已完成。")["36个"] == "示范项目"
+
+
 def test_a_long_list_keeps_its_last_item() -> None:
     text = "组织开展消防设施、燃气管道、危险化学品仓库、自建房屋结构安全隐患排查40余次。"
     assert names(text)["40余次"] == "自建房屋结构安全隐患排查"

@@ -59,7 +59,7 @@ _LEADING_FILLER = re.compile(
 #: Words between the noun and the number that are not part of the noun.
 _TRAILING_FILLER = re.compile(
     r"(?:共|计|达|(?<![行作成认])为|了|约|近|超|逾|达到|合计|累计|共计|总计|全部|均|都|已经|已"
-    r"|在|保持在|稳定在|开展|组织开展|进行|举办|暨)+$"
+    r"|在|保持在|稳定在|开展|组织开展|进行|举办|暨|由|从|(?<![高初集其空期心])中)+$"
 )
 #: Year phrases in comparisons (由2023年的20批次…下降到2024年的1批次).
 _YEAR_PHRASE = re.compile(
@@ -464,6 +464,10 @@ def _noun_after(after: str) -> str | None:
     words = _first_item(words)
     for pattern in (_GENERAL_VERB, _PREDICATE):
         verb = pattern.search(words, 2)
+        while verb is not None and words.count("“", 0, verb.start()) > words.count(
+            "”", 0, verb.start()
+        ):  # inside a quoted name (“一把手”): no verb of the sentence
+            verb = pattern.search(words, verb.end())
         if verb is not None and _cjk(words[: verb.start()]) >= 2:
             words = words[: verb.start()]
     words = _clean(words)
