@@ -375,6 +375,15 @@ SHAPES: dict[str, tuple[str, str | None, str | None, str, int]] = {
         "区",
         2024,
     ),
+    "metadata labels with spaced-out keys and no values above the title": (
+        "索 引 号:\n发文字号:\n时  效:\n名  称:\n青石县市场监管局2024年度法治政府建设述法报告\n"
+        "发布时间:2025-01-20 09:00来源:\n一、主要负责人履行职责情况\n局长认真履行第一责任人职责。\n"
+        + BODY,
+        "青石县市场监管局",
+        "青石县",
+        "部门",
+        2024,
+    ),
     "a document number before the title, of the next year": (
         "[青政发〔2025〕3号]青石市人民政府关于2024年法治政府建设情况的报告\n市委：\n"
         "2024年，市政府坚持依法行政。\n" + BODY,
