@@ -60,7 +60,7 @@ import json
 import math
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -230,43 +230,55 @@ def _label_agreement(
     gold: list[dict[str, object]], predicted: Sequence[Indicator], field: FieldEvaluation
 ) -> Agreement:
     """Gold indicators with a ``what`` label against the names of their matched indicators."""
-    matched = {match.gold: match.predicted for match in field.matches}
-    labelled = agreed = 0
-    disagreements: list[str] = []
-    for index, item in enumerate(gold):
-        what = item.get("what")
-        if not isinstance(what, str) or not what:
-            continue
-        labelled += 1
-        partner = matched.get(index)
-        name = predicted[partner].name if partner is not None else None
-        if name is not None and char_f1(what, name) >= LABEL_THRESHOLD:
-            agreed += 1
-        else:
-            shown = "未匹配" if name is None else f"“{name}”"
-            disagreements.append(f"{item.get('raw')}（{item.get('context')}）：“{what}” ≠ {shown}")
-    return _agreement(labelled, agreed, disagreements)
+    return _matched_agreement(
+        gold,
+        field,
+        "what",
+        lambda partner: predicted[partner].name,
+        lambda what, name: char_f1(what, name) >= LABEL_THRESHOLD,
+        lambda what, name: f"“{what}” ≠ {'未匹配' if name is None else f'“{name}”'}",
+    )
 
 
 def _kind_agreement(
     gold: list[dict[str, object]], predicted: Sequence[Indicator], field: FieldEvaluation
 ) -> Agreement:
     """Gold indicators with a ``kind`` against the kinds of their matched indicators."""
+    return _matched_agreement(
+        gold,
+        field,
+        "kind",
+        lambda partner: predicted[partner].kind,
+        lambda kind, chosen: kind == chosen,
+        lambda kind, chosen: f"{kind} ≠ {chosen or '未匹配'}",
+    )
+
+
+def _matched_agreement(
+    gold: list[dict[str, object]],
+    field: FieldEvaluation,
+    key: str,
+    value_of: Callable[[int], str],
+    agrees: Callable[[str, str], bool],
+    shown: Callable[[str, str | None], str],
+) -> Agreement:
+    """Gold indicators carrying ``key`` against the value of the indicator matched to each."""
     matched = {match.gold: match.predicted for match in field.matches}
     labelled = agreed = 0
     disagreements: list[str] = []
     for index, item in enumerate(gold):
-        kind = item.get("kind")
-        if not isinstance(kind, str) or not kind:
+        wanted = item.get(key)
+        if not isinstance(wanted, str) or not wanted:
             continue
         labelled += 1
         partner = matched.get(index)
-        chosen = predicted[partner].kind if partner is not None else None
-        if chosen == kind:
+        value = value_of(partner) if partner is not None else None
+        if value is not None and agrees(wanted, value):
             agreed += 1
         else:
-            shown = chosen or "未匹配"
-            disagreements.append(f"{item.get('raw')}（{item.get('context')}）：{kind} ≠ {shown}")
+            disagreements.append(
+                f"{item.get('raw')}（{item.get('context')}）：{shown(wanted, value)}"
+            )
     return _agreement(labelled, agreed, disagreements)
 
 
