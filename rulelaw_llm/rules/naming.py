@@ -330,12 +330,15 @@ def _as_written(name: str, text: str, simplified: str, near: int) -> str:
     """``name`` (read from ``simplified``) in the report's own characters.
 
     The name's slice of the text nearest to ``near`` — or its two slices (a subject borrowed
-    from the clause before); a name no slice of the text gives stays as it is.
+    from the clause before); a name no slice of the text gives stays as it is. Only the
+    stretch a name is read from is searched (``_REACH`` either way of two sentences), so a
+    long text with many numbers is still named in linear time.
     """
+    low, high = max(0, near - 2 * _REACH), near + 2 * _REACH
 
     def slice_of(words: str) -> str | None:
-        before = simplified.rfind(words, 0, near + len(words))
-        position = before if before >= 0 else simplified.find(words)
+        before = simplified.rfind(words, low, near + len(words))
+        position = before if before >= 0 else simplified.find(words, low, high)
         return text[position : position + len(words)] if position >= 0 else None
 
     whole = slice_of(name)
