@@ -563,3 +563,17 @@ def test_a_page_that_names_no_address_has_none(tmp_path: Path) -> None:
     path.write_text(_page("", "", "<h1>柳溪街道法治政府建设年度报告</h1>"), encoding="utf-8")
 
     assert "网址" not in load_report(path).metadata
+
+
+def test_padded_keys_without_values_are_labels_and_never_each_others_values() -> None:
+    raw = (
+        "索 引 号:\n发布日期:\n时  效:\n名  称:\n青石县司法局2024年法治政府建设报告\n"
+        "发布时间:2025-01-20 09:00来源:访问量:\n字体:\n2024年，我局坚持依法行政。\n"
+    )
+    text, metadata = split_furniture(raw)
+    assert text == "2024年，我局坚持依法行政。\n"
+    # 名称 takes the title (load_report reads it back as the title); no label is a value.
+    assert metadata == {
+        "名称": "青石县司法局2024年法治政府建设报告",
+        "发布时间": "2025-01-20 09:00",
+    }

@@ -15,13 +15,8 @@ from rulelaw_llm.reading.sections import _Line, _part_heading, _starts_with_mark
 
 _METADATA = re.compile(
     r"^(索引号|发布时间|发布日期|来源|发布机构|发文机关|成文日期|浏览次数|字号|【?字体|分享到|"
-    r"首页|当前位置|您的位置|打印|关闭|主题分类|文号|信息来源|发文字号|时效|名称|组配分类|体裁分类)"
+    r"首页|当前位置|您的位置|打印|关闭|主题分类|文号|信息来源)"
 )
-
-
-def _metadata_line(folded: str) -> bool:
-    """A page's metadata label, its key perhaps spaced out (索 引 号:, 时  效:)."""
-    return _METADATA.match(re.sub(r"\s+", "", folded)) is not None
 
 
 _TITLE_WORDS = re.compile(r"报告|法治|依法行政|工作总结")
@@ -58,7 +53,7 @@ def _find_title(lines: Sequence[_Line]) -> tuple[str | None, int]:
     over lines below it. A text that is all one line may open with its title.
     """
     first = 0
-    while first < len(lines) and (not lines[first].text or _metadata_line(lines[first].folded)):
+    while first < len(lines) and (not lines[first].text or _METADATA.match(lines[first].folded)):
         first += 1
     head_end = first
     while head_end < len(lines) and head_end - first < _HEAD_LINES:
@@ -103,7 +98,7 @@ def _title_start_above(folded: str) -> bool:
         len(folded) <= 40
         and _OPEN_TITLE_START.search(folded) is not None
         and _SENTENCE_MARK.search(folded) is None
-        and not _metadata_line(folded)
+        and not _METADATA.match(folded)
     )
 
 

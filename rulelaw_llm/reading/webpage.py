@@ -144,10 +144,11 @@ _KEYS = sorted([*METADATA_KEYS, *META_TAG_NAMES, "URL"], key=len, reverse=True)
 
 
 def _spaced(key: str) -> str:
-    """A key as a pattern that allows a space between its characters (索 引 号)."""
+    """A key as a pattern that allows spaces between its characters (索 引 号; 时  效 and
+    名  称 padded to the width of a three-character key)."""
     if key.isascii():
         return re.escape(key)
-    return "[ ]?".join(re.escape(char) for char in key)
+    return "[ \u3000]{0,3}".join(re.escape(char) for char in key)
 
 
 _KEY_ALTERNATIVES = "|".join(_spaced(key) for key in _KEYS)
@@ -574,6 +575,8 @@ def _pending_value(line: str, key: str, *, listed: bool) -> str | None:
     bullet = _BULLET.match(folded)
     if metadata_pairs(line) is not None or (bullet and _listed_label(line)):
         return None
+    if _TOOL_LABEL.fullmatch(folded.strip()):
+        return None  # 访问量： then 字体：: a page tool, no value
     if _prefixed_pairs(line, any_pair=True) is not None:
         return None  # 双牌县教育局 发文日期：…: the words before the keys are the value
     if bullet:
