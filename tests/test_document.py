@@ -235,3 +235,29 @@ def test_missing_file_and_unsupported_formats_say_what_to_do(tmp_path: Path) -> 
 def test_undecodable_bytes_are_rejected_not_guessed() -> None:
     with pytest.raises(InputError):
         decode_bytes(b"\xff\xfe\xfd" * 50 + b"\x81", name="x.txt")
+
+
+def test_sections_of_a_file_with_two_reports_do_not_depend_on_the_hash_seed() -> None:
+    # Two numbered heading families tie; the first one seen wins, whatever PYTHONHASHSEED is
+    # (a set's order decided it, so the same file gave different results in different runs).
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from rulelaw_llm import load_report; "
+        "text = open(sys.argv[1], encoding='utf-8').read() + open(sys.argv[2], encoding='utf-8').read(); "
+        "print([(s.kind, s.start) for s in load_report(text).sections])"
+    )
+    files = [str(REPORTS / "wutong-zhen-2024.txt"), str(REPORTS / "ka-xiang-2024.txt")]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, *files],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert len(outputs) == 1, outputs

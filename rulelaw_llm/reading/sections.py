@@ -195,7 +195,8 @@ def _split_sections(
     # (plus bare keyword lines), so that a stray "1、…情况" item does not start a part.
     numbered = [family for family in families if family != "bare"]
     if numbered:
-        dominant = max(set(numbered), key=numbered.count)
+        # A tie goes to the family seen first (a set's order would change with the hash seed).
+        dominant = max(dict.fromkeys(numbered), key=numbered.count)
         headings = [
             heading
             for heading, family in zip(headings, families, strict=False)
